@@ -1,0 +1,201 @@
+"""Wiring only: every route, socket handler and queue consumer, each a few lines.
+
+The work happens in chalicelib.service; the rules in chalicelib.handoff and chalicelib.triggers.
+"""
+import json
+import os
+
+from chalice import BadRequestError, Chalice, Response
+
+from chalicelib import static_files
+from chalicelib.config import current as config, webhook_secret
+from chalicelib.errors import AppError, not_found
+
+app = Chalice(app_name='handoff')
+app.experimental_feature_flags.update(['WEBSOCKETS'])
+_services = None
+
+
+def services():
+    """Built on first use: no AWS client exists before a handler runs (moto, cold start)."""
+    global _services
+    if _services is None:
+        from chalicelib.service import build
+        _services = build(config())
+    return _services
+
+
+def _body():
+    return app.current_request.json_body or {}
+
+
+def _operator():
+    return services().operator_from_header(app.current_request.headers.get('authorization'))
+
+
+@app.middleware('http')
+def errors_as_json(event, get_response):
+    """Every failure becomes {"error": {"code", "message"}} with a 4xx; never an HTML 500."""
+    try:
+        return get_response(event)
+    except AppError as err:
+        return Response({'error': err.to_dict()}, status_code=err.status)
+    except BadRequestError as err:  # Chalice's own: malformed JSON body
+        return Response({'error': {'code': 'invalid_json', 'message': str(err)}}, status_code=400)
+
+
+# ---- visitor (public) -----------------------------------------------------------------------
+
+@app.route('/visitor/session', methods=['POST'], cors=True)
+def visitor_session():
+    return services().create_session(_body())
+
+
+@app.route('/client-config', methods=['GET'], cors=True)
+def client_config():
+    return {'ws_url': os.environ.get('WS_PUBLIC_URL', '')}
+
+
+# ---- operators ------------------------------------------------------------------------------
+
+@app.route('/operator/me')
+def operator_me():
+    return services().operator_profile(_operator())
+
+
+@app.route('/agents/{agent_id}/inbox')
+def inbox(agent_id):
+    query = app.current_request.query_params or {}
+    statuses = [s for s in query.get('status', '').split(',') if s] or None
+    limit = query.get('limit', '50')
+    return services().inbox(_operator(), agent_id, statuses, int(limit) if limit.isdigit() else 50)
+
+
+@app.route('/conversations/{conversation_id}')
+def conversation(conversation_id):
+    return services().conversation(_operator(), conversation_id)
+
+
+@app.route('/conversations/{conversation_id}/messages')
+def messages(conversation_id):
+    query = app.current_request.query_params or {}
+    after, limit = query.get('after', '0'), query.get('limit', '100')
+    return services().history(_operator(), conversation_id, int(after) if after.isdigit() else 0,
+                              min(int(limit), 500) if limit.isdigit() and int(limit) > 0 else 100)
+
+
+@app.route('/conversations/{conversation_id}/reply', methods=['POST'])
+def reply(conversation_id):
+    from chalicelib.protocol import parse_reply
+    client_message_id, text = parse_reply(_body())
+    seq, duplicate = services().reply(_operator(), conversation_id, client_message_id, text)
+    return {'seq': seq, 'duplicate': duplicate}
+
+
+def _transition(conversation_id, action):
+    reason = _body().get('reason') if action == 'cancel' and app.current_request.raw_body else None
+    return {'handoff': services().operator_transition(_operator(), conversation_id, action, reason).to_dict()}
+
+
+@app.route('/conversations/{conversation_id}/acknowledge', methods=['POST'])
+def acknowledge(conversation_id):
+    return _transition(conversation_id, 'acknowledge')
+
+
+@app.route('/conversations/{conversation_id}/resolve', methods=['POST'])
+def resolve(conversation_id):
+    return _transition(conversation_id, 'resolve')
+
+
+@app.route('/conversations/{conversation_id}/cancel', methods=['POST'])
+def cancel(conversation_id):
+    return _transition(conversation_id, 'cancel')
+
+
+@app.route('/agents/{agent_id}/settings', methods=['GET'])
+def get_settings(agent_id):
+    return services().get_settings(_operator(), agent_id)
+
+
+@app.route('/agents/{agent_id}/settings', methods=['PUT'])
+def save_settings(agent_id):
+    return services().save_settings(_operator(), agent_id, _body())
+
+
+@app.route('/agents/{agent_id}/knowledge', methods=['GET'])
+def list_knowledge(agent_id):
+    return services().list_knowledge(_operator(), agent_id)
+
+
+@app.route('/agents/{agent_id}/knowledge', methods=['POST'])
+def add_knowledge(agent_id):
+    return Response(services().put_knowledge(_operator(), agent_id, _body()), status_code=201)
+
+
+@app.route('/agents/{agent_id}/knowledge/{entry_id}', methods=['PUT'])
+def edit_knowledge(agent_id, entry_id):
+    return services().put_knowledge(_operator(), agent_id, _body(), entry_id)
+
+
+@app.route('/agents/{agent_id}/knowledge/{entry_id}', methods=['DELETE'])
+def delete_knowledge(agent_id, entry_id):
+    services().delete_knowledge(_operator(), agent_id, entry_id)
+    return Response('', status_code=204)
+
+
+# ---- static dashboard and widget -----------------------------------------------------------------
+
+def _static(name):
+    found = static_files.load(name)
+    if found is None:
+        raise not_found('file')
+    return Response(found[0], headers={'Content-Type': found[1], 'Cache-Control': 'no-cache'})
+
+
+@app.route('/')
+def dashboard():
+    return _static('dashboard.html')
+
+
+@app.route('/demo')
+def demo_page():
+    return _static('demo.html')
+
+
+@app.route('/widget.js')
+def widget():
+    return _static('widget.js')
+
+
+@app.route('/static/{name}')
+def static(name):
+    return _static(name)
+
+
+# ---- WebSockets (must stay in app.py: Chalice cannot run them from a Blueprint) -------------------
+
+@app.on_ws_connect()
+def ws_connect(event):
+    query = event.to_dict().get('queryStringParameters') or {}
+    return {'statusCode': services().connect(event.connection_id, query)}
+
+
+@app.on_ws_message()
+def ws_message(event):
+    services().on_frame(event.connection_id, event.body)
+
+
+@app.on_ws_disconnect()
+def ws_disconnect(event):
+    services().disconnect(event.connection_id)
+
+
+# ---- notifications ----------------------------------------------------------------------------
+
+@app.on_sqs_message(queue=os.environ.get('NOTIFY_QUEUE_NAME', 'handoff-notifications'), batch_size=10)
+def on_notification(event):
+    """Partial batch response: one bad record is retried alone, not with its batch."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+    consumer = services().notification_consumer(lambda: webhook_secret(config()))
+    return process_partial_response(event=event.to_dict(), record_handler=lambda r: consumer.handle(r.body),
+                                    processor=BatchProcessor(event_type=EventType.SQS), context=event.context)

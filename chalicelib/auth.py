@@ -1,0 +1,68 @@
+"""Who is calling: operators by bearer token (stored only as a hash), visitors by a signed session.
+
+A visitor session is `base64url(payload).base64url(hmac_sha256(secret, payload))`: the server
+keeps no session table, and a visitor cannot forge another visitor's id.
+"""
+import base64
+import hashlib
+import hmac
+import json
+import time
+from dataclasses import dataclass
+from typing import Tuple
+
+from chalicelib.errors import not_found, unauthorized
+
+
+@dataclass(frozen=True)
+class OperatorIdentity:
+    id: str
+    name: str
+    agent_ids: Tuple[str, ...]
+
+    def check_agent(self, agent_id):
+        if agent_id not in self.agent_ids:
+            # 404, not 403: an operator learns nothing about other tenants' ids.
+            raise not_found('agent or conversation')
+
+
+def _b64(data):
+    return base64.urlsafe_b64encode(data).rstrip(b'=').decode()
+
+
+def _unb64(text):
+    return base64.urlsafe_b64decode(text + '=' * (-len(text) % 4))
+
+
+def sign_session(secret, agent_id, visitor_id, now=None):
+    payload = json.dumps({'a': agent_id, 'v': visitor_id, 'iat': int(now or time.time())},
+                         separators=(',', ':')).encode()
+    mac = hmac.new(secret, payload, hashlib.sha256).digest()
+    return '%s.%s' % (_b64(payload), _b64(mac))
+
+
+def verify_session(secret, token, max_age, now=None):
+    """(agent_id, visitor_id) from a session token, or an `unauthorized` error."""
+    try:
+        payload_b64, mac_b64 = token.split('.')
+        payload = _unb64(payload_b64)
+        good = hmac.compare_digest(hmac.new(secret, payload, hashlib.sha256).digest(), _unb64(mac_b64))
+        data = json.loads(payload) if good else None
+    except (ValueError, AttributeError, TypeError):
+        data = None
+    if not data or not isinstance(data, dict):
+        raise unauthorized('invalid visitor session')
+    if (now or time.time()) - data.get('iat', 0) > max_age:
+        raise unauthorized('visitor session expired')
+    return data['a'], data['v']
+
+
+def bearer(header):
+    if not header or not header.startswith('Bearer ') or len(header) > 512:
+        raise unauthorized()
+    return header[len('Bearer '):].strip()
+
+
+def webhook_signature(secret, timestamp, body):
+    """Receivers recompute HMAC-SHA256 over "{timestamp}.{body}" and compare (Stripe-style)."""
+    return 'sha256=' + hmac.new(secret, b'%d.' % timestamp + body, hashlib.sha256).hexdigest()

@@ -1,0 +1,64 @@
+"""Every setting the app reads from its environment, in one place.
+
+In AWS the values come from the stack (table and queue names by Ref, secrets
+from SSM Parameter Store); locally the runtime in infra/local sets them.
+"""
+import os
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+@dataclass(frozen=True)
+class Config:
+    region: str
+    table_name: str
+    notify_queue_url: str
+    ws_endpoint_url: str          # API Gateway management endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage})
+    session_secret_param: str     # SSM parameter names: the secrets themselves never sit in the template
+    webhook_secret_param: str
+    max_text_chars: int = 4000
+    bot_confidence_threshold: float = 0.35
+    connection_ttl_seconds: int = 3 * 3600   # API Gateway closes sockets after 2 h; keep a margin
+    session_ttl_seconds: int = 90 * 24 * 3600
+
+    @classmethod
+    def from_env(cls, env=None):
+        env = os.environ if env is None else env
+        region = env.get('AWS_REGION') or env.get('AWS_DEFAULT_REGION') or 'us-east-1'
+        ws = env.get('WS_ENDPOINT_URL', '')
+        if not ws and env.get('WS_API_ID'):
+            ws = 'https://%s.execute-api.%s.amazonaws.com/%s' % (
+                env['WS_API_ID'], region, env.get('WS_STAGE', 'api'))
+        return cls(
+            region=region,
+            table_name=env.get('TABLE_NAME', 'handoff-local'),
+            notify_queue_url=env.get('NOTIFY_QUEUE_URL', ''),
+            ws_endpoint_url=ws,
+            session_secret_param=env.get('SESSION_SECRET_PARAM', ''),
+            webhook_secret_param=env.get('WEBHOOK_SECRET_PARAM', ''),
+            bot_confidence_threshold=float(env.get('BOT_CONFIDENCE_THRESHOLD', '0.35')),
+        )
+
+
+def _secret(env_name, param_name):
+    """A secret from the environment (local, tests) or SSM Parameter Store (AWS)."""
+    value = os.environ.get(env_name)
+    if value:
+        return value.encode()
+    if not param_name:
+        raise RuntimeError('%s is not configured' % env_name)
+    from aws_lambda_powertools.utilities import parameters  # lazy: only Lambda needs SSM
+    return parameters.get_parameter(param_name, decrypt=True, max_age=300).encode()
+
+
+def session_secret(config):
+    return _secret('SESSION_SECRET', config.session_secret_param)
+
+
+def webhook_secret(config):
+    return _secret('WEBHOOK_SECRET', config.webhook_secret_param)
+
+
+@lru_cache(maxsize=1)
+def current():
+    return Config.from_env()

@@ -1,0 +1,147 @@
+"""The handoff state machine and the routing rule "who answers this visitor: bot or human?".
+
+Pure domain code: no AWS, no I/O. The store enforces the same preconditions with
+conditional writes, so a race between two Lambdas cannot break what this module allows.
+"""
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Optional
+
+from chalicelib.errors import AppError
+
+
+class Status(str, Enum):
+    PENDING = 'pending'
+    ACKNOWLEDGED = 'acknowledged'
+    RESOLVED = 'resolved'
+    CANCELLED = 'cancelled'
+
+
+OPEN = frozenset({Status.PENDING, Status.ACKNOWLEDGED})
+
+# action -> (statuses it may start from, status it leads to)
+TRANSITIONS = {
+    'acknowledge': (frozenset({Status.PENDING}), Status.ACKNOWLEDGED),
+    'resolve': (frozenset({Status.ACKNOWLEDGED}), Status.RESOLVED),
+    'cancel': (frozenset({Status.PENDING, Status.ACKNOWLEDGED}), Status.CANCELLED),
+}
+
+# Reason codes a handoff can carry. `visitor_request` covers the widget button and phrases.
+REASONS = ('visitor_request', 'complaint', 'billing', 'sales', 'vip', 'bot_unable', 'operator')
+
+
+class HandoffError(AppError):
+    """A rule of the lifecycle was broken (409 unless said otherwise)."""
+    status = 409
+
+
+@dataclass(frozen=True)
+class Reason:
+    code: str
+    detail: str = ''
+
+    def to_dict(self):
+        return {'code': self.code, 'detail': self.detail}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who caused a transition: an operator (id + display name), the visitor, or the system."""
+    kind: str                     # 'operator' | 'visitor' | 'system'
+    id: Optional[str] = None
+    name: Optional[str] = None
+
+    def to_dict(self):
+        return {'kind': self.kind, 'id': self.id, 'name': self.name}
+
+
+@dataclass(frozen=True)
+class Handoff:
+    id: str
+    status: Status
+    reason: Reason
+    requested_at: str
+    updated_at: str
+    owner_id: Optional[str] = None
+    owner_name: Optional[str] = None
+
+    @property
+    def is_open(self):
+        return self.status in OPEN
+
+    def to_dict(self):
+        owner = {'id': self.owner_id, 'name': self.owner_name} if self.owner_id else None
+        return {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
+                'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+
+    @classmethod
+    def from_dict(cls, d):
+        if not d:
+            return None
+        owner = d.get('owner') or {}
+        reason = d.get('reason') or {}
+        return cls(id=d['id'], status=Status(d['status']),
+                   reason=Reason(reason.get('code', ''), reason.get('detail', '')),
+                   requested_at=d['requested_at'], updated_at=d['updated_at'],
+                   owner_id=owner.get('id'), owner_name=owner.get('name'))
+
+
+def open_handoff(current: Optional[Handoff], handoff_id, reason: Reason, now) -> Handoff:
+    """A new Pending handoff; a conversation never has two open at once."""
+    if current is not None and current.is_open:
+        raise HandoffError('handoff_already_open', 'this conversation already has an open handoff',
+                           handoff=current.to_dict())
+    return Handoff(id=handoff_id, status=Status.PENDING, reason=reason, requested_at=now, updated_at=now)
+
+
+def apply(current: Optional[Handoff], action: str, actor: Actor, now) -> Handoff:
+    """The handoff after `action` by `actor`, or a HandoffError saying why not."""
+    if current is None or (action != 'acknowledge' and not current.is_open):
+        raise HandoffError('no_open_handoff', 'there is no open handoff to %s' % action)
+    sources, target = TRANSITIONS[action]
+    if current.status not in sources:
+        if action == 'acknowledge' and current.status == Status.ACKNOWLEDGED:
+            raise HandoffError('already_acknowledged', 'already acknowledged by %s' % current.owner_name,
+                               owner={'id': current.owner_id, 'name': current.owner_name})
+        raise HandoffError('illegal_transition', 'cannot %s a %s handoff' % (action, current.status.value))
+    if action == 'resolve' and actor.id != current.owner_id:
+        raise HandoffError('not_owner', 'only %s, who acknowledged it, can resolve it' % current.owner_name,
+                           status=403)
+    if action == 'acknowledge':
+        return replace(current, status=target, updated_at=now, owner_id=actor.id, owner_name=actor.name)
+    return replace(current, status=target, updated_at=now)
+
+
+def check_can_reply(current: Optional[Handoff], operator_id):
+    """Only the operator who acknowledged an open handoff may write to the visitor."""
+    if current is None or not current.is_open:
+        raise HandoffError('no_open_handoff', 'there is no open handoff in this conversation')
+    if current.status != Status.ACKNOWLEDGED:
+        raise HandoffError('illegal_transition', 'acknowledge the handoff before replying')
+    if current.owner_id != operator_id:
+        raise HandoffError('not_owner', '%s owns this conversation' % current.owner_name,
+                           owner={'id': current.owner_id, 'name': current.owner_name})
+
+
+class Route(str, Enum):
+    BOT = 'bot'            # the bot answers
+    HUMAN = 'human'        # a handoff is open: the bot stays silent, operators get the message
+    HANDOFF = 'handoff'    # open a new handoff now
+    DECLINE = 'decline'    # the visitor asked for a person but the agent does not allow it
+
+
+def route(current: Optional[Handoff], allow_human_handoff: bool, reason: Optional[Reason]) -> Route:
+    """The one rule deciding who answers a visitor message."""
+    if current is not None and current.is_open:
+        return Route.HUMAN
+    if reason is None:
+        return Route.BOT
+    if allow_human_handoff:
+        return Route.HANDOFF
+    # Detection triggers fall back to the bot silently; only an explicit ask deserves an answer.
+    return Route.DECLINE if reason.code == 'visitor_request' else Route.BOT
+
+
+def conversation_status(current: Optional[Handoff]) -> str:
+    """What the inbox shows: the latest handoff's status, or 'bot' if there never was one."""
+    return current.status.value if current is not None else 'bot'

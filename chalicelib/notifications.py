@@ -1,0 +1,85 @@
+"""Handoff notifications: publish status changes to SQS; the consumer's work for each record.
+
+Each record is processed at least once. Per-channel markers (`inbox`, `webhook`) make a
+redelivered record notify nobody twice, and let a failing webhook be retried without
+pushing the inbox again.
+"""
+import json
+import logging
+import time
+import urllib.error
+import urllib.request
+
+from chalicelib.auth import webhook_signature
+
+logger = logging.getLogger(__name__)
+USER_AGENT = 'handoff-webhook/1'
+
+
+class WebhookError(Exception):
+    pass
+
+
+class Notifier:
+    """Publishes handoff events to the notification queue."""
+
+    def __init__(self, queue_url, region):
+        self.queue_url = queue_url
+        self.region = region
+        self._client = None
+
+    @property
+    def client(self):
+        if self._client is None:
+            import botocore.session
+            self._client = botocore.session.get_session().create_client('sqs', region_name=self.region)
+        return self._client
+
+    def publish(self, event):
+        if not self.queue_url:
+            logger.warning('NOTIFY_QUEUE_URL not set; notification %s dropped', event.get('event_id'))
+            return
+        self.client.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(event))
+
+
+def post_webhook(url, payload, secret, timeout=5.0):
+    body = json.dumps(payload, separators=(',', ':')).encode()
+    ts = int(time.time())
+    request = urllib.request.Request(url, data=body, method='POST', headers={
+        'Content-Type': 'application/json', 'User-Agent': USER_AGENT,
+        'X-Handoff-Event': payload['event'], 'X-Handoff-Event-Id': payload['event_id'],
+        'X-Handoff-Timestamp': str(ts), 'X-Handoff-Signature': webhook_signature(secret, ts, body)})
+    try:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
+            if not 200 <= response.status < 300:
+                raise WebhookError('webhook answered %d' % response.status)
+    except (urllib.error.URLError, OSError, ValueError) as exc:
+        raise WebhookError('webhook failed: %s' % exc)
+
+
+class NotificationConsumer:
+    """What the SQS-triggered function does with one record."""
+
+    def __init__(self, repo, sender, inbox, webhook_secret, post=post_webhook):
+        self.repo = repo
+        self.sender = sender
+        self.inbox = inbox              # callable(agent_id, conversation_id) -> (summary, counts)
+        self.webhook_secret = webhook_secret
+        self.post = post
+
+    def handle(self, body):
+        event = json.loads(body)
+        event_id, agent_id = event['event_id'], event['agent_id']
+        if not self.repo.was_notified(event_id, 'inbox'):
+            summary, counts = self.inbox(agent_id, event['conversation_id'])
+            push = {'type': 'inbox', 'agent_id': agent_id, 'event': event['event'],
+                    'conversation': summary, 'counts': counts}
+            connections = self.repo.operator_connections(agent_id)
+            for gone in self.sender.fan_out(connections, [push]):
+                self.repo.forget_operator_socket(agent_id, gone)
+            self.repo.mark_notified(event_id, 'inbox')
+        agent = self.repo.get_agent(agent_id)
+        url = agent and (agent.settings or {}).get('webhook_url')
+        if url and not self.repo.was_notified(event_id, 'webhook'):
+            self.post(url, event, self.webhook_secret())
+            self.repo.mark_notified(event_id, 'webhook')

@@ -1,0 +1,540 @@
+"""Use cases: what happens when a visitor or an operator does something.
+
+Talks to the repository, the sender and the notifier through their small interfaces; the
+rules themselves live in handoff.py (lifecycle, routing) and triggers.py (when to hand off).
+Every write that must hold together is one conditional transaction (Repository.append);
+on a lost race we re-read and decide again.
+"""
+import logging
+import uuid
+from datetime import datetime, timezone
+
+from chalicelib import handoff as rules
+from chalicelib import protocol, triggers
+from chalicelib.auth import OperatorIdentity, bearer, sign_session, verify_session
+from chalicelib.bot import DECLINED, ERROR, BotAnswer, Entry
+from chalicelib.errors import AppError, conflict, not_found, unauthorized
+from chalicelib.handoff import Actor, Handoff, Reason, Route
+from chalicelib.store import ConflictError
+
+logger = logging.getLogger(__name__)
+ATTEMPTS = 6
+REPLAY_LIMIT = 1000
+DEFAULT_SETTINGS = {'allow_human_handoff': False, 'triggers': dict(triggers.DEFAULT_TRIGGERS),
+                    'welcome_message': None, 'webhook_url': None, 'confidence_threshold': 0.35}
+
+NOTICES = {
+    'handoff.requested': 'You asked to talk to a person. A team member will join shortly.',
+    'handoff.requested.detected': 'I am bringing in a team member to help you. They will join shortly.',
+    'handoff.acknowledged': '{name} joined the conversation.',
+    'handoff.resolved': '{name} closed the conversation. The assistant is back to help you.',
+    'handoff.cancelled': 'The request for a person was cancelled. The assistant is back to help you.',
+}
+
+
+def now_iso():
+    return datetime.now(timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z')
+
+
+def settings_of(agent):
+    merged = dict(DEFAULT_SETTINGS)
+    merged.update(agent.settings or {})
+    merged['triggers'] = triggers.enabled(merged.get('triggers'))
+    return merged
+
+
+def summary(conv):
+    current = Handoff.from_dict(conv.handoff)
+    visitor = dict(conv.visitor or {})
+    visitor['id'] = conv.visitor_id
+    return {'id': conv.conversation_id, 'agent_id': conv.agent_id, 'visitor': visitor, 'status': conv.status,
+            'handoff': current.to_dict() if current else None, 'last_message': conv.last_message,
+            'updated_at': conv.updated_at, 'seq': conv.seq,
+            'waiting_since': current.requested_at if current and current.status == rules.Status.PENDING else None}
+
+
+class Services:
+    def __init__(self, repo, sender, notifier, responder, config, session_secret, clock=now_iso):
+        self.repo = repo
+        self.sender = sender
+        self.notifier = notifier
+        self.responder = responder
+        self.config = config
+        self.session_secret = session_secret      # callable: the secret is fetched lazily (SSM)
+        self.now = clock
+
+    # ---- identities ------------------------------------------------------------------------------
+
+    def operator_from_header(self, header):
+        op = self.repo.operator_by_token(bearer(header))
+        if op is None:
+            raise unauthorized('unknown or revoked token')
+        return OperatorIdentity(op.operator_id, op.name, tuple(op.agent_ids))
+
+    def _conversation_for(self, operator, conversation_id, conv=None):
+        agent_id = conversation_id.split('.', 1)[0]
+        operator.check_agent(agent_id)
+        conv = conv or self.repo.get_conversation(conversation_id)
+        if conv is None or conv.agent_id != agent_id:
+            raise not_found('conversation')
+        return conv
+
+    # ---- visitor session (public REST) ------------------------------------------------------------
+
+    def create_session(self, body):
+        agent_id, old, visitor = protocol.parse_session_request(body)
+        agent = self.repo.get_agent(agent_id)
+        if agent is None:
+            raise not_found('agent')
+        visitor_id = None
+        if old:
+            try:
+                old_agent, old_visitor = verify_session(self.session_secret(), old, self.config.session_ttl_seconds)
+                visitor_id = old_visitor if old_agent == agent_id else None
+            except AppError:
+                visitor_id = None          # expired or foreign: start afresh rather than fail the widget
+        visitor_id = visitor_id or 'v_' + uuid.uuid4().hex[:20]
+        conversation_id = '%s.%s' % (agent_id, visitor_id)
+        conv = self.repo.ensure_conversation(conversation_id, agent_id, visitor_id, visitor, self.now())
+        conv = self.repo.get_conversation(conversation_id)
+        settings = settings_of(agent)
+        if conv.seq == 0 and settings.get('welcome_message'):
+            msg = self._message(conv, 1, 'bot', settings['welcome_message'], meta={'event': 'welcome'})
+            try:
+                self.repo.append(conv, [msg], {'last_message': self._preview(msg)})
+            except ConflictError:
+                pass                        # another tab already greeted this visitor
+        return {'session': sign_session(self.session_secret(), agent_id, visitor_id), 'visitor_id': visitor_id,
+                'conversation_id': conversation_id,
+                'agent': {'id': agent_id, 'name': agent.name, 'welcome_message': settings.get('welcome_message'),
+                          'allow_human_handoff': settings['allow_human_handoff']}}
+
+    # ---- socket lifecycle ---------------------------------------------------------------------------
+
+    def connect(self, connection_id, query):
+        """The HTTP status for the upgrade: 200, or 401 for a missing/bad credential."""
+        query = query or {}
+        ttl = self.config.connection_ttl_seconds
+        try:
+            if query.get('token'):
+                operator = self.repo.operator_by_token(query['token'])
+                if operator is None:
+                    return 401
+                self.repo.put_operator_connection(connection_id, operator, ttl)
+                return 200
+            if query.get('session'):
+                agent_id, visitor_id = verify_session(self.session_secret(), query['session'],
+                                                      self.config.session_ttl_seconds)
+                conversation_id = '%s.%s' % (agent_id, visitor_id)
+                if self.repo.get_conversation(conversation_id) is None:
+                    return 403
+                self.repo.put_visitor_connection(connection_id, conversation_id, agent_id, visitor_id, ttl)
+                return 200
+        except AppError:
+            return 401
+        return 401
+
+    def disconnect(self, connection_id):
+        self.repo.delete_connection(connection_id)
+
+    def on_frame(self, connection_id, body):
+        """One socket frame: parse, authorise, run. Errors go back to that socket as `error` events."""
+        action, request_id = None, None
+        try:
+            conn = self.repo.get_connection(connection_id)
+            if conn is None:
+                raise unauthorized('this connection is not registered; reconnect')
+            cmd = protocol.parse_action(body, conn.role)
+            action, request_id = cmd.action, cmd.request_id
+            if cmd.action == 'ping':
+                self.sender.post(connection_id, protocol.event('pong', request_id=request_id))
+            elif conn.role == 'visitor':
+                self._visitor_action(conn, cmd)
+            else:
+                self._operator_action(conn, cmd)
+        except AppError as err:
+            self.sender.post(connection_id, protocol.error_event(
+                err.code, err.message, action=err.action or action, request_id=request_id, **err.details))
+
+    # ---- visitor actions --------------------------------------------------------------------------
+
+    def _visitor_action(self, conn, cmd):
+        if cmd.action == 'send':
+            self.visitor_message(conn, cmd)
+        elif cmd.action == 'request_human':
+            self.visitor_message(conn, cmd, explicit=True)
+        elif cmd.action == 'cancel_handoff':
+            actor = Actor('visitor', conn.visitor_id, None)
+            self.transition(conn.conversation_id, 'cancel', actor, origin=conn.connection_id, reason=cmd.reason)
+        elif cmd.action == 'typing':
+            conv = self.repo.get_conversation(conn.conversation_id)
+            current = Handoff.from_dict(conv.handoff)
+            if current and current.is_open:
+                self._to_operators(conv.agent_id, [protocol.event(
+                    'typing', conversation_id=conv.conversation_id, role='visitor', name=None,
+                    is_typing=cmd.is_typing)])
+        elif cmd.action == 'resume':
+            self.replay(conn.connection_id, conn.conversation_id, cmd.after)
+
+    def visitor_message(self, conn, cmd, explicit=False):
+        """A visitor's message (or the widget's "talk to a person" button): store it, then the bot
+        answers, or a handoff opens, or the operators get it. Decided and written in one go."""
+        cid, agent_id = conn.conversation_id, conn.agent_ids[0]
+        for _ in range(ATTEMPTS):
+            conv, agent, kb = self.repo.load_for_message(cid, agent_id)
+            if conv is None or agent is None:
+                raise not_found('conversation')
+            plan = self._plan_visitor_message(conv, agent, kb, cmd, explicit)
+            dedupe = (cmd.client_message_id, conv.seq + 1) if cmd.client_message_id else None
+            try:
+                self.repo.append(conv, plan['messages'], plan['changes'], dedupe=dedupe,
+                                 handoff_event=plan.get('handoff_event'))
+                break
+            except ConflictError:
+                if cmd.client_message_id:
+                    seq = self.repo.get_dedupe(cid, cmd.client_message_id)
+                    if seq is not None:
+                        self.sender.post(conn.connection_id, protocol.event(
+                            'ack', action=cmd.action, client_message_id=cmd.client_message_id, seq=seq,
+                            duplicate=True, request_id=cmd.request_id))
+                        return
+        else:
+            raise conflict('the conversation is busy; retry')
+        messages = plan['messages']
+        if cmd.client_message_id:
+            self.sender.post(conn.connection_id, protocol.event(
+                'ack', action=cmd.action, client_message_id=cmd.client_message_id, seq=messages[0]['seq'],
+                duplicate=False, request_id=cmd.request_id))
+        events = [protocol.event('message', conversation_id=cid, message=self._public(m)) for m in messages]
+        route = plan['route']
+        if route == Route.HANDOFF:
+            events.append(self._handoff_event(conv, plan['previous']))
+        self._to_visitor(conv, events)
+        if route in (Route.HUMAN, Route.HANDOFF):
+            self._to_operators(agent_id, events)
+        if route == Route.HANDOFF:
+            self._publish(conv, 'handoff.requested')
+
+    def _plan_visitor_message(self, conv, agent, kb, cmd, explicit):
+        settings = settings_of(agent)
+        current = Handoff.from_dict(conv.handoff)
+        now = self.now()
+        seq = conv.seq
+        messages, changes = [], {'updated_at': now}
+        if cmd.text is not None:
+            seq += 1
+            messages.append(self._message(conv, seq, 'visitor', cmd.text, client_message_id=cmd.client_message_id))
+        if explicit:
+            if current and current.is_open:
+                raise rules.HandoffError('handoff_already_open', 'a person has already been asked for',
+                                         handoff=current.to_dict())
+            reason = Reason('visitor_request', 'pressed "talk to a person"')
+        else:
+            reason = None if current and current.is_open else triggers.detect(
+                cmd.text, conv.visitor, settings['triggers'], conv.handoff_count)
+        route = rules.route(current, settings['allow_human_handoff'], reason)
+        bot_misses = conv.bot_misses
+        if route == Route.BOT and cmd.text is not None:
+            answer = self._bot_answer(cmd.text, kb, settings)
+            bot_misses = 0 if answer.understood(settings['confidence_threshold']) else bot_misses + 1
+            seq += 1
+            messages.append(self._message(conv, seq, 'bot', answer.text,
+                                          meta={'confidence': answer.confidence, 'entry_id': answer.entry_id}))
+            changes['bot_misses'] = bot_misses
+            reason = triggers.after_bot_miss(bot_misses, settings['triggers'])
+            if reason and settings['allow_human_handoff']:
+                route = Route.HANDOFF
+        elif route == Route.DECLINE:
+            seq += 1
+            messages.append(self._message(conv, seq, 'bot', DECLINED, meta={'event': 'handoff.declined',
+                                                                             'reason': reason.to_dict()}))
+        plan = {'route': route, 'messages': messages, 'changes': changes, 'previous': current}
+        if route == Route.HANDOFF:
+            opened = rules.open_handoff(current, 'h_' + uuid.uuid4().hex[:16], reason, now)
+            seq += 1
+            notice = NOTICES['handoff.requested' if reason.code == 'visitor_request' else 'handoff.requested.detected']
+            messages.append(self._message(conv, seq, 'system', notice, meta={
+                'event': 'handoff.requested', 'handoff_id': opened.id, 'reason': reason.to_dict()}))
+            changes.update(self._handoff_changes(conv, opened, now))
+            changes['handoff_count'] = conv.handoff_count + 1
+            changes['bot_misses'] = 0
+            plan['handoff_event'] = self._transition_record(opened, 'requested', Actor('visitor', conv.visitor_id),
+                                                            reason.to_dict(), now)
+        elif route == Route.HUMAN:
+            changes['gsi1sk'] = conv.gsi1sk if current.status == rules.Status.PENDING else now
+        else:
+            changes['gsi1sk'] = now
+        if messages:
+            changes['last_message'] = self._preview(messages[-1] if messages[-1]['role'] != 'system' else messages[0])
+        return plan
+
+    def _bot_answer(self, text, kb, settings):
+        entries = [Entry(eid, e['question'], e['answer']) for eid, e in (kb.as_dict().items() if kb else [])]
+        try:
+            return self.responder.answer(text, entries, threshold=settings['confidence_threshold'])
+        except Exception:  # the visitor is never left without an answer because the bot broke
+            logger.exception('responder failed')
+            return BotAnswer(ERROR, 0.0)
+
+    # ---- operator actions (socket and REST share these) ----------------------------------------
+
+    def _operator_action(self, conn, cmd):
+        operator = OperatorIdentity(conn.operator_id, conn.operator_name, tuple(conn.agent_ids))
+        conv = self._conversation_for(operator, cmd.conversation_id) if cmd.conversation_id else None
+        actor = Actor('operator', operator.id, operator.name)
+        if cmd.action in ('acknowledge', 'resolve', 'cancel'):
+            self.transition(cmd.conversation_id, cmd.action, actor, conv=conv, origin=conn.connection_id,
+                            reason=cmd.reason, request_id=cmd.request_id)
+        elif cmd.action == 'reply':
+            seq, duplicate = self.reply(operator, cmd.conversation_id, cmd.client_message_id, cmd.text, conv=conv)
+            self.sender.post(conn.connection_id, protocol.event(
+                'ack', action='reply', client_message_id=cmd.client_message_id, seq=seq, duplicate=duplicate,
+                request_id=cmd.request_id, conversation_id=cmd.conversation_id))
+        elif cmd.action == 'typing':
+            self._to_visitor(conv, [protocol.event('typing', conversation_id=conv.conversation_id, role='human',
+                                                   name=operator.name, is_typing=cmd.is_typing)])
+        elif cmd.action in ('open', 'resume'):
+            self.replay(conn.connection_id, conv.conversation_id, cmd.after, conv=conv)
+
+    def reply(self, operator, conversation_id, client_message_id, text, conv=None):
+        conv = self._conversation_for(operator, conversation_id, conv)
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                conv = self.repo.get_conversation(conversation_id)
+            rules.check_can_reply(Handoff.from_dict(conv.handoff), operator.id)
+            msg = self._message(conv, conv.seq + 1, 'human', text, client_message_id=client_message_id,
+                                author=operator.name, author_id=operator.id)
+            try:
+                self.repo.append(conv, [msg], {'last_message': self._preview(msg), 'updated_at': msg['created_at'],
+                                               'gsi1sk': msg['created_at']},
+                                 dedupe=(client_message_id, msg['seq']))
+                break
+            except ConflictError:
+                seq = self.repo.get_dedupe(conversation_id, client_message_id)
+                if seq is not None:
+                    return seq, True
+        else:
+            raise conflict()
+        events = [protocol.event('message', conversation_id=conversation_id, message=self._public(msg))]
+        self._to_visitor(conv, events)
+        self._to_operators(conv.agent_id, events)
+        return msg['seq'], False
+
+    def transition(self, conversation_id, action, actor, conv=None, origin=None, reason=None, request_id=None):
+        """acknowledge / resolve / cancel: the domain decides, a conditional write makes it stick."""
+        conv = conv or self.repo.get_conversation(conversation_id)
+        if conv is None:
+            raise not_found('conversation')
+        for attempt in range(ATTEMPTS):
+            if attempt:
+                conv = self.repo.get_conversation(conversation_id)
+            now = self.now()
+            current = Handoff.from_dict(conv.handoff)
+            new = rules.apply(current, action, actor, now)
+            event_name = 'handoff.' + new.status.value
+            text = NOTICES[event_name].format(name=actor.name or 'A team member')
+            meta = {'event': event_name, 'handoff_id': new.id, 'by': actor.to_dict()}
+            if reason:
+                meta['note'] = reason
+            msg = self._message(conv, conv.seq + 1, 'system', text, meta=meta)
+            changes = self._handoff_changes(conv, new, now)
+            changes['last_message'] = self._preview(msg)
+            changes['updated_at'] = now
+            record = self._transition_record(new, new.status.value, actor, {'note': reason} if reason else None, now)
+            try:
+                self.repo.append(conv, [msg], changes, handoff_event=record)
+                break
+            except ConflictError:
+                continue
+        else:
+            raise conflict()
+        events = [protocol.event('message', conversation_id=conversation_id, message=self._public(msg)),
+                  self._handoff_event(conv, current)]
+        self._to_visitor(conv, events)
+        self._to_operators(conv.agent_id, events)
+        self._publish(conv, event_name)
+        return new
+
+    def operator_transition(self, operator, conversation_id, action, reason=None):
+        if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
+            raise AppError('invalid_field', 'reason must be a string of at most 500 characters')
+        conv = self._conversation_for(operator, conversation_id)
+        return self.transition(conversation_id, action, Actor('operator', operator.id, operator.name),
+                               conv=conv, reason=reason)
+
+    def notification_consumer(self, webhook_secret):
+        from chalicelib.notifications import NotificationConsumer
+        return NotificationConsumer(self.repo, self.sender, self.inbox_entry, webhook_secret)
+
+    # ---- reads ------------------------------------------------------------------------------------
+
+    def replay(self, connection_id, conversation_id, after, conv=None):
+        """Everything after `after`, in order, in as few socket messages as the size limit allows."""
+        conv = conv or self.repo.get_conversation(conversation_id)
+        messages = self.repo.messages(conversation_id, after, REPLAY_LIMIT)
+        current = Handoff.from_dict(conv.handoff) if conv else None
+        batches = list(protocol.chunk_messages([self._public(m) for m in messages]))
+        for i, batch in enumerate(batches):
+            last = i == len(batches) - 1
+            self.sender.post(connection_id, protocol.event(
+                'history', conversation_id=conversation_id, messages=batch,
+                complete=last and len(messages) < REPLAY_LIMIT,
+                handoff=(current.to_dict() if current else None) if last else None))
+
+    def history(self, operator, conversation_id, after, limit):
+        self._conversation_for(operator, conversation_id)
+        messages = [self._public(m) for m in self.repo.messages(conversation_id, after, limit + 1)]
+        more = len(messages) > limit
+        messages = messages[:limit]
+        return {'messages': messages, 'next_after': messages[-1]['seq'] if more else None}
+
+    def conversation(self, operator, conversation_id):
+        conv = self._conversation_for(operator, conversation_id)
+        result = summary(conv)
+        result['handoffs'] = self.repo.handoff_events(conversation_id)
+        return result
+
+    def inbox(self, operator, agent_id, statuses=None, limit=50):
+        """Pending first (longest waiting on top), then acknowledged, then the most recent others.
+        One index query per status: the cost does not grow with closed history."""
+        operator.check_agent(agent_id)
+        wanted = statuses or ['pending', 'acknowledged', 'resolved', 'cancelled', 'bot']
+        pending = self.repo.inbox(agent_id, 'pending', 200, True) if 'pending' in wanted else []
+        acked = self.repo.inbox(agent_id, 'acknowledged', 200, False) if 'acknowledged' in wanted else []
+        rest = []
+        for status in ('resolved', 'cancelled', 'bot'):
+            if status in wanted:
+                rest.extend(self.repo.inbox(agent_id, status, limit, False))
+        rest.sort(key=lambda c: c.updated_at, reverse=True)
+        conversations = [summary(c) for c in pending + acked + rest[:limit]]
+        return {'conversations': conversations,
+                'counts': {'pending': len(pending), 'acknowledged': len(acked)}}
+
+    def inbox_entry(self, agent_id, conversation_id):
+        """For the notification consumer: the conversation's summary and the agent's live counts."""
+        conv = self.repo.get_conversation(conversation_id)
+        counts = {s: len(self.repo.inbox(agent_id, s, 200, True)) for s in ('pending', 'acknowledged')}
+        return (summary(conv) if conv else None), counts
+
+    # ---- agents and knowledge -----------------------------------------------------------------
+
+    def operator_profile(self, operator):
+        agents = self.repo.get_agents(operator.agent_ids)
+        return {'operator': {'id': operator.id, 'name': operator.name},
+                'agents': [{'id': a, 'name': agents[a].name} for a in operator.agent_ids if a in agents]}
+
+    def _agent_for(self, operator, agent_id):
+        operator.check_agent(agent_id)
+        agent = self.repo.get_agent(agent_id)
+        if agent is None:
+            raise not_found('agent')
+        return agent
+
+    def get_settings(self, operator, agent_id):
+        agent = self._agent_for(operator, agent_id)
+        return {'agent_id': agent_id, 'name': agent.name, 'settings': settings_of(agent), 'version': agent.version}
+
+    def save_settings(self, operator, agent_id, body):
+        settings, version = protocol.parse_settings(body, set(triggers.DEFAULT_TRIGGERS))
+        agent = self._agent_for(operator, agent_id)
+        merged = settings_of(agent)
+        merged.update({k: v for k, v in settings.items() if k != 'triggers'})
+        merged['triggers'] = dict(merged['triggers'], **settings.get('triggers', {}))
+        try:
+            self.repo.save_settings(agent, merged, version)
+        except ConflictError:
+            raise conflict('the settings were saved by someone else since you loaded them; reload')
+        return self.get_settings(operator, agent_id)
+
+    def list_knowledge(self, operator, agent_id):
+        self._agent_for(operator, agent_id)
+        kb = self.repo.knowledge(agent_id)
+        entries = [{'id': eid, 'question': e['question'], 'answer': e['answer']}
+                   for eid, e in (kb.as_dict().items() if kb else [])]
+        return {'entries': sorted(entries, key=lambda e: e['question'].lower())}
+
+    def put_knowledge(self, operator, agent_id, body, entry_id=None):
+        question, answer = protocol.parse_knowledge(body)
+        self._agent_for(operator, agent_id)
+        new_id = entry_id or 'kb_' + uuid.uuid4().hex[:12]
+        if entry_id is not None and not protocol.valid_id(entry_id):
+            raise not_found('knowledge entry')
+        try:
+            self.repo.put_knowledge(agent_id, new_id, question, answer, must_exist=entry_id is not None)
+        except KeyError:
+            raise not_found('knowledge entry')
+        return {'entry': {'id': new_id, 'question': question, 'answer': answer}}
+
+    def delete_knowledge(self, operator, agent_id, entry_id):
+        self._agent_for(operator, agent_id)
+        if not protocol.valid_id(entry_id):
+            raise not_found('knowledge entry')
+        try:
+            self.repo.delete_knowledge(agent_id, entry_id)
+        except KeyError:
+            raise not_found('knowledge entry')
+
+    # ---- helpers ------------------------------------------------------------------------------
+
+    def _message(self, conv, seq, role, text, client_message_id=None, author=None, author_id=None, meta=None):
+        return {'seq': seq, 'role': role, 'text': text, 'author': author, 'author_id': author_id,
+                'client_message_id': client_message_id, 'created_at': self.now(), 'meta': meta}
+
+    @staticmethod
+    def _public(m):
+        return {'seq': m['seq'], 'role': m['role'], 'text': m['text'], 'author': m.get('author'),
+                'created_at': m['created_at'], 'client_message_id': m.get('client_message_id'),
+                'meta': m.get('meta') or {}}
+
+    @staticmethod
+    def _preview(m):
+        return {'seq': m['seq'], 'role': m['role'], 'text': m['text'][:200], 'created_at': m['created_at']}
+
+    @staticmethod
+    def _handoff_changes(conv, h, now):
+        status = h.status.value
+        return {'handoff': h.to_dict(), 'status': status, 'gsi1pk': 'INBOX#%s#%s' % (conv.agent_id, status),
+                'gsi1sk': h.requested_at if h.status == rules.Status.PENDING else now}
+
+    @staticmethod
+    def _transition_record(h, status, actor, reason, now):
+        return {'handoff_id': h.id, 'status': status, 'at': now, 'by': actor.to_dict(), 'reason': reason}
+
+    @staticmethod
+    def _handoff_event(conv, previous):
+        current = Handoff.from_dict(conv.handoff)
+        return protocol.event('handoff', conversation_id=conv.conversation_id,
+                              handoff=current.to_dict() if current else None,
+                              previous=previous.status.value if previous else None)
+
+    def _to_visitor(self, conv, events):
+        for gone in self.sender.fan_out(sorted(conv.connections or ()), events):
+            self.repo.forget_visitor_socket(conv.conversation_id, gone)
+            self.repo.delete_connection(gone)   # its CONN record, if the TTL has not taken it yet
+
+    def _to_operators(self, agent_id, events):
+        for gone in self.sender.fan_out(self.repo.operator_connections(agent_id), events):
+            self.repo.forget_operator_socket(agent_id, gone)
+
+    def _publish(self, conv, event_name):
+        current = Handoff.from_dict(conv.handoff)
+        event = {'event_id': '%s:%s' % (current.id, current.status.value), 'event': event_name,
+                 'agent_id': conv.agent_id, 'conversation_id': conv.conversation_id,
+                 'handoff': current.to_dict(), 'at': current.updated_at}
+        try:
+            self.notifier.publish(event)
+        except Exception:   # stored and pushed live already; a lost notification must not fail the action
+            logger.exception('could not publish %s', event['event_id'])
+
+
+def build(config, sender=None, notifier=None):
+    """The production object graph; tests pass their own sender to watch the sockets."""
+    from chalicelib.bot import KnowledgeBaseResponder
+    from chalicelib.config import session_secret
+    from chalicelib.delivery import Sender
+    from chalicelib.notifications import Notifier
+    from chalicelib.store import Repository
+    return Services(Repository(), sender or Sender(config.ws_endpoint_url, config.region),
+                    notifier or Notifier(config.notify_queue_url, config.region),
+                    KnowledgeBaseResponder(config.bot_confidence_threshold), config,
+                    session_secret=lambda: session_secret(config))
