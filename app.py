@@ -5,11 +5,12 @@ The work happens in chalicelib.service; the rules in chalicelib.handoff and chal
 import json
 import os
 
-from chalice import BadRequestError, Chalice, Response
+from chalice import Chalice, Response
 
 from chalicelib import static_files
 from chalicelib.config import current as config, webhook_secret
-from chalicelib.errors import AppError, not_found
+from chalicelib.errors import not_found
+from chalicelib.web import json_errors
 
 app = Chalice(app_name='handoff')
 app.experimental_feature_flags.update(['WEBSOCKETS'])
@@ -33,37 +34,31 @@ def _operator():
     return services().operator_from_header(app.current_request.headers.get('authorization'))
 
 
-@app.middleware('http')
-def errors_as_json(event, get_response):
-    """Every failure becomes {"error": {"code", "message"}} with a 4xx; never an HTML 500."""
-    try:
-        return get_response(event)
-    except AppError as err:
-        return Response({'error': err.to_dict()}, status_code=err.status)
-    except BadRequestError as err:  # Chalice's own: malformed JSON body
-        return Response({'error': {'code': 'invalid_json', 'message': str(err)}}, status_code=400)
+def route(path, **options):
+    """app.route, with errors answered as JSON 4xx (see chalicelib.web)."""
+    return lambda view: app.route(path, **options)(json_errors(view))
 
 
 # ---- visitor (public) -----------------------------------------------------------------------
 
-@app.route('/visitor/session', methods=['POST'], cors=True)
+@route('/visitor/session', methods=['POST'], cors=True)
 def visitor_session():
     return services().create_session(_body())
 
 
-@app.route('/client-config', methods=['GET'], cors=True)
+@route('/client-config', methods=['GET'], cors=True)
 def client_config():
     return {'ws_url': os.environ.get('WS_PUBLIC_URL', '')}
 
 
 # ---- operators ------------------------------------------------------------------------------
 
-@app.route('/operator/me')
+@route('/operator/me')
 def operator_me():
     return services().operator_profile(_operator())
 
 
-@app.route('/agents/{agent_id}/inbox')
+@route('/agents/{agent_id}/inbox')
 def inbox(agent_id):
     query = app.current_request.query_params or {}
     statuses = [s for s in query.get('status', '').split(',') if s] or None
@@ -71,12 +66,12 @@ def inbox(agent_id):
     return services().inbox(_operator(), agent_id, statuses, int(limit) if limit.isdigit() else 50)
 
 
-@app.route('/conversations/{conversation_id}')
+@route('/conversations/{conversation_id}')
 def conversation(conversation_id):
     return services().conversation(_operator(), conversation_id)
 
 
-@app.route('/conversations/{conversation_id}/messages')
+@route('/conversations/{conversation_id}/messages')
 def messages(conversation_id):
     query = app.current_request.query_params or {}
     after, limit = query.get('after', '0'), query.get('limit', '100')
@@ -84,7 +79,7 @@ def messages(conversation_id):
                               min(int(limit), 500) if limit.isdigit() and int(limit) > 0 else 100)
 
 
-@app.route('/conversations/{conversation_id}/reply', methods=['POST'])
+@route('/conversations/{conversation_id}/reply', methods=['POST'])
 def reply(conversation_id):
     from chalicelib.protocol import parse_reply
     client_message_id, text = parse_reply(_body())
@@ -97,47 +92,47 @@ def _transition(conversation_id, action):
     return {'handoff': services().operator_transition(_operator(), conversation_id, action, reason).to_dict()}
 
 
-@app.route('/conversations/{conversation_id}/acknowledge', methods=['POST'])
+@route('/conversations/{conversation_id}/acknowledge', methods=['POST'])
 def acknowledge(conversation_id):
     return _transition(conversation_id, 'acknowledge')
 
 
-@app.route('/conversations/{conversation_id}/resolve', methods=['POST'])
+@route('/conversations/{conversation_id}/resolve', methods=['POST'])
 def resolve(conversation_id):
     return _transition(conversation_id, 'resolve')
 
 
-@app.route('/conversations/{conversation_id}/cancel', methods=['POST'])
+@route('/conversations/{conversation_id}/cancel', methods=['POST'])
 def cancel(conversation_id):
     return _transition(conversation_id, 'cancel')
 
 
-@app.route('/agents/{agent_id}/settings', methods=['GET'])
+@route('/agents/{agent_id}/settings', methods=['GET'])
 def get_settings(agent_id):
     return services().get_settings(_operator(), agent_id)
 
 
-@app.route('/agents/{agent_id}/settings', methods=['PUT'])
+@route('/agents/{agent_id}/settings', methods=['PUT'])
 def save_settings(agent_id):
     return services().save_settings(_operator(), agent_id, _body())
 
 
-@app.route('/agents/{agent_id}/knowledge', methods=['GET'])
+@route('/agents/{agent_id}/knowledge', methods=['GET'])
 def list_knowledge(agent_id):
     return services().list_knowledge(_operator(), agent_id)
 
 
-@app.route('/agents/{agent_id}/knowledge', methods=['POST'])
+@route('/agents/{agent_id}/knowledge', methods=['POST'])
 def add_knowledge(agent_id):
     return Response(services().put_knowledge(_operator(), agent_id, _body()), status_code=201)
 
 
-@app.route('/agents/{agent_id}/knowledge/{entry_id}', methods=['PUT'])
+@route('/agents/{agent_id}/knowledge/{entry_id}', methods=['PUT'])
 def edit_knowledge(agent_id, entry_id):
     return services().put_knowledge(_operator(), agent_id, _body(), entry_id)
 
 
-@app.route('/agents/{agent_id}/knowledge/{entry_id}', methods=['DELETE'])
+@route('/agents/{agent_id}/knowledge/{entry_id}', methods=['DELETE'])
 def delete_knowledge(agent_id, entry_id):
     services().delete_knowledge(_operator(), agent_id, entry_id)
     return Response('', status_code=204)
@@ -152,22 +147,22 @@ def _static(name):
     return Response(found[0], headers={'Content-Type': found[1], 'Cache-Control': 'no-cache'})
 
 
-@app.route('/')
+@route('/')
 def dashboard():
     return _static('dashboard.html')
 
 
-@app.route('/demo')
+@route('/demo')
 def demo_page():
     return _static('demo.html')
 
 
-@app.route('/widget.js')
+@route('/widget.js')
 def widget():
     return _static('widget.js')
 
 
-@app.route('/static/{name}')
+@route('/static/{name}')
 def static(name):
     return _static(name)
 

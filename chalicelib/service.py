@@ -286,18 +286,26 @@ class Services:
             self.transition(cmd.conversation_id, cmd.action, actor, conv=conv, origin=conn.connection_id,
                             reason=cmd.reason, request_id=cmd.request_id)
         elif cmd.action == 'reply':
-            seq, duplicate = self.reply(operator, cmd.conversation_id, cmd.client_message_id, cmd.text, conv=conv)
-            self.sender.post(conn.connection_id, protocol.event(
-                'ack', action='reply', client_message_id=cmd.client_message_id, seq=seq, duplicate=duplicate,
-                request_id=cmd.request_id, conversation_id=cmd.conversation_id))
+            self.reply(operator, cmd.conversation_id, cmd.client_message_id, cmd.text, conv=conv,
+                       ack_to=(conn.connection_id, cmd.request_id))
         elif cmd.action == 'typing':
             self._to_visitor(conv, [protocol.event('typing', conversation_id=conv.conversation_id, role='human',
                                                    name=operator.name, is_typing=cmd.is_typing)])
         elif cmd.action in ('open', 'resume'):
             self.replay(conn.connection_id, conv.conversation_id, cmd.after, conv=conv)
 
-    def reply(self, operator, conversation_id, client_message_id, text, conv=None):
+    def reply(self, operator, conversation_id, client_message_id, text, conv=None, ack_to=None):
+        """An operator's message to the visitor. `ack_to` (socket, request id) is acknowledged as soon as
+        the message is stored, before it is fanned out."""
         conv = self._conversation_for(operator, conversation_id, conv)
+
+        def ack(seq, duplicate):
+            if ack_to:
+                self.sender.post(ack_to[0], protocol.event(
+                    'ack', action='reply', client_message_id=client_message_id, seq=seq, duplicate=duplicate,
+                    request_id=ack_to[1], conversation_id=conversation_id))
+            return seq, duplicate
+
         for attempt in range(ATTEMPTS):
             if attempt:
                 conv = self.repo.get_conversation(conversation_id)
@@ -312,13 +320,14 @@ class Services:
             except ConflictError:
                 seq = self.repo.get_dedupe(conversation_id, client_message_id)
                 if seq is not None:
-                    return seq, True
+                    return ack(seq, True)
         else:
             raise conflict()
+        result = ack(msg['seq'], False)
         events = [protocol.event('message', conversation_id=conversation_id, message=self._public(msg))]
         self._to_visitor(conv, events)
         self._to_operators(conv.agent_id, events)
-        return msg['seq'], False
+        return result
 
     def transition(self, conversation_id, action, actor, conv=None, origin=None, reason=None, request_id=None):
         """acknowledge / resolve / cancel: the domain decides, a conditional write makes it stick."""

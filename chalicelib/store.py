@@ -8,7 +8,7 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   CONV#{conv}             META                conversation: seq, handoff, status, visitor, connections set
   CONV#{conv}             MSG#{seq:012d}      message
   CONV#{conv}             CMID#{client id}    idempotency record: client message id -> seq (TTL)
-  CONV#{conv}             HANDOFF#{id}#{n}    one stored transition of a handoff (who, when, reason)
+  CONV#{conv}             HANDOFF#{seq}#{id}  one stored transition of a handoff (who, when, reason)
   CONN#{connection}       META                socket: kind, conversation or operator + agents (TTL)
   AGENTCONN#{agent}       CONN#{connection}   operator socket listening to an agent (TTL)
   TOKEN#{sha256(token)}   META                operator: id, name, agents (the token is never stored)
@@ -282,7 +282,7 @@ class Repository:
                     tx.save(Dedupe(pk, 'CMID#' + cmid, seq=seq, expires_at=timedelta(seconds=DEDUPE_TTL)),
                             condition=Dedupe.pk.does_not_exist())
                 if handoff_event:
-                    tx.save(HandoffEvent(pk, 'HANDOFF#%s#%012d' % (handoff_event['handoff_id'], new_seq),
+                    tx.save(HandoffEvent(pk, 'HANDOFF#%012d#%s' % (new_seq, handoff_event['handoff_id']),
                                          event=handoff_event), condition=HandoffEvent.pk.does_not_exist())
                 actions = [Conversation.seq.set(new_seq)]
                 for name, value in changes.items():
