@@ -1,0 +1,126 @@
+"""Nothing lost, nothing twice: idempotent sends, replay, gone sockets, disconnects."""
+from tests.integration.conftest import messages, types
+
+
+def test_resend_with_same_client_message_id_is_stored_once(h):
+    s = h.visitor('v1')
+    first = h.send('v1', {'action': 'send', 'client_message_id': 'same', 'text': 'How long does shipping take?'})
+    again = h.send('v1', {'action': 'send', 'client_message_id': 'same', 'text': 'How long does shipping take?'})
+    assert first[0] == {'type': 'ack', 'action': 'send', 'client_message_id': 'same', 'seq': 1,
+                        'duplicate': False, 'request_id': None}
+    assert types(again) == ['ack'] and again[0]['seq'] == 1 and again[0]['duplicate'] is True
+    h.connect('alice', token=h.alice)
+    status, page = h.rest('GET', '/conversations/%s/messages' % s['conversation_id'], token=h.alice)
+    assert [m['role'] for m in page['messages']] == ['visitor', 'bot']
+
+
+def test_operator_reply_retry_is_stored_once(h):
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    h.send('v1', {'action': 'request_human'})
+    h.rest('POST', '/conversations/%s/acknowledge' % cid, token=h.alice)
+    body = {'client_message_id': 'op-1', 'text': 'Hello from Alice'}
+    assert h.rest('POST', '/conversations/%s/reply' % cid, token=h.alice, body=body) == (
+        200, {'seq': 3, 'duplicate': False})
+    assert h.rest('POST', '/conversations/%s/reply' % cid, token=h.alice, body=body) == (
+        200, {'seq': 3, 'duplicate': True})
+    texts = [m['text'] for m in h.rest('GET', '/conversations/%s/messages' % cid, token=h.alice)[1]['messages']]
+    assert texts.count('Hello from Alice') == 1
+
+
+def test_resume_replays_exactly_what_was_missed(h):
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    h.send('v1', {'action': 'send', 'client_message_id': 'c1', 'text': 'talk to a human'})   # seq 1, 2
+    h.connect('alice', token=h.alice)
+    h.send('alice', {'action': 'acknowledge', 'conversation_id': cid})                          # seq 3
+    h.take('v1')
+    h.disconnect('v1')                                     # the visitor drops off
+    for i in range(3):                                     # seq 4, 5, 6
+        h.send('alice', {'action': 'reply', 'conversation_id': cid, 'client_message_id': 'r%d' % i,
+                         'text': 'reply %d' % i})
+    assert h.take('v1') == []                              # nothing was posted to the dead socket
+    assert h.connect('v2', session=s['session']) == 200
+    events = h.send('v2', {'action': 'resume', 'after': 3})
+    assert types(events) == ['history']
+    assert [(m['seq'], m['text']) for m in events[0]['messages']] == [(4, 'reply 0'), (5, 'reply 1'), (6, 'reply 2')]
+    assert events[0]['complete'] is True and events[0]['handoff']['status'] == 'acknowledged'
+    assert h.send('v2', {'action': 'resume', 'after': 6})[0]['messages'] == []
+
+
+def test_large_replay_is_split_under_the_socket_limit(h):
+    import json
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    h.send('v1', {'action': 'request_human'})
+    h.rest('POST', '/conversations/%s/acknowledge' % cid, token=h.alice)
+    for i in range(40):
+        h.rest('POST', '/conversations/%s/reply' % cid, token=h.alice,
+               body={'client_message_id': 'big%d' % i, 'text': 'x' * 3900})
+    h.take('v1')
+    events = h.send('v1', {'action': 'resume', 'after': 0})
+    assert len(events) >= 2 and all(len(json.dumps(e)) < 128 * 1024 for e in events)
+    seqs = [m['seq'] for e in events for m in e['messages']]
+    assert seqs == list(range(1, 43))
+    assert [e['complete'] for e in events][-1] is True and not any(e['complete'] for e in events[:-1])
+
+
+def test_gone_visitor_socket_is_removed_and_delivery_continues(h):
+    import app as app_module
+    s = h.visitor('tab1')
+    cid = s['conversation_id']
+    assert h.connect('tab2', session=s['session']) == 200
+    h.send('tab1', {'action': 'request_human'})
+    h.take('tab2')
+    h.sender.gone.add('tab1')                  # closed without a $disconnect
+    h.rest('POST', '/conversations/%s/acknowledge' % cid, token=h.alice)
+    assert messages(h.take('tab2')) == [('system', 'Alice joined the conversation.')]
+    repo = app_module._services.repo
+    assert repo.get_conversation(cid).connections == {'tab2'}
+    assert repo.get_connection('tab1') is None
+
+
+def test_gone_operator_socket_is_removed(h):
+    import app as app_module
+    h.connect('alice-old', token=h.alice)
+    h.connect('alice-new', token=h.alice)
+    h.sender.gone.add('alice-old')
+    h.visitor('v1')
+    h.send('v1', {'action': 'request_human'})
+    assert types(h.take('alice-new')) == ['message', 'handoff']
+    assert app_module._services.repo.operator_connections('shop') == ['alice-new']
+
+
+def test_disconnect_forgets_the_socket(h):
+    import app as app_module
+    s = h.visitor('v1')
+    h.connect('alice', token=h.alice)
+    h.disconnect('v1')
+    h.disconnect('alice')
+    h.disconnect('never-connected')            # $disconnect is best effort, may repeat
+    repo = app_module._services.repo
+    assert repo.get_conversation(s['conversation_id']).connections is None
+    assert repo.operator_connections('shop') == []
+    err = h.send('v1', {'action': 'send', 'client_message_id': 'x', 'text': 'hi'})
+    assert err[0]['type'] == 'error' and err[0]['code'] == 'unauthorized'
+
+
+def test_typing_is_relayed_both_ways_during_a_handoff(h):
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    h.connect('alice', token=h.alice)
+    h.send('v1', {'action': 'typing', 'is_typing': True})
+    assert h.take('alice') == []               # no handoff: nobody to tell
+    h.send('v1', {'action': 'request_human'})
+    h.take('alice')
+    h.send('v1', {'action': 'typing', 'is_typing': True})
+    assert h.take('alice') == [{'type': 'typing', 'conversation_id': cid, 'role': 'visitor', 'name': None,
+                                'is_typing': True}]
+    h.send('alice', {'action': 'typing', 'conversation_id': cid, 'is_typing': True})
+    assert h.take('v1')[-1] == {'type': 'typing', 'conversation_id': cid, 'role': 'human', 'name': 'Alice',
+                                'is_typing': True}
+
+
+def test_ping_pong(h):
+    h.visitor('v1')
+    assert h.send('v1', {'action': 'ping', 'request_id': 7}) == [{'type': 'pong', 'request_id': 7}]
