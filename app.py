@@ -81,9 +81,7 @@ def messages(conversation_id):
 
 @route('/conversations/{conversation_id}/reply', methods=['POST'])
 def reply(conversation_id):
-    from chalicelib.protocol import parse_reply
-    client_message_id, text = parse_reply(_body())
-    seq, duplicate = services().reply(_operator(), conversation_id, client_message_id, text)
+    seq, duplicate = services().operator_reply(_operator(), conversation_id, _body())
     return {'seq': seq, 'duplicate': duplicate}
 
 

@@ -294,6 +294,11 @@ class Services:
         elif cmd.action in ('open', 'resume'):
             self.replay(conn.connection_id, conv.conversation_id, cmd.after, conv=conv)
 
+    def operator_reply(self, operator, conversation_id, body):
+        conv = self._conversation_for(operator, conversation_id)
+        client_message_id, text = protocol.parse_reply(body)
+        return self.reply(operator, conversation_id, client_message_id, text, conv=conv)
+
     def reply(self, operator, conversation_id, client_message_id, text, conv=None, ack_to=None):
         """An operator's message to the visitor. `ack_to` (socket, request id) is acknowledged as soon as
         the message is stored, before it is fanned out."""
@@ -444,8 +449,8 @@ class Services:
         return {'agent_id': agent_id, 'name': agent.name, 'settings': settings_of(agent), 'version': agent.version}
 
     def save_settings(self, operator, agent_id, body):
-        settings, version = protocol.parse_settings(body, set(triggers.DEFAULT_TRIGGERS))
         agent = self._agent_for(operator, agent_id)
+        settings, version = protocol.parse_settings(body, set(triggers.DEFAULT_TRIGGERS))
         merged = settings_of(agent)
         merged.update({k: v for k, v in settings.items() if k != 'triggers'})
         merged['triggers'] = dict(merged['triggers'], **settings.get('triggers', {}))
@@ -463,8 +468,8 @@ class Services:
         return {'entries': sorted(entries, key=lambda e: e['question'].lower())}
 
     def put_knowledge(self, operator, agent_id, body, entry_id=None):
-        question, answer = protocol.parse_knowledge(body)
         self._agent_for(operator, agent_id)
+        question, answer = protocol.parse_knowledge(body)
         new_id = entry_id or 'kb_' + uuid.uuid4().hex[:12]
         if entry_id is not None and not protocol.valid_id(entry_id):
             raise not_found('knowledge entry')
