@@ -188,7 +188,6 @@ def ws_disconnect(event):
 @app.on_sqs_message(queue=os.environ.get('NOTIFY_QUEUE_NAME', 'handoff-notifications'), batch_size=10)
 def on_notification(event):
     """Partial batch response: one bad record is retried alone, not with its batch."""
-    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
-    consumer = services().notification_consumer(lambda: webhook_secret(config()))
-    return process_partial_response(event=event.to_dict(), record_handler=lambda r: consumer.handle(r.body),
-                                    processor=BatchProcessor(event_type=EventType.SQS), context=event.context)
+    from chalicelib.notifications import consume_batch
+    return consume_batch(event.to_dict(), event.context,
+                         services().notification_consumer(lambda: webhook_secret(config())))

@@ -83,3 +83,12 @@ class NotificationConsumer:
         if url and not self.repo.was_notified(event_id, 'webhook'):
             self.post(url, event, self.webhook_secret())
             self.repo.mark_notified(event_id, 'webhook')
+
+
+def consume_batch(event, context, consumer):
+    """Powertools' partial batch response around NotificationConsumer.handle: the returned
+    batchItemFailures name exactly the records to retry (ReportBatchItemFailures)."""
+    from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+    processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
+    return process_partial_response(event=event, record_handler=lambda record: consumer.handle(record.body),
+                                    processor=processor, context=context)
