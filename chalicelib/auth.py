@@ -58,9 +58,10 @@ def verify_session(secret, token, max_age, now=None):
 
 
 def bearer(header):
-    if not header or not header.startswith('Bearer ') or len(header) > 512:
+    token = header[len('Bearer '):].strip() if header and header.startswith('Bearer ') else ''
+    if not token or len(token) > 512:
         raise unauthorized()
-    return header[len('Bearer '):].strip()
+    return token
 
 
 def webhook_signature(secret, timestamp, body):

@@ -119,7 +119,7 @@ def check_can_reply(current: Optional[Handoff], operator_id):
     if current.status != Status.ACKNOWLEDGED:
         raise HandoffError('illegal_transition', 'acknowledge the handoff before replying')
     if current.owner_id != operator_id:
-        raise HandoffError('not_owner', '%s owns this conversation' % current.owner_name,
+        raise HandoffError('not_owner', '%s owns this conversation' % current.owner_name, status=403,
                            owner={'id': current.owner_id, 'name': current.owner_name})
 
 

@@ -13,8 +13,8 @@ from chalicelib.errors import AppError
 MAX_TEXT = 4000
 MAX_FRAME = 128 * 1024          # API Gateway WebSocket message limit
 MAX_SEND = 120 * 1024           # what we post per event, with headroom under that limit
-_ID = re.compile(r'^[A-Za-z0-9_.:\-]{1,64}$')
-_AGENT_ID = re.compile(r'^[a-z0-9][a-z0-9\-]{1,47}$')
+_ID = re.compile(r'[A-Za-z0-9_.:\-]{1,64}')
+_AGENT_ID = re.compile(r'[a-z0-9][a-z0-9\-]{1,47}')
 
 
 class ProtocolError(AppError):
@@ -87,7 +87,7 @@ def id_field(data, name, action, required=True):
     value = data.get(name)
     if value is None and not required:
         return None
-    if not isinstance(value, str) or not _ID.match(value):
+    if not isinstance(value, str) or not _ID.fullmatch(value):
         raise ProtocolError('invalid_field', '%s must be 1-64 characters of A-Z a-z 0-9 _ . : -' % name, action)
     return value
 
@@ -169,7 +169,7 @@ def parse_settings(data, trigger_names):
             raise ProtocolError('invalid_field', 'triggers.%s must be a known trigger set to true/false' % name,
                                 'settings')
     url = settings.get('webhook_url')
-    if url and (len(url) > 2000 or not re.match(r'^https?://[^\s/$.?#].[^\s]*$', url)):
+    if url and (len(url) > 2000 or not re.fullmatch(r'https?://[^\s/$.?#][^\s]*', url)):
         raise ProtocolError('invalid_field', 'webhook_url must be an http(s) URL', 'settings')
     if settings.get('welcome_message') and len(settings['welcome_message']) > MAX_TEXT:
         raise ProtocolError('text_too_long', 'welcome_message is limited to %d characters' % MAX_TEXT, 'settings')
@@ -180,7 +180,7 @@ def parse_settings(data, trigger_names):
 
 def parse_session_request(data):
     agent_id = data.get('agent_id')
-    if not isinstance(agent_id, str) or not _AGENT_ID.match(agent_id):
+    if not isinstance(agent_id, str) or not _AGENT_ID.fullmatch(agent_id):
         raise ProtocolError('invalid_field', 'agent_id must be a known agent id', 'session')
     session = data.get('session')
     if session is not None and not isinstance(session, str):
@@ -200,11 +200,11 @@ def parse_session_request(data):
 
 
 def valid_agent_id(agent_id):
-    return isinstance(agent_id, str) and bool(_AGENT_ID.match(agent_id))
+    return isinstance(agent_id, str) and bool(_AGENT_ID.fullmatch(agent_id))
 
 
 def valid_id(value):
-    return isinstance(value, str) and bool(_ID.match(value))
+    return isinstance(value, str) and bool(_ID.fullmatch(value))
 
 
 # ---- outgoing events ------------------------------------------------------------------

@@ -31,20 +31,21 @@ _HUMAN_PHRASES = [
     r'\b(mit\s+)?(einem|einer)\s+(menschen|mitarbeiter|mitarbeiterin|person)\s+sprechen\b', r'\becht(en|er)?\s+mensch',
     r'\bfalar\s+com\s+(um|uma)\s+(humano|pessoa|atendente|agente)\b',
     r'\bparlare\s+con\s+(un|una)\s+(persona|operatore|umano)\b',
-    r'\b(spreken|praten)\s+met\s+een\s+(mens|medewerker)\b', r'\bechte\s+persoon\b',
+    r'\b(spreken|praten)\s+met\s+een\s+(mens|medewerker)\b', r'\bmet\s+een\s+(mens|medewerker)\s+(spreken|praten)\b',
+    r'\bechte\s+persoon\b',
 ]
 _COMPLAINT = [
     r'\b(terrible|awful|horrible|worst|unacceptable|ridiculous|disgusting|useless|pathetic|scam|furious|angry)\b',
     r'\b(complain|complaint|fed up|sick of|never again|rip[- ]?off)\b', r'\bwhat\s+the\s+hell\b',
 ]
 _BILLING = [
-    r'\b(refund|chargeback|charge\s*back|overcharged|double\s+charged|charged\s+twice|billing\s+(issue|problem|error|dispute))\b',
+    r'\b(refunds?|chargeback|charge\s*back|overcharged|double\s+charged|charged\s+twice|billing\s+(issue|problem|error|dispute))\b',
     r'\b(dispute|wrong\s+amount|money\s+back|cancel\s+my\s+subscription|unauthori[sz]ed\s+charge)\b',
 ]
 _SALES = [
     r'\b(enterprise|bulk\s+order|wholesale|volume\s+discount|custom\s+quote|quotation|procurement)\b',
     r'\b(request|book|schedule)\s+a\s+demo\b', r'\bpricing\s+for\s+(my|our)\s+(team|company)\b',
-    r'\b(buy|order|purchase)\s+(\d{3,}|hundreds|thousands)\b', r'\b\d{3,}\s+(units|licen[cs]es|seats|pieces)\b',
+    r'\b(buy|purchase|order\s+of)\s+(\d{3,}|hundreds|thousands)\b(?!\s*(#|number))', r'\b\d{3,}\s+(units|licen[cs]es|seats|pieces)\b',
 ]
 
 
