@@ -2,9 +2,11 @@
 
 The work happens in chalicelib.service; the rules in chalicelib.handoff and chalicelib.triggers.
 """
-import json
+import logging
 import os
 
+from aws_lambda_powertools import Logger
+from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from chalice import Chalice, Response
 
 from chalicelib import static_files
@@ -14,6 +16,9 @@ from chalicelib.web import json_errors
 
 app = Chalice(app_name='handoff')
 app.experimental_feature_flags.update(['WEBSOCKETS'])
+logger = Logger(service='handoff')           # JSON lines in CloudWatch, for the app and chalicelib
+logging.getLogger('chalicelib')              # exists now, so its children inherit the JSON handler
+copy_config_to_registered_loggers(source_logger=logger, include={'chalicelib'})
 _services = None
 
 
@@ -169,12 +174,14 @@ def static(name):
 
 @app.on_ws_connect()
 def ws_connect(event):
+    logger.append_keys(connection_id=event.connection_id)
     query = event.to_dict().get('queryStringParameters') or {}
     return {'statusCode': services().connect(event.connection_id, query)}
 
 
 @app.on_ws_message()
 def ws_message(event):
+    logger.append_keys(connection_id=event.connection_id)
     services().on_frame(event.connection_id, event.body)
 
 
