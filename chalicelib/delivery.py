@@ -1,11 +1,12 @@
 """Sender: post events to WebSocket connections through API Gateway's management API.
 
 Built from configuration rather than Chalice's websocket_api, because REST and SQS handlers
-have no socket event to take the endpoint from (see NOTES). botocore, not boto3: it is
-already in the package (PynamoDB needs it) and imports faster.
+have no socket event to take the endpoint from (see NOTES).
 """
 import json
 import logging
+
+from chalicelib.aws_clients import client
 
 logger = logging.getLogger(__name__)
 
@@ -14,15 +15,10 @@ class Sender:
     def __init__(self, endpoint_url, region):
         self.endpoint_url = endpoint_url
         self.region = region
-        self._client = None
 
     @property
     def client(self):
-        if self._client is None:
-            import botocore.session
-            self._client = botocore.session.get_session().create_client(
-                'apigatewaymanagementapi', endpoint_url=self.endpoint_url, region_name=self.region)
-        return self._client
+        return client('apigatewaymanagementapi', self.region, self.endpoint_url)
 
     def post(self, connection_id, event):
         """True if delivered, False if the connection is gone. Other failures are logged, not raised:

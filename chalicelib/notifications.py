@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 from chalicelib.auth import webhook_signature
+from chalicelib.aws_clients import client
 
 logger = logging.getLogger(__name__)
 USER_AGENT = 'handoff-webhook/1'
@@ -26,20 +27,12 @@ class Notifier:
     def __init__(self, queue_url, region):
         self.queue_url = queue_url
         self.region = region
-        self._client = None
-
-    @property
-    def client(self):
-        if self._client is None:
-            import botocore.session
-            self._client = botocore.session.get_session().create_client('sqs', region_name=self.region)
-        return self._client
 
     def publish(self, event):
         if not self.queue_url:
             logger.warning('NOTIFY_QUEUE_URL not set; notification %s dropped', event.get('event_id'))
             return
-        self.client.send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(event))
+        client('sqs', self.region).send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(event))
 
 
 def post_webhook(url, payload, secret, timeout=5.0):
