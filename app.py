@@ -4,6 +4,7 @@ The work happens in chalicelib.service; the rules in chalicelib.handoff and chal
 """
 import logging
 import os
+import threading
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
@@ -20,14 +21,16 @@ logger = Logger(service='handoff')           # JSON lines in CloudWatch, for the
 logging.getLogger('chalicelib')              # exists now, so its children inherit the JSON handler
 copy_config_to_registered_loggers(source_logger=logger, include={'chalicelib'})
 _services = None
+_lock = threading.Lock()
 
 
 def services():
     """Built on first use: no AWS client exists before a handler runs (moto, cold start)."""
     global _services
-    if _services is None:
-        from chalicelib.service import build
-        _services = build(config())
+    with _lock:                                # the local runtime calls handlers from several threads
+        if _services is None:
+            from chalicelib.service import build
+            _services = build(config())
     return _services
 
 
