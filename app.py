@@ -63,7 +63,7 @@ def client_config():
 
 @route('/operator/me')
 def operator_me():
-    return services().operator_profile(_operator())
+    return services().agents.operator_profile(_operator())
 
 
 @route('/agents/{agent_id}/inbox')
@@ -115,32 +115,32 @@ def cancel(conversation_id):
 
 @route('/agents/{agent_id}/settings', methods=['GET'])
 def get_settings(agent_id):
-    return services().get_settings(_operator(), agent_id)
+    return services().agents.get_settings(_operator(), agent_id)
 
 
 @route('/agents/{agent_id}/settings', methods=['PUT'])
 def save_settings(agent_id):
-    return services().save_settings(_operator(), agent_id, _body())
+    return services().agents.save_settings(_operator(), agent_id, _body())
 
 
 @route('/agents/{agent_id}/knowledge', methods=['GET'])
 def list_knowledge(agent_id):
-    return services().list_knowledge(_operator(), agent_id)
+    return services().agents.list_knowledge(_operator(), agent_id)
 
 
 @route('/agents/{agent_id}/knowledge', methods=['POST'])
 def add_knowledge(agent_id):
-    return Response(services().put_knowledge(_operator(), agent_id, _body()), status_code=201)
+    return Response(services().agents.put_knowledge(_operator(), agent_id, _body()), status_code=201)
 
 
 @route('/agents/{agent_id}/knowledge/{entry_id}', methods=['PUT'])
 def edit_knowledge(agent_id, entry_id):
-    return services().put_knowledge(_operator(), agent_id, _body(), entry_id)
+    return services().agents.put_knowledge(_operator(), agent_id, _body(), entry_id)
 
 
 @route('/agents/{agent_id}/knowledge/{entry_id}', methods=['DELETE'])
 def delete_knowledge(agent_id, entry_id):
-    services().delete_knowledge(_operator(), agent_id, entry_id)
+    services().agents.delete_knowledge(_operator(), agent_id, entry_id)
     return Response('', status_code=204)
 
 

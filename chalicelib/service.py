@@ -11,6 +11,7 @@ from datetime import datetime, timezone
 
 from chalicelib import handoff as rules
 from chalicelib import protocol, triggers
+from chalicelib.agents import AgentSettings, settings_of
 from chalicelib.auth import OperatorIdentity, bearer, sign_session, verify_session
 from chalicelib.bot import DECLINED, ERROR, BotAnswer, Entry
 from chalicelib.errors import AppError, conflict, not_found, unauthorized
@@ -20,9 +21,6 @@ from chalicelib.store import ConflictError
 logger = logging.getLogger(__name__)
 ATTEMPTS = 6
 REPLAY_LIMIT = 1000
-DEFAULT_SETTINGS = {'allow_human_handoff': False, 'triggers': dict(triggers.DEFAULT_TRIGGERS),
-                    'welcome_message': None, 'webhook_url': None, 'confidence_threshold': 0.35}
-
 NOTICES = {
     'handoff.requested': 'You asked to talk to a person. A team member will join shortly.',
     'handoff.requested.detected': 'I am bringing in a team member to help you. They will join shortly.',
@@ -34,13 +32,6 @@ NOTICES = {
 
 def now_iso():
     return datetime.now(timezone.utc).isoformat(timespec='milliseconds').replace('+00:00', 'Z')
-
-
-def settings_of(agent):
-    merged = dict(DEFAULT_SETTINGS)
-    merged.update(agent.settings or {})
-    merged['triggers'] = triggers.enabled(merged.get('triggers'))
-    return merged
 
 
 def summary(conv):
@@ -62,6 +53,7 @@ class Services:
         self.config = config
         self.session_secret = session_secret      # callable: the secret is fetched lazily (SSM)
         self.now = clock
+        self.agents = AgentSettings(repo)
 
     # ---- identities ------------------------------------------------------------------------------
 
@@ -429,64 +421,6 @@ class Services:
         conv = self.repo.get_conversation(conversation_id)
         counts = {s: len(self.repo.inbox(agent_id, s, 200, True)) for s in ('pending', 'acknowledged')}
         return (summary(conv) if conv else None), counts
-
-    # ---- agents and knowledge -----------------------------------------------------------------
-
-    def operator_profile(self, operator):
-        agents = self.repo.get_agents(operator.agent_ids)
-        return {'operator': {'id': operator.id, 'name': operator.name},
-                'agents': [{'id': a, 'name': agents[a].name} for a in operator.agent_ids if a in agents]}
-
-    def _agent_for(self, operator, agent_id):
-        operator.check_agent(agent_id)
-        agent = self.repo.get_agent(agent_id)
-        if agent is None:
-            raise not_found('agent')
-        return agent
-
-    def get_settings(self, operator, agent_id):
-        agent = self._agent_for(operator, agent_id)
-        return {'agent_id': agent_id, 'name': agent.name, 'settings': settings_of(agent), 'version': agent.version}
-
-    def save_settings(self, operator, agent_id, body):
-        agent = self._agent_for(operator, agent_id)
-        settings, version = protocol.parse_settings(body, set(triggers.DEFAULT_TRIGGERS))
-        merged = settings_of(agent)
-        merged.update({k: v for k, v in settings.items() if k != 'triggers'})
-        merged['triggers'] = dict(merged['triggers'], **settings.get('triggers', {}))
-        try:
-            self.repo.save_settings(agent, merged, version)
-        except ConflictError:
-            raise conflict('the settings were saved by someone else since you loaded them; reload')
-        return self.get_settings(operator, agent_id)
-
-    def list_knowledge(self, operator, agent_id):
-        self._agent_for(operator, agent_id)
-        kb = self.repo.knowledge(agent_id)
-        entries = [{'id': eid, 'question': e['question'], 'answer': e['answer']}
-                   for eid, e in (kb.as_dict().items() if kb else [])]
-        return {'entries': sorted(entries, key=lambda e: e['question'].lower())}
-
-    def put_knowledge(self, operator, agent_id, body, entry_id=None):
-        self._agent_for(operator, agent_id)
-        question, answer = protocol.parse_knowledge(body)
-        new_id = entry_id or 'kb_' + uuid.uuid4().hex[:12]
-        if entry_id is not None and not protocol.valid_id(entry_id):
-            raise not_found('knowledge entry')
-        try:
-            self.repo.put_knowledge(agent_id, new_id, question, answer, must_exist=entry_id is not None)
-        except KeyError:
-            raise not_found('knowledge entry')
-        return {'entry': {'id': new_id, 'question': question, 'answer': answer}}
-
-    def delete_knowledge(self, operator, agent_id, entry_id):
-        self._agent_for(operator, agent_id)
-        if not protocol.valid_id(entry_id):
-            raise not_found('knowledge entry')
-        try:
-            self.repo.delete_knowledge(agent_id, entry_id)
-        except KeyError:
-            raise not_found('knowledge entry')
 
     # ---- helpers ------------------------------------------------------------------------------
 

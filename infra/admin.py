@@ -11,7 +11,7 @@ import sys
 import uuid
 
 from chalicelib.protocol import valid_agent_id
-from chalicelib.service import DEFAULT_SETTINGS
+from chalicelib.agents import DEFAULT_SETTINGS
 from chalicelib.store import Repository
 
 

@@ -1,5 +1,4 @@
 """The handoff lifecycle end to end through the socket handlers, message by message."""
-import json
 
 from tests.integration.conftest import messages, types
 
@@ -133,7 +132,6 @@ def test_second_handoff_cannot_open_while_one_is_open(h):
 def test_two_operators_acknowledge_at_once_exactly_one_wins(h):
     """Both read the conversation before either writes: the conditional write picks one."""
     import app as app_module
-    from chalicelib.auth import OperatorIdentity
     from chalicelib.errors import AppError
     from chalicelib.handoff import Actor
     s = h.visitor('v1')
