@@ -1,0 +1,165 @@
+"""Every function's role, statement by statement: scoped to this stack's resources by Ref/GetAtt,
+no '*' action, no '*' resource. Whether the roles are *enough* is tested in test_iam_calls.py."""
+import json
+import os
+
+import pytest
+
+from tests.infra.helpers import ACCOUNT, FUNCTIONS, REGION, STACK, WS_STAGE, Resolver, as_list, references
+
+TABLE_ARN = 'arn:aws:dynamodb:%s:%s:table/handoff-dev-HandoffTable-X' % (REGION, ACCOUNT)
+QUEUE_ARN = 'arn:aws:sqs:%s:%s:handoff-dev-NotificationQueue-X' % (REGION, ACCOUNT)
+PHYSICAL = {
+    'HandoffTable': 'handoff-dev-HandoffTable-X', 'HandoffTable.Arn': TABLE_ARN,
+    'NotificationQueue.Arn': QUEUE_ARN, 'WebsocketAPI': 'wsapi123',
+}
+for _logical, _name in (('APIHandler', 'api_handler'), ('WebsocketConnect', 'ws_connect'),
+                        ('WebsocketMessage', 'ws_message'), ('WebsocketDisconnect', 'ws_disconnect'),
+                        ('OnNotification', 'on_notification')):
+    PHYSICAL[_logical] = '%s-%s' % (STACK, _name)
+
+# Wildcards allowed inside an ARN, each for a reason AWS imposes (documented in docs/deploy.md).
+ALLOWED_RESOURCES = {
+    'logs': lambda arn, fn: arn == 'arn:aws:logs:%s:%s:log-group:/aws/lambda/%s:*' % (REGION, ACCOUNT, fn),
+    'dynamodb': lambda arn, fn: arn in (TABLE_ARN, TABLE_ARN + '/index/inbox'),
+    'sqs': lambda arn, fn: arn == QUEUE_ARN,
+    # API id + stage + any of the three @connections methods (POST, GET, DELETE) + any connection id
+    'execute-api': lambda arn, fn: arn == 'arn:aws:execute-api:%s:%s:wsapi123/%s/*/@connections/*' % (
+        REGION, ACCOUNT, WS_STAGE),
+    'ssm': lambda arn, fn: arn in ('arn:aws:ssm:%s:%s:parameter/%s/session-secret' % (REGION, ACCOUNT, STACK),
+                                   'arn:aws:ssm:%s:%s:parameter/%s/webhook-secret' % (REGION, ACCOUNT, STACK)),
+    # The key behind alias/aws/ssm has no name we can know in the template: any key, but only
+    # through SSM and only for these parameters (conditions checked below).
+    'kms': lambda arn, fn: arn == 'arn:aws:kms:%s:%s:key/*' % (REGION, ACCOUNT),
+}
+WRITE_ACTIONS = {'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
+                 'dynamodb:ConditionCheckItem'}
+
+
+def known_actions():
+    """Every IAM action AWS knows, from the data cfn-lint ships."""
+    from cfnlint.data.AdditionalSpecs import __file__ as specs
+    with open(os.path.join(os.path.dirname(specs), 'Policies.json')) as f:
+        services = json.load(f)
+    return {'%s:%s' % (svc, action) for svc, data in services.items() for action in data['Actions']}
+
+
+def all_statements(pkg):
+    for logical, handler in FUNCTIONS.items():
+        role = pkg.role_of(logical)
+        for st in pkg.statements(role):
+            yield logical, role, st
+
+
+def test_roles_trust_only_lambda(dev):
+    for logical in FUNCTIONS:
+        trust = dev.resources[dev.role_of(logical)]['Properties']['AssumeRolePolicyDocument']
+        assert trust['Statement'] == [{'Sid': '', 'Effect': 'Allow', 'Principal': {'Service': 'lambda.amazonaws.com'},
+                                       'Action': 'sts:AssumeRole'}]
+
+
+def test_no_wildcard_action_and_every_action_exists(dev):
+    known = known_actions()
+    for logical, role, st in all_statements(dev):
+        assert st['Effect'] == 'Allow', '%s: only Allow statements (the chalice placeholder must be replaced)' % role
+        assert 'NotAction' not in st and 'NotResource' not in st
+        for action in as_list(st['Action']):
+            assert '*' not in action, '%s: %s' % (role, action)
+            assert action.lower() in known, '%s: unknown IAM action %s' % (role, action)
+
+
+def test_every_resource_is_this_stacks_own(dev):
+    resolve = Resolver(dev.template, PHYSICAL)
+    for logical, role, st in all_statements(dev):
+        for resource in as_list(st['Resource']):
+            assert resource != '*', role
+            assert isinstance(resource, dict), '%s: literal resource %r; use Ref/GetAtt/Sub' % (role, resource)
+            for name, _ in references(resource):
+                assert name.startswith('AWS::') or name in dev.resources, name
+            arn = resolve(resource)
+            service = arn.split(':')[2]
+            assert service in ALLOWED_RESOURCES, '%s: %s' % (role, arn)
+            assert ALLOWED_RESOURCES[service](arn, PHYSICAL[logical]), '%s (%s): %s' % (role, logical, arn)
+            for action in as_list(st['Action']):
+                assert action.split(':')[0] == service, '%s: %s on %s' % (role, action, arn)
+
+
+def test_index_resources_only_get_query(dev):
+    resolve = Resolver(dev.template, PHYSICAL)
+    for logical, role, st in all_statements(dev):
+        if any(resolve(r).endswith('/index/inbox') for r in as_list(st['Resource'])):
+            assert as_list(st['Action']) == ['dynamodb:Query']
+
+
+def test_kms_decrypt_only_via_ssm_for_this_stacks_parameters(dev):
+    resolve = Resolver(dev.template, PHYSICAL)
+    for logical, role, st in all_statements(dev):
+        ssm_params = [resolve(r) for s in dev.statements(role) if 'ssm:GetParameter' in as_list(s['Action'])
+                      for r in as_list(s['Resource'])]
+        if 'kms:Decrypt' in as_list(st['Action']):
+            cond = resolve(st['Condition'])
+            assert cond['StringEquals']['kms:ViaService'] == 'ssm.%s.amazonaws.com' % REGION
+            assert sorted(as_list(cond['StringEquals']['kms:EncryptionContext:PARAMETER_ARN'])) == sorted(ssm_params)
+
+
+def test_no_function_can_write_operator_tokens(dev):
+    """Operator credentials (TOKEN# items) are created by infra/admin.py only: every DynamoDB write
+    statement is limited to the key prefixes its function writes."""
+    for logical, role, st in all_statements(dev):
+        if set(as_list(st['Action'])) & WRITE_ACTIONS:
+            keys = st['Condition']['ForAllValues:StringLike']['dynamodb:LeadingKeys']
+            assert keys and all(k.endswith('#*') and k[:-2].isupper() for k in keys), keys
+            assert 'TOKEN#*' not in keys
+
+
+def _actions(dev, logical, service=None):
+    return {a for st in dev.statements(dev.role_of(logical)) for a in as_list(st['Action'])
+            if service is None or a.startswith(service + ':')}
+
+
+def test_what_each_function_may_do(dev):
+    """Per-function grants, stated once more as a table a reviewer can read."""
+    expected = {
+        'APIHandler': {'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
+                       'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
+                       'sqs:SendMessage', 'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
+        'WebsocketConnect': {'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
+                             'ssm:GetParameter', 'kms:Decrypt'},
+        'WebsocketMessage': {'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
+                             'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
+                             'sqs:SendMessage', 'execute-api:ManageConnections'},
+        'WebsocketDisconnect': {'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'},
+        'OnNotification': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem',
+                           'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
+                           'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
+    }
+    for logical, actions in expected.items():
+        assert _actions(dev, logical) - {'logs:CreateLogStream', 'logs:PutLogEvents'} == actions, logical
+
+
+@pytest.mark.parametrize('logical', sorted(FUNCTIONS))
+def test_each_function_writes_only_its_own_log_group(dev, logical):
+    resolve = Resolver(dev.template, PHYSICAL)
+    logs = [st for st in dev.statements(dev.role_of(logical)) if _is_logs(st)]
+    assert len(logs) == 1
+    assert sorted(logs[0]['Action']) == ['logs:CreateLogStream', 'logs:PutLogEvents']
+    name = resolve(dev.functions[logical]['Properties']['FunctionName'])
+    assert name == PHYSICAL[logical]
+    # The stack creates the log group (retention per stage), so no function needs logs:CreateLogGroup.
+    groups = [g for g in dev.of_type('AWS::Logs::LogGroup').values()
+              if resolve(g['Properties']['LogGroupName']) == '/aws/lambda/' + name]
+    assert len(groups) == 1
+
+
+def _is_logs(st):
+    return all(a.startswith('logs:') for a in as_list(st['Action']))
+
+
+def test_only_the_consumer_reads_the_queue_and_the_webhook_secret(dev):
+    for logical in FUNCTIONS:
+        consumer = logical == 'OnNotification'
+        assert bool(_actions(dev, logical) & {'sqs:ReceiveMessage', 'sqs:DeleteMessage'}) == consumer
+        params = json.dumps([st['Resource'] for st in dev.statements(dev.role_of(logical))
+                             if 'ssm:GetParameter' in as_list(st['Action'])])
+        assert ('webhook-secret' in params) == consumer
+        assert ('session-secret' in params) == (logical in ('APIHandler', 'WebsocketConnect'))

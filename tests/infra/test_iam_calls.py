@@ -1,0 +1,407 @@
+"""Are the roles enough, and no more? A session of the real app under moto — REST, the three socket
+handlers and the SQS consumer, each run as its Lambda function would run it — records every AWS call
+it makes (DynamoDB, SQS, the @connections API, SSM). Each call must be allowed by that function's role
+in the merged template (actions, resources and DynamoDB key-prefix conditions, evaluated here), and
+every grant in a role must be used by the session, or be listed below with the reason it is kept."""
+import fnmatch
+import json
+import os
+import threading
+import uuid
+from collections import defaultdict
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import urlparse
+
+import boto3
+import botocore.client
+import pytest
+from moto import mock_aws
+
+from tests.infra.helpers import ACCOUNT, FUNCTIONS, REGION, ROOT, STACK, Resolver, as_list
+
+API_ID, WS_STAGE = 'wsapi123', 'api'
+SESSION_PARAM, WEBHOOK_PARAM = '/%s/session-secret' % STACK, '/%s/webhook-secret' % STACK
+GONE = set()   # connection ids the fake @connections API answers with GoneException
+
+# Grants a session does not exercise, and why they stay.
+NOT_EXERCISED = {
+    # The Lambda service polls the queue and writes the logs with the function's role; these are checked
+    # with synthetic requests below instead of recorded calls.
+    ('OnNotification', 'sqs:ReceiveMessage'), ('OnNotification', 'sqs:DeleteMessage'),
+    ('OnNotification', 'sqs:GetQueueAttributes'),
+}
+
+
+class Recorder:
+    """Wraps every botocore client call: who (which function) called what."""
+
+    def __init__(self):
+        self.function = None
+        self.calls = []
+        self._original = botocore.client.BaseClient._make_api_call
+
+    def __enter__(self):
+        recorder = self
+
+        def record(client, operation, params):
+            service = client.meta.service_model.service_name
+            if recorder.function is not None:
+                recorder.calls.append((recorder.function, service, operation, params, client.meta.endpoint_url))
+            if service == 'apigatewaymanagementapi' and params.get('ConnectionId') in GONE:
+                raise client.exceptions.GoneException(
+                    {'Error': {'Code': 'GoneException', 'Message': 'gone'}}, operation)
+            return recorder._original(client, operation, params)
+        botocore.client.BaseClient._make_api_call = record
+        return self
+
+    def __exit__(self, *exc):
+        botocore.client.BaseClient._make_api_call = self._original
+
+
+# ---- from an API call to the IAM requests it makes ------------------------------------------------
+
+def iam_requests(service, operation, params, endpoint, hash_key, queue_arns):
+    """[(action, resource ARN, condition context)] that AWS authorises for one API call."""
+    def table_arn(name):
+        return 'arn:aws:dynamodb:%s:%s:table/%s' % (REGION, ACCOUNT, name)
+
+    def pk(item):
+        return item[hash_key]['S']
+
+    if service == 'dynamodb':
+        if operation in ('GetItem', 'PutItem', 'UpdateItem', 'DeleteItem'):
+            key = params.get('Key') or params['Item']
+            return [('dynamodb:' + operation, table_arn(params['TableName']), {'dynamodb:LeadingKeys': [pk(key)]})]
+        if operation == 'Query':
+            arn = table_arn(params['TableName'])
+            if params.get('IndexName'):
+                return [('dynamodb:Query', arn + '/index/' + params['IndexName'], {})]
+            return [('dynamodb:Query', arn, {})]
+        if operation == 'BatchGetItem':
+            return [('dynamodb:BatchGetItem', table_arn(t), {'dynamodb:LeadingKeys': [pk(k) for k in r['Keys']]})
+                    for t, r in params['RequestItems'].items()]
+        if operation == 'BatchWriteItem':
+            return [('dynamodb:BatchWriteItem', table_arn(t),
+                     {'dynamodb:LeadingKeys': [pk(w['PutRequest']['Item']) if 'PutRequest' in w
+                                               else pk(w['DeleteRequest']['Key']) for w in writes]})
+                    for t, writes in params['RequestItems'].items()]
+        if operation == 'TransactWriteItems':
+            kinds = {'Put': 'PutItem', 'Update': 'UpdateItem', 'Delete': 'DeleteItem',
+                     'ConditionCheck': 'ConditionCheckItem'}
+            out = []
+            for item in params['TransactItems']:
+                (kind, body), = item.items()
+                key = body.get('Key') or body['Item']
+                out.append(('dynamodb:' + kinds[kind], table_arn(body['TableName']),
+                            {'dynamodb:LeadingKeys': [pk(key)]}))
+            return out
+        if operation == 'TransactGetItems':
+            return [('dynamodb:GetItem', table_arn(i['Get']['TableName']),
+                     {'dynamodb:LeadingKeys': [pk(i['Get']['Key'])]}) for i in params['TransactItems']]
+    if service == 'sqs':
+        return [('sqs:' + operation, queue_arns[params['QueueUrl']], {})]
+    if service == 'apigatewaymanagementapi':
+        url = urlparse(endpoint)
+        api_id, stage = url.hostname.split('.')[0], url.path.strip('/')
+        method = {'PostToConnection': 'POST', 'GetConnection': 'GET', 'DeleteConnection': 'DELETE'}[operation]
+        return [('execute-api:ManageConnections', 'arn:aws:execute-api:%s:%s:%s/%s/%s/@connections/%s' % (
+            REGION, ACCOUNT, api_id, stage, method, params['ConnectionId']), {})]
+    if service == 'ssm' and operation == 'GetParameter':
+        arn = 'arn:aws:ssm:%s:%s:parameter%s' % (REGION, ACCOUNT, params['Name'])
+        out = [('ssm:GetParameter', arn, {})]
+        if params.get('WithDecryption'):
+            out.append(('kms:Decrypt', 'arn:aws:kms:%s:%s:key/%s' % (REGION, ACCOUNT, uuid.uuid4()),
+                        {'kms:ViaService': 'ssm.%s.amazonaws.com' % REGION,
+                         'kms:EncryptionContext:PARAMETER_ARN': arn}))
+        return out
+    raise AssertionError('no IAM mapping for %s.%s: extend tests/infra/test_iam_calls.py' % (service, operation))
+
+
+def _condition_holds(condition, context):
+    for operator, pairs in (condition or {}).items():
+        for key, allowed in pairs.items():
+            allowed = as_list(allowed)
+            if operator == 'ForAllValues:StringLike':
+                if not all(any(fnmatch.fnmatchcase(v, p) for p in allowed) for v in context.get(key, [])):
+                    return False
+            elif operator == 'StringEquals':
+                if key not in context or context[key] not in allowed:
+                    return False
+            else:
+                raise AssertionError('condition operator %s: teach tests/infra/test_iam_calls.py' % operator)
+    return True
+
+
+def allowing_statements(statements, action, resource, context):
+    """Indexes of the Allow statements that grant this request (no Deny in our roles: checked in test_iam)."""
+    return [i for i, st in enumerate(statements)
+            if any(fnmatch.fnmatchcase(action.lower(), a.lower()) for a in as_list(st['Action']))
+            and any(fnmatch.fnmatchcase(resource, r) for r in as_list(st['Resource']))
+            and _condition_holds(st.get('Condition'), context)]
+
+
+# ---- the session ----------------------------------------------------------------------------------
+
+class Webhook(BaseHTTPRequestHandler):
+    received = []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers['Content-Length']))
+        Webhook.received.append((dict(self.headers), body))
+        self.send_response(204)
+        self.end_headers()
+
+    def log_message(self, *args):
+        pass
+
+
+def ws_event(route, connection_id, body=None, query=None):
+    kinds = {'$connect': 'CONNECT', '$default': 'MESSAGE', '$disconnect': 'DISCONNECT'}
+    return {'requestContext': {'routeKey': route, 'eventType': kinds[route], 'connectionId': connection_id,
+                               'apiId': API_ID, 'stage': WS_STAGE, 'requestId': uuid.uuid4().hex,
+                               'domainName': '%s.execute-api.%s.amazonaws.com' % (API_ID, REGION),
+                               'messageDirection': 'IN', 'requestTimeEpoch': 0},
+            'queryStringParameters': query, 'headers': {}, 'isBase64Encoded': False, 'body': body}
+
+
+@pytest.fixture(scope='module')
+def session(dev):
+    """Run the scenario once; return (recorded calls, physical ids)."""
+    import app as app_module
+    from aws_lambda_powertools.utilities import parameters
+    from chalice.test import Client
+    from chalicelib import config as config_module
+    from chalicelib.store import Repository
+
+    mp = pytest.MonkeyPatch()
+    server = ThreadingHTTPServer(('127.0.0.1', 0), Webhook)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    saved_services = app_module._services
+    try:
+        with mock_aws(), Recorder() as rec:
+            template = dev.template
+            table = template['Resources']['HandoffTable']['Properties']
+            ddb = boto3.client('dynamodb', region_name=REGION)
+            ddb.create_table(TableName=os.environ['TABLE_NAME'], BillingMode='PAY_PER_REQUEST',
+                             AttributeDefinitions=table['AttributeDefinitions'], KeySchema=table['KeySchema'],
+                             GlobalSecondaryIndexes=table['GlobalSecondaryIndexes'])
+            sqs = boto3.client('sqs', region_name=REGION)
+            queue_url = sqs.create_queue(QueueName='handoff-dev-NotificationQueue-X')['QueueUrl']
+            queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']
+            ssm = boto3.client('ssm', region_name=REGION)
+            for name in (SESSION_PARAM, WEBHOOK_PARAM):
+                ssm.put_parameter(Name=name, Type='SecureString', Value=uuid.uuid4().hex)
+            # The environment the stack gives every function (test_template checks the template side).
+            for name in ('SESSION_SECRET', 'WEBHOOK_SECRET', 'WS_ENDPOINT_URL'):
+                mp.delenv(name, raising=False)
+            mp.setenv('NOTIFY_QUEUE_URL', queue_url)
+            mp.setenv('WS_API_ID', API_ID)
+            mp.setenv('WS_STAGE', WS_STAGE)
+            mp.setenv('SESSION_SECRET_PARAM', SESSION_PARAM)
+            mp.setenv('WEBHOOK_SECRET_PARAM', WEBHOOK_PARAM)
+            mp.setenv('WS_PUBLIC_URL', 'wss://%s.execute-api.%s.amazonaws.com/%s' % (API_ID, REGION, WS_STAGE))
+
+            # What an administrator does once (infra/admin.py); not a Lambda function.
+            repo = Repository()
+            repo.create_agent('shop', 'Acme', {'allow_human_handoff': True, 'webhook_url':
+                                               'http://127.0.0.1:%d/hook' % server.server_port})
+            repo.put_knowledge('shop', 'kb_1', 'How long does shipping take?', '3-5 days.', must_exist=False)
+            token = repo.create_operator('Alice', ['shop'])
+            client = Client(app_module.app, stage_name='dev', project_dir=str(ROOT))
+            auth = {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'}
+
+            def as_function(name):
+                """A fresh Lambda container of that function: no cached services, secrets or clients."""
+                rec.function = name
+                app_module._services = None
+                config_module.current.cache_clear()
+                parameters.clear_caches()
+
+            def rest(method, path, body=None, headers=auth):
+                as_function('APIHandler')
+                response = client.http.request(method, path, headers=headers,
+                                               body=json.dumps(body) if body is not None else None)
+                assert response.status_code < 300, (path, response.body)
+                return json.loads(response.body) if response.body else None
+
+            def connect(connection_id, **query):
+                as_function('WebsocketConnect')
+                assert app_module.ws_connect(ws_event('$connect', connection_id, query=query), None)['statusCode'] == 200
+
+            def frame(connection_id, **payload):
+                as_function('WebsocketMessage')
+                app_module.ws_message(ws_event('$default', connection_id, body=json.dumps(payload)), None)
+
+            def disconnect(connection_id):
+                as_function('WebsocketDisconnect')
+                app_module.ws_disconnect(ws_event('$disconnect', connection_id), None)
+
+            def notifications():
+                rec.function = None           # the Lambda service polls; the consumer gets the batch
+                messages = sqs.receive_message(QueueUrl=queue_url, MaxNumberOfMessages=10).get('Messages', [])
+                assert messages
+                event = {'Records': [{
+                    'messageId': m['MessageId'], 'receiptHandle': m['ReceiptHandle'], 'body': m['Body'],
+                    'attributes': {'ApproximateReceiveCount': '1'}, 'messageAttributes': {},
+                    'md5OfBody': m['MD5OfBody'], 'eventSource': 'aws:sqs', 'eventSourceARN': queue_arn,
+                    'awsRegion': REGION} for m in messages]}
+                as_function('OnNotification')
+                result = app_module.on_notification(event, None)
+                assert result == {'batchItemFailures': []}, result
+
+            # -- visitor arrives, operators are online (one of each kind will be gone)
+            visitor = rest('POST', '/visitor/session', {'agent_id': 'shop', 'attributes': {'name': 'Ada'}},
+                           headers={'Content-Type': 'application/json'})
+            cid = visitor['conversation_id']
+            rest('GET', '/client-config', headers={})
+            connect('vis-1', session=visitor['session'])
+            connect('vis-gone', session=visitor['session'])
+            connect('op-1', token=token)
+            connect('op-gone', token=token)
+            GONE.update({'vis-gone', 'op-gone'})
+            # -- visitor talks to the bot, then asks for a person
+            frame('vis-1', action='ping')
+            frame('vis-1', action='send', client_message_id='c-1', text='How long does shipping take?')
+            frame('vis-1', action='send', client_message_id='c-1', text='How long does shipping take?')  # duplicate
+            frame('vis-1', action='request_human')
+            frame('vis-1', action='typing', is_typing=True)
+            frame('vis-1', action='resume', after=0)
+            # -- operators: REST and socket
+            rest('GET', '/operator/me')
+            rest('GET', '/agents/shop/inbox')
+            rest('GET', '/conversations/%s' % cid)
+            rest('GET', '/conversations/%s/messages?after=0' % cid)
+            frame('op-1', action='open', conversation_id=cid)
+            frame('op-1', action='acknowledge', conversation_id=cid)
+            frame('op-1', action='reply', conversation_id=cid, client_message_id='o-1', text='Hi, Alice here.')
+            frame('op-1', action='typing', conversation_id=cid, is_typing=True)
+            connect('vis-gone-2', session=visitor['session'])     # gone before the REST reply fans out
+            connect('op-gone-3', token=token)
+            GONE.update({'vis-gone-2', 'op-gone-3'})
+            rest('POST', '/conversations/%s/reply' % cid, {'client_message_id': 'o-2', 'text': 'Anything else?'})
+            rest('POST', '/conversations/%s/resolve' % cid)
+            frame('vis-1', action='request_human')
+            rest('POST', '/conversations/%s/acknowledge' % cid)
+            frame('op-1', action='cancel', conversation_id=cid)
+            frame('vis-1', action='request_human')
+            frame('vis-1', action='cancel_handoff')
+            # -- settings and knowledge
+            settings = rest('GET', '/agents/shop/settings')
+            rest('PUT', '/agents/shop/settings', {'settings': {'welcome_message': 'Hello!'},
+                                                  'version': settings['version']})
+            entry = rest('POST', '/agents/shop/knowledge', {'question': 'Opening hours?', 'answer': '9 to 5.'})
+            rest('PUT', '/agents/shop/knowledge/%s' % entry['entry']['id'], {'question': 'Hours?', 'answer': '9-5'})
+            rest('GET', '/agents/shop/knowledge')
+            rest('DELETE', '/agents/shop/knowledge/%s' % entry['entry']['id'])
+            # -- notifications: inbox push (one operator socket gone by now) and the signed webhook
+            connect('op-gone-2', token=token)
+            GONE.add('op-gone-2')
+            notifications()
+            assert Webhook.received, 'the consumer did not call the webhook'
+            # -- sockets close
+            disconnect('vis-1')
+            disconnect('op-1')
+            return rec.calls, {'HandoffTable': os.environ['TABLE_NAME'],
+                               'HandoffTable.Arn': 'arn:aws:dynamodb:%s:%s:table/%s' % (
+                                   REGION, ACCOUNT, os.environ['TABLE_NAME']),
+                               'NotificationQueue.Arn': queue_arn, 'WebsocketAPI': API_ID}, {queue_url: queue_arn}
+    finally:
+        mp.undo()
+        GONE.clear()
+        server.shutdown()
+        app_module._services = saved_services
+        config_module.current.cache_clear()
+        parameters.clear_caches()
+
+
+def _roles(dev, physical):
+    resolve = Resolver(dev.template, physical)
+    return {logical: [resolve(st) for st in dev.statements(dev.role_of(logical))] for logical in FUNCTIONS}
+
+
+def _hash_key(dev):
+    schema = dev.resources['HandoffTable']['Properties']['KeySchema']
+    return [k['AttributeName'] for k in schema if k['KeyType'] == 'HASH'][0]
+
+
+def test_every_call_of_every_function_is_allowed_by_its_role(dev, session):
+    calls, physical, queue_arns = session
+    roles = _roles(dev, physical)
+    denied = []
+    for function, service, operation, params, endpoint in calls:
+        for action, resource, context in iam_requests(service, operation, params, endpoint, _hash_key(dev),
+                                                      queue_arns):
+            if not allowing_statements(roles[function], action, resource, context):
+                denied.append('%s: %s on %s %s' % (function, action, resource, context or ''))
+    assert not denied, 'AccessDenied in AWS; grant these in infra/template.json:\n' + '\n'.join(sorted(set(denied)))
+
+
+def test_every_function_was_exercised(session):
+    calls, _, _ = session
+    assert {c[0] for c in calls} == set(FUNCTIONS)
+
+
+def test_every_grant_is_used(dev, session):
+    """Least privilege, the other way round: an action or key prefix no call needed is excess."""
+    calls, physical, queue_arns = session
+    roles = _roles(dev, physical)
+    used = defaultdict(set)        # function -> {(statement index, action, key prefix or None)}
+    for function, service, operation, params, endpoint in calls:
+        for action, resource, context in iam_requests(service, operation, params, endpoint, _hash_key(dev),
+                                                      queue_arns):
+            for i in allowing_statements(roles[function], action, resource, context):
+                for key in context.get('dynamodb:LeadingKeys', [None]):
+                    used[function].add((i, action.lower(), key))
+    unused = []
+    for function, statements in roles.items():
+        for i, st in enumerate(statements):
+            if all(a.startswith('logs:') for a in as_list(st['Action'])):
+                continue
+            for action in as_list(st['Action']):
+                if (function, action) in NOT_EXERCISED:
+                    continue
+                hits = [u for u in used[function] if u[0] == i and u[1] == action.lower()]
+                if not hits:
+                    unused.append('%s: %s (statement %s)' % (function, action, st.get('Sid')))
+            prefixes = st.get('Condition', {}).get('ForAllValues:StringLike', {}).get('dynamodb:LeadingKeys', [])
+            for prefix in prefixes:
+                if not any(u[0] == i and u[2] and fnmatch.fnmatchcase(u[2], prefix) for u in used[function]):
+                    unused.append('%s: writes under %s (statement %s)' % (function, prefix, st.get('Sid')))
+    assert not unused, 'granted but never needed:\n' + '\n'.join(unused)
+
+
+def test_what_the_lambda_service_does_with_the_roles(dev, session):
+    """Queue polling (event source mapping) and log delivery act with the function's role."""
+    _, physical, _ = session
+    roles = _roles(dev, physical)
+    queue = physical['NotificationQueue.Arn']
+    for action in ('sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'):
+        assert allowing_statements(roles['OnNotification'], action, queue, {})
+    for logical in FUNCTIONS:
+        name = Resolver(dev.template, physical)(dev.functions[logical]['Properties']['FunctionName'])
+        stream = 'arn:aws:logs:%s:%s:log-group:/aws/lambda/%s:log-stream:2026/01/01/[$LATEST]abc' % (
+            REGION, ACCOUNT, name)
+        for action in ('logs:CreateLogStream', 'logs:PutLogEvents'):
+            assert allowing_statements(roles[logical], action, stream, {}), (logical, action)
+        other = stream.replace(name, name + 'x')
+        assert not allowing_statements(roles[logical], 'logs:PutLogEvents', other, {})
+
+
+def test_the_evaluator_denies_what_it_should(dev, session):
+    """The checks above are only as good as this evaluator: it must say no."""
+    _, physical, _ = session
+    roles = _roles(dev, physical)
+    table = physical['HandoffTable.Arn']
+    assert not allowing_statements(roles['APIHandler'], 'dynamodb:PutItem', table,
+                                   {'dynamodb:LeadingKeys': ['TOKEN#abc']})
+    assert not allowing_statements(roles['OnNotification'], 'dynamodb:PutItem', table,
+                                   {'dynamodb:LeadingKeys': ['CONV#shop.v_1']})
+    assert not allowing_statements(roles['WebsocketConnect'], 'dynamodb:BatchWriteItem', table,
+                                   {'dynamodb:LeadingKeys': ['CONN#a', 'TOKEN#b']})
+    assert not allowing_statements(roles['WebsocketDisconnect'], 'sqs:SendMessage', physical['NotificationQueue.Arn'], {})
+    assert not allowing_statements(roles['OnNotification'], 'execute-api:ManageConnections',
+                                   'arn:aws:execute-api:%s:%s:otherapi/api/POST/@connections/x' % (REGION, ACCOUNT), {})
+    assert not allowing_statements(roles['OnNotification'], 'kms:Decrypt', 'arn:aws:kms:%s:%s:key/k' % (REGION, ACCOUNT),
+                                   {'kms:ViaService': 'ssm.%s.amazonaws.com' % REGION,
+                                    'kms:EncryptionContext:PARAMETER_ARN': 'arn:aws:ssm:%s:%s:parameter/%s' % (
+                                        REGION, ACCOUNT, SESSION_PARAM)})

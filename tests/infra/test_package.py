@@ -1,0 +1,42 @@
+"""deployment.zip: what Lambda runs, and nothing else."""
+import zipfile
+
+import pytest
+
+# Measured with chalice 1.34, pynamodb 6.1, aws-lambda-powertools 3.37: about 17.3 MiB, most of it
+# botocore (PynamoDB depends on it, so chalice vendors it). The limit leaves room for the app to grow
+# but stops an accidental heavy dependency. Lambda's own limits: 50 MB zipped, 250 MB unzipped.
+ZIP_LIMIT = 20 * 1024 * 1024
+UNZIPPED_LIMIT = 60 * 1024 * 1024
+
+NOT_IN_LAMBDA = ('tests/', 'infra/', 'benchmarks/', 'docs/', '.chalice/', 'build/', '.venv/',
+                 # test and local-runtime dependencies (requirements-dev.txt)
+                 'moto/', 'pytest/', '_pytest/', 'websockets/', 'aiohttp/', 'playwright/', 'werkzeug/',
+                 'flask/', 'cfnlint/', 'samtranslator/')
+
+
+@pytest.fixture(scope='module')
+def names(dev):
+    with zipfile.ZipFile(dev.zip_path) as z:
+        return [i.filename for i in z.infolist()]
+
+
+def test_zip_is_under_the_size_limit(dev):
+    size = dev.zip_path.stat().st_size
+    assert size < ZIP_LIMIT, 'deployment.zip is %.1f MiB' % (size / 2 ** 20)
+    with zipfile.ZipFile(dev.zip_path) as z:
+        unzipped = sum(i.file_size for i in z.infolist())
+    assert unzipped < UNZIPPED_LIMIT, 'unzipped %.1f MiB' % (unzipped / 2 ** 20)
+
+
+def test_zip_holds_no_tests_infra_or_local_runtime(names):
+    bad = [n for n in names if n.startswith(NOT_IN_LAMBDA)]
+    assert not bad, bad[:20]
+
+
+def test_zip_holds_the_app_its_static_files_and_runtime_dependencies(names):
+    assert 'app.py' in names
+    assert 'chalicelib/service.py' in names and 'chalicelib/config.py' in names
+    assert 'chalicelib/static/dashboard.html' in names and 'chalicelib/static/widget.js' in names
+    tops = {n.split('/')[0] for n in names}
+    assert {'pynamodb', 'aws_lambda_powertools', 'chalice'} <= tops
