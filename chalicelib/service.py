@@ -252,10 +252,6 @@ class Services:
             changes['bot_misses'] = 0
             plan['handoff_event'] = self._transition_record(opened, 'requested', Actor('visitor', conv.visitor_id),
                                                             reason.to_dict(), now)
-        elif route == Route.HUMAN:
-            changes['gsi1sk'] = conv.gsi1sk if current.status == rules.Status.PENDING else now
-        else:
-            changes['gsi1sk'] = now
         if messages:
             changes['last_message'] = self._preview(messages[-1] if messages[-1]['role'] != 'system' else messages[0])
         return plan
@@ -310,8 +306,7 @@ class Services:
             msg = self._message(conv, conv.seq + 1, 'human', text, client_message_id=client_message_id,
                                 author=operator.name, author_id=operator.id)
             try:
-                self.repo.append(conv, [msg], {'last_message': self._preview(msg), 'updated_at': msg['created_at'],
-                                               'gsi1sk': msg['created_at']},
+                self.repo.append(conv, [msg], {'last_message': self._preview(msg), 'updated_at': msg['created_at']},
                                  dedupe=(client_message_id, msg['seq']))
                 break
             except ConflictError:
@@ -405,21 +400,21 @@ class Services:
         One index query per status: the cost does not grow with closed history."""
         operator.check_agent(agent_id)
         wanted = statuses or ['pending', 'acknowledged', 'resolved', 'cancelled', 'bot']
-        pending = self.repo.inbox(agent_id, 'pending', 200, True) if 'pending' in wanted else []
-        acked = self.repo.inbox(agent_id, 'acknowledged', 200, False) if 'acknowledged' in wanted else []
+        pending = self.repo.inbox_keys(agent_id, 'pending', 200, True) if 'pending' in wanted else []
+        acked = self.repo.inbox_keys(agent_id, 'acknowledged', 200, False) if 'acknowledged' in wanted else []
         rest = []
         for status in ('resolved', 'cancelled', 'bot'):
             if status in wanted:
-                rest.extend(self.repo.inbox(agent_id, status, limit, False))
-        rest.sort(key=lambda c: c.updated_at, reverse=True)
-        conversations = [summary(c) for c in pending + acked + rest[:limit]]
-        return {'conversations': conversations,
+                rest.extend(self.repo.inbox_keys(agent_id, status, limit, False))
+        recent = sorted(self.repo.conversations(rest), key=lambda c: c.updated_at, reverse=True)[:limit]
+        conversations = self.repo.conversations(pending + acked) + recent
+        return {'conversations': [summary(c) for c in conversations],
                 'counts': {'pending': len(pending), 'acknowledged': len(acked)}}
 
     def inbox_entry(self, agent_id, conversation_id):
         """For the notification consumer: the conversation's summary and the agent's live counts."""
         conv = self.repo.get_conversation(conversation_id)
-        counts = {s: len(self.repo.inbox(agent_id, s, 200, True)) for s in ('pending', 'acknowledged')}
+        counts = {s: len(self.repo.inbox_keys(agent_id, s, 200, True)) for s in ('pending', 'acknowledged')}
         return (summary(conv) if conv else None), counts
 
     # ---- helpers ------------------------------------------------------------------------------
@@ -440,6 +435,7 @@ class Services:
 
     @staticmethod
     def _handoff_changes(conv, h, now):
+        """Moves the conversation between inbox lists; its index keys change only here."""
         status = h.status.value
         return {'handoff': h.to_dict(), 'status': status, 'gsi1pk': 'INBOX#%s#%s' % (conv.agent_id, status),
                 'gsi1sk': h.requested_at if h.status == rules.Status.PENDING else now}

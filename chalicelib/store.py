@@ -25,9 +25,8 @@ from datetime import timedelta
 
 from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, MapAttribute, NumberAttribute,
                                  TTLAttribute, UnicodeAttribute, UnicodeSetAttribute, ListAttribute)
-from pynamodb.connection import Connection
 from pynamodb.exceptions import TransactWriteError, UpdateError
-from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
 from pynamodb.transactions import TransactWrite
 
@@ -47,9 +46,11 @@ class _Meta:
 
 
 class InboxIndex(GlobalSecondaryIndex):
+    """Keys (+ the discriminator) only: a message that does not move a conversation between inbox
+    lists writes nothing to the index. Summaries are then read by key (BatchGetItem)."""
     class Meta:
         index_name = 'inbox'
-        projection = AllProjection()
+        projection = IncludeProjection(['kind'])
     gsi1pk = UnicodeAttribute(hash_key=True)
     gsi1sk = UnicodeAttribute(range_key=True)
 
@@ -175,13 +176,9 @@ class Repository:
     """Key reads, queries and conditional writes. Returns PynamoDB items; knows no business rule."""
 
     def __init__(self):
-        self._connection = None
-
-    @property
-    def connection(self):
-        if self._connection is None:
-            self._connection = Connection(region=REGION)
-        return self._connection
+        # One botocore client for every model and for transactions: PynamoDB caches a connection per
+        # model class, and subclasses inherit the base's only if the base made it first.
+        self.connection = Entity._get_connection().connection
 
     # ---- agents and knowledge ----------------------------------------------------------------
 
@@ -314,9 +311,14 @@ class Repository:
         return [e.event for e in HandoffEvent.query(_k('CONV', conversation_id), HandoffEvent.sk.startswith('HANDOFF#'),
                                                      limit=limit)]
 
-    def inbox(self, agent_id, status, limit, oldest_first):
-        return list(Conversation.inbox.query('INBOX#%s#%s' % (agent_id, status),
-                                              scan_index_forward=oldest_first, limit=limit))
+    def inbox_keys(self, agent_id, status, limit, oldest_first):
+        return [(c.pk, c.sk) for c in Conversation.inbox.query('INBOX#%s#%s' % (agent_id, status),
+                                                                 scan_index_forward=oldest_first, limit=limit)]
+
+    def conversations(self, keys):
+        """Conversations by key, in the order given (BatchGetItem, 100 keys a request)."""
+        found = {(c.pk, c.sk): c for c in Conversation.batch_get(keys)} if keys else {}
+        return [found[k] for k in keys if k in found]
 
     # ---- connections ---------------------------------------------------------------------------
 

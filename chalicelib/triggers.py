@@ -3,6 +3,7 @@
 Pure functions. Phrase lists are deliberately small and readable; an agent can switch each
 trigger off in its settings.
 """
+import functools
 import re
 import unicodedata
 
@@ -49,12 +50,13 @@ _SALES = [
 ]
 
 
-def _compile(patterns):
-    return re.compile('|'.join('(?:%s)' % p for p in patterns), re.IGNORECASE)
+_PATTERNS = {'phrases': _HUMAN_PHRASES, 'complaint': _COMPLAINT, 'billing': _BILLING, 'sales': _SALES}
 
 
-_RE = {'phrases': _compile(_HUMAN_PHRASES), 'complaint': _compile(_COMPLAINT),
-       'billing': _compile(_BILLING), 'sales': _compile(_SALES)}
+@functools.lru_cache(maxsize=None)
+def _regex(name):
+    """Compiled on first use, not at import: it keeps the Lambda cold start short."""
+    return re.compile('|'.join('(?:%s)' % p for p in _PATTERNS[name]), re.IGNORECASE)
 
 
 def _fold(text):
@@ -78,11 +80,11 @@ def detect(text, visitor, triggers, previous_handoffs=0):
     """The reason this message should go to a person, or None. Checked in order of urgency."""
     on = enabled(triggers)
     folded = _fold(text)
-    match = on['phrases'] and _RE['phrases'].search(folded)
+    match = on['phrases'] and _regex('phrases').search(folded)
     if match:
         return Reason('visitor_request', 'asked: "%s"' % match.group(0))
     for code in ('billing', 'complaint', 'sales'):
-        match = on[code] and _RE[code].search(folded)
+        match = on[code] and _regex(code).search(folded)
         if match:
             return Reason(code, 'matched "%s"' % match.group(0))
     if on['complaint'] and _shouting(text):

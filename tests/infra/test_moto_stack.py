@@ -43,7 +43,8 @@ def test_table_and_index_work_for_the_apps_store(stack):
     token = repo.create_operator('Alice', ['shop'])
     assert repo.operator_by_token(token).name == 'Alice'
     repo.ensure_conversation('shop.v_1', 'shop', 'v_1', {'name': 'Ada'}, '2026-01-01T00:00:00.000Z')
-    assert [c.conversation_id for c in repo.inbox('shop', 'bot', 10, False)] == ['shop.v_1']   # GSI `inbox`
+    keys = repo.inbox_keys('shop', 'bot', 10, False)                                      # GSI `inbox`
+    assert [c.conversation_id for c in repo.conversations(keys)] == ['shop.v_1']
     repo.mark_notified('h_1:pending', 'inbox')
     assert repo.was_notified('h_1:pending', 'inbox')
 
