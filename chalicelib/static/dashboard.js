@@ -368,10 +368,14 @@
     notify(summary);
   }
 
-  var inboxTimer = null;
-  function refreshInboxSoon() {
+  /* One inbox reload for a burst of events (at most one per delay). */
+  var inboxTimer = null, inboxDue = 0;
+  function refreshInboxSoon(delay) {
+    var due = Date.now() + (delay || 400);
+    if (inboxTimer && inboxDue <= due) { return; }
     clearTimeout(inboxTimer);
-    inboxTimer = setTimeout(loadInbox, 400);
+    inboxDue = due;
+    inboxTimer = setTimeout(function () { inboxTimer = null; loadInbox(); }, due - Date.now());
   }
 
   function updateNotifyButton() {
@@ -452,7 +456,11 @@
           if (state.convs[ev.conversation_id] && state.convs[ev.conversation_id].opened) {
             addMessages(ev.conversation_id, [ev.message]);
           }
-          touchSummary(ev.conversation_id, ev.message);
+          if (state.summaries[ev.conversation_id]) {
+            touchSummary(ev.conversation_id, ev.message);
+          } else if (!state.filter || state.filter === 'bot') {
+            refreshInboxSoon(3000);   // a conversation we do not list yet
+          }
         }
         break;
       case 'history':

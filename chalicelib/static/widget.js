@@ -41,6 +41,21 @@
     });
   }
 
+  /* A client_message_id. Own copy: the visitor may type before socket.js has loaded. */
+  function uuid() {
+    var c = window.crypto;
+    if (c && typeof c.randomUUID === 'function') { return c.randomUUID(); }
+    var b = new Uint8Array(16);
+    if (c && c.getRandomValues) { c.getRandomValues(b); } else {
+      for (var i = 0; i < 16; i++) { b[i] = Math.floor(Math.random() * 256); }
+    }
+    b[6] = (b[6] & 0x0f) | 0x40;
+    b[8] = (b[8] & 0x3f) | 0x80;
+    var h = '';
+    for (var j = 0; j < 16; j++) { h += (b[j] + 0x100).toString(16).slice(1); if (j === 3 || j === 5 || j === 7 || j === 9) { h += '-'; } }
+    return h;
+  }
+
   // ---------------------------------------------------------------- storage (localStorage, guarded)
   function load(name, fallback) {
     try {
@@ -448,7 +463,7 @@
     autoGrow();
     stopTyping();
     if (state.notice) { state.notice = null; renderBanner(); }
-    var o = { client_message_id: window.HandoffSocket.uuid(), text: text, created_at: new Date().toISOString(), sent_at: 0 };
+    var o = { client_message_id: uuid(), text: text, created_at: new Date().toISOString(), sent_at: 0 };
     state.outbox.push(o);
     persist();
     renderPending(o);
@@ -480,7 +495,7 @@
     state.notice = null;
     ui.human.disabled = true;
     setTimeout(function () { ui.human.disabled = false; }, 1500);
-    queueAction({ action: 'request_human', client_message_id: window.HandoffSocket.uuid(), request_id: 'request_human' });
+    queueAction({ action: 'request_human', client_message_id: uuid(), request_id: 'request_human' });
   }
 
   function cancelHandoff() {
