@@ -210,7 +210,7 @@ class Repository:
     def load_for_message(self, conversation_id, agent_id):
         """Conversation, agent and knowledge base in ONE BatchGetItem: the bot's whole read."""
         items = Entity.batch_get([(_k('CONV', conversation_id), 'META'), (_k('AGENT', agent_id), 'META'),
-                                  (_k('AGENT', agent_id), 'KB')])
+                                  (_k('AGENT', agent_id), 'KB')], consistent_read=True)
         found = {type(i): i for i in items}
         return found.get(Conversation), found.get(Agent), found.get(Knowledge)
 
@@ -299,7 +299,7 @@ class Repository:
 
     def messages(self, conversation_id, after=0, limit=100):
         items = Message.query(_k('CONV', conversation_id), Message.sk.between(msg_sk(after + 1), msg_sk(10 ** SEQ_WIDTH - 1)),
-                              limit=limit)
+                              limit=limit, consistent_read=True)   # a replay must include what was just acked
         return [m.to_dict() for m in items]
 
     def recent_messages(self, conversation_id, limit):
@@ -345,7 +345,7 @@ class Repository:
         keys = [(_k('CONN', connection_id), 'META')]
         if conversation_id:
             keys.append((_k('CONV', conversation_id), 'META'))
-        found = {type(i): i for i in Entity.batch_get(keys)}
+        found = {type(i): i for i in Entity.batch_get(keys, consistent_read=True)}
         return found.get(Connection_), found.get(Conversation)
 
     def operator_connections(self, agent_id):
@@ -397,7 +397,9 @@ class Repository:
 
     @staticmethod
     def _get(model, pk, sk):
+        # Strongly consistent: a socket's first frame follows its $connect write by milliseconds, and an
+        # operator's reply follows their acknowledge; a stale read would refuse both.
         try:
-            return model.get(pk, sk)
+            return model.get(pk, sk, consistent_read=True)
         except model.DoesNotExist:
             return None

@@ -6,7 +6,6 @@ test-artifacts/ (gitignored); with UPDATE_DOC_SCREENSHOTS=1 the ones the README 
 copied to docs/screenshots/.
 """
 import os
-import shutil
 import sys
 
 import pytest
