@@ -14,9 +14,11 @@ are computed from the items themselves, the way DynamoDB bills them:
 * writes: one write request unit per 1 KB of the larger of the item before and after the write
   (at least 1), twice that inside TransactWriteItems; a failed conditional write still costs
   the write;
-* the `inbox` GSI (all attributes projected): a write to an item that has gsi1pk in its old or
-  new image also writes the index: once if the index key stays, twice (delete + put) if it
-  moves. Index writes are counted at the standard rate, also inside a transaction.
+* the `inbox` GSI, with the projection read from infra/template.json: a write to an item that has
+  gsi1pk in its old or new image writes the index only if the index's image of the item (table
+  keys, index keys, projected attributes) changes: once if the index key stays, twice (delete +
+  put) if it moves, each sized by the projected image. Index writes are counted at the standard
+  rate, also inside a transaction.
 
 Item images before and after each write are read from moto's in-process backend (no API call,
 not counted). Only usable under moto's in-process mock (mock_aws).
@@ -27,6 +29,20 @@ from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 
 GSI_KEYS = ('gsi1pk', 'gsi1sk')
+TABLE_KEYS = ('pk', 'sk')
+
+
+def _projection():
+    """The inbox index's projected non-key attributes from the template; None means ALL."""
+    from infra.resources import load_template
+    props = load_template()['Resources']['HandoffTable']['Properties']
+    index = [i for i in props['GlobalSecondaryIndexes'] if i['IndexName'] == 'inbox'][0]['Projection']
+    if index['ProjectionType'] == 'ALL':
+        return None
+    return tuple(index.get('NonKeyAttributes', ()))
+
+
+PROJECTED = _projection()
 READ_OPS = ('GetItem', 'BatchGetItem', 'Query', 'Scan')
 WRITE_OPS = ('PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem', 'TransactWriteItems')
 
@@ -167,17 +183,28 @@ class CapacityMeter:
             return None
         return tuple(repr(getattr(image.get(k), 'value', image.get(k))) for k in GSI_KEYS)
 
+    @staticmethod
+    def _index_image(image):
+        if PROJECTED is None:
+            return image
+        names = TABLE_KEYS + GSI_KEYS + PROJECTED
+        return {k: v for k, v in image.items() if k in names}
+
     def _gsi_units(self, pre, post):
         before, after = self._gsi_key(pre), self._gsi_key(post)
         if before is None and after is None:
             return 0
         if before is None:
-            return write_units(item_size(post))
+            return write_units(item_size(self._index_image(post)))
         if after is None:
-            return write_units(item_size(pre))
+            return write_units(item_size(self._index_image(pre)))
+        old, new = self._index_image(pre), self._index_image(post)
         if before == after:
-            return write_units(max(item_size(pre), item_size(post)))
-        return write_units(item_size(pre)) + write_units(item_size(post))
+            if PROJECTED is not None and repr(sorted((k, repr(getattr(v, 'value', v))) for k, v in old.items())) == \
+                    repr(sorted((k, repr(getattr(v, 'value', v))) for k, v in new.items())):
+                return 0           # nothing the index holds changed: DynamoDB does not write it
+            return write_units(max(item_size(old), item_size(new)))
+        return write_units(item_size(old)) + write_units(item_size(new))
 
     def _writes(self, op, params):
         """[{table, key}] of every item a write request touches."""

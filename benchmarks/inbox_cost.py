@@ -57,7 +57,7 @@ def resolved_count(system):
 def measure(recorder, system):
     """(the pending query's call, the GET inbox route's DynamoDB calls)."""
     recorder.take()
-    found = system.services.repo.inbox(system.agent_id, 'pending', 200, True)
+    found = system.services.repo.inbox_keys(system.agent_id, 'pending', 200, True)
     assert len(found) == PENDING, len(found)
     query = [c for c in recorder.take() if c['operation'] == 'Query']
     assert len(query) == 1, query

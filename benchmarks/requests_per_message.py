@@ -58,7 +58,7 @@ def main():
 
             def bot_answered(events):
                 roles = [e['message']['role'] for e in events if e['type'] == 'message']
-                assert roles == ['visitor', 'bot'], roles
+                assert roles == ['bot'], roles
 
             bot = per_message(recorder, system, 'v-bot', texts, bot_answered)
 

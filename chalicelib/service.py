@@ -201,7 +201,9 @@ class Services:
         route = plan['route']
         if route == Route.HANDOFF:
             events.append(self._handoff_event(conv, plan['previous']))
-        self._to_visitor(conv, events)
+        # The sending socket learnt its own message's seq from the ack: no echo (a third of the posts).
+        echo = events[0] if cmd.client_message_id and messages[0]['role'] == 'visitor' else None
+        self._to_visitor(conv, events, origin=conn.connection_id, acked=echo)
         if route in (Route.HUMAN, Route.HANDOFF):
             self._to_operators(agent_id, events)
         if route == Route.HANDOFF:
@@ -451,8 +453,13 @@ class Services:
                               handoff=current.to_dict() if current else None,
                               previous=previous.status.value if previous else None)
 
-    def _to_visitor(self, conv, events):
-        for gone in self.sender.fan_out(sorted(conv.connections or ()), events):
+    def _to_visitor(self, conv, events, origin=None, acked=None):
+        """To every socket of the visitor; `origin` already holds `acked` and gets the rest."""
+        others = sorted(set(conv.connections or ()) - {origin})
+        gone = self.sender.fan_out(others, events)
+        if origin in (conv.connections or ()):
+            gone += self.sender.fan_out([origin], [e for e in events if e is not acked])
+        for gone in gone:
             self.repo.forget_visitor_socket(conv.conversation_id, gone)
             self.repo.delete_connection(gone)   # its CONN record, if the TTL has not taken it yet
 

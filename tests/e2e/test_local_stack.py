@@ -124,7 +124,8 @@ def test_bot_then_human_then_bot_again(stack):
             mine = await recv_until(op_a, is_message('visitor', cid))
             assert mine['message']['text'] == 'What are your opening hours?'
             frames = []
-            await recv_until(visitor, is_message('visitor', cid), seen=frames)
+            await recv_until(visitor, lambda f: f.get('type') == 'ack' and f['client_message_id'] == 'c-2',
+                             seen=frames)
             await no_frame(visitor, within=0.7)
 
             # 5. Alice replies over the socket; the visitor sees a human message from Alice

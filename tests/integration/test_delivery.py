@@ -124,3 +124,12 @@ def test_typing_is_relayed_both_ways_during_a_handoff(h):
 def test_ping_pong(h):
     h.visitor('v1')
     assert h.send('v1', {'action': 'ping', 'request_id': 7}) == [{'type': 'pong', 'request_id': 7}]
+
+
+def test_the_sending_tab_gets_an_ack_and_the_other_tabs_get_the_message(h):
+    s = h.visitor('tab1')
+    assert h.connect('tab2', session=s['session']) == 200
+    events = h.send('tab1', {'action': 'send', 'client_message_id': 'c1', 'text': 'How long does shipping take?'})
+    assert types(events) == ['ack', 'message'] and events[1]['message']['role'] == 'bot'
+    assert messages(h.take('tab2')) == [('visitor', 'How long does shipping take?'),
+                                        ('bot', 'Standard shipping takes 3-5 business days.')]

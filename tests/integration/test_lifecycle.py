@@ -18,8 +18,8 @@ def test_full_lifecycle_and_bot_resumes(h):
     assert h.connect('bob', token=h.bob) == 200
 
     events = ask_human(h)
-    assert types(events) == ['ack', 'message', 'message', 'handoff']
-    assert [m[0] for m in messages(events)] == ['visitor', 'system']
+    assert types(events) == ['ack', 'message', 'handoff']       # no echo of its own message: the ack has its seq
+    assert [m[0] for m in messages(events)] == ['system']
     assert events[-1]['handoff']['status'] == 'pending'
     assert events[-1]['handoff']['reason']['code'] == 'visitor_request'
     for op in ('alice', 'bob'):   # every operator of the agent sees the request live
@@ -27,7 +27,7 @@ def test_full_lifecycle_and_bot_resumes(h):
 
     # while pending the bot stays silent; operators get the visitor's words
     events = h.send('v1', {'action': 'send', 'client_message_id': 'c2', 'text': 'How long does shipping take?'})
-    assert types(events) == ['ack', 'message'] and messages(events) == [('visitor', 'How long does shipping take?')]
+    assert types(events) == ['ack']
     assert messages(h.take('alice')) == [('visitor', 'How long does shipping take?')]
     h.take('bob')
 
@@ -46,7 +46,7 @@ def test_full_lifecycle_and_bot_resumes(h):
 
     # acknowledged: still no bot
     events = h.send('v1', {'action': 'send', 'client_message_id': 'c3', 'text': 'What is your return policy?'})
-    assert messages(events) == [('visitor', 'What is your return policy?')]
+    assert types(events) == ['ack']
 
     events = h.send('alice', {'action': 'resolve', 'conversation_id': cid})
     assert events[-1]['handoff']['status'] == 'resolved'
@@ -54,8 +54,8 @@ def test_full_lifecycle_and_bot_resumes(h):
 
     # the bot is back
     events = h.send('v1', {'action': 'send', 'client_message_id': 'c4', 'text': 'What is your return policy?'})
-    assert [m[0] for m in messages(events)] == ['visitor', 'bot']
-    assert 'within 30 days' in messages(events)[1][1]
+    assert [m[0] for m in messages(events)] == ['bot']
+    assert 'within 30 days' in messages(events)[0][1]
 
     # every transition is stored with who and when
     status, conv = h.rest('GET', '/conversations/' + cid, token=h.alice)
@@ -126,7 +126,7 @@ def test_second_handoff_cannot_open_while_one_is_open(h):
     assert err['type'] == 'error' and err['code'] == 'handoff_already_open' and err['action'] == 'request_human'
     # a phrase while pending is just a message for the operators
     events = h.send('v1', {'action': 'send', 'client_message_id': 'again', 'text': 'real person please!'})
-    assert types(events) == ['ack', 'message']
+    assert types(events) == ['ack']
 
 
 def test_two_operators_acknowledge_at_once_exactly_one_wins(h):

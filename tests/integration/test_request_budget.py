@@ -26,7 +26,7 @@ def test_bot_mode_message_costs_three_requests(h, calls):
     h.send('v1', {'action': 'send', 'client_message_id': 'warm', 'text': 'hello'})
     calls.clear()
     events = h.send('v1', {'action': 'send', 'client_message_id': 'c1', 'text': 'How long does shipping take?'})
-    assert [e['message']['role'] for e in events if e['type'] == 'message'] == ['visitor', 'bot']
+    assert [e['message']['role'] for e in events if e['type'] == 'message'] == ['bot']
     assert dynamodb(calls) == Counter({'GetItem': 1, 'BatchGetItem': 1, 'TransactWriteItems': 1})
 
 
