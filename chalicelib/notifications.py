@@ -7,8 +7,6 @@ pushing the inbox again.
 import json
 import logging
 import time
-import urllib.error
-import urllib.request
 
 from chalicelib.auth import webhook_signature
 from chalicelib.aws_clients import client
@@ -36,6 +34,8 @@ class Notifier:
 
 
 def post_webhook(url, payload, secret, timeout=5.0):
+    import urllib.error      # only the queue consumer posts webhooks: keep it off the socket handlers' cold start
+    import urllib.request
     body = json.dumps(payload, separators=(',', ':')).encode()
     ts = int(time.time())
     request = urllib.request.Request(url, data=body, method='POST', headers={
