@@ -2,5 +2,5 @@
 
 Each figure runs in a fresh Python process (its own moto state, PynamoDB connections and
 environment) and prints one JSON result; benchmarks.run collects them into one table.
-See docs/benchmarks.md.
+See README.md, Benchmarks.
 """

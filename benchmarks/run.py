@@ -6,7 +6,7 @@
 Each figure runs in its own Python process (fresh moto state, PynamoDB connections, environment),
 one after the other: the machine is small and shared, and figures running side by side would time
 each other. A missed target is reported, not an error: the exit status is 1 only if a figure
-could not be measured. See docs/benchmarks.md for what each figure means.
+could not be measured. See README.md, Benchmarks for what each figure means.
 """
 import argparse
 import datetime

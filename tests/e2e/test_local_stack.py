@@ -1,7 +1,7 @@
 """The whole system on the local runtime, over real sockets: visitor, bot, queue, operators.
 
 One stack (subprocess, demo data seeded) serves the module; leaving it checks the process
-stops cleanly and leaves nothing listening. The socket protocol is docs/protocol.md.
+stops cleanly and leaves nothing listening. The socket protocol is README.md (Protocol).
 """
 import asyncio
 import itertools

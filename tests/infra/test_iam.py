@@ -18,7 +18,7 @@ for _logical, _name in (('APIHandler', 'api_handler'), ('WebsocketConnect', 'ws_
                         ('OnNotification', 'on_notification')):
     PHYSICAL[_logical] = '%s-%s' % (STACK, _name)
 
-# Wildcards allowed inside an ARN, each for a reason AWS imposes (documented in docs/deploy.md).
+# Wildcards allowed inside an ARN, each for a reason AWS imposes (documented in README.md, Deploy to AWS).
 ALLOWED_RESOURCES = {
     'logs': lambda arn, fn: arn == 'arn:aws:logs:%s:%s:log-group:/aws/lambda/%s:*' % (REGION, ACCOUNT, fn),
     'dynamodb': lambda arn, fn: arn in (TABLE_ARN, TABLE_ARN + '/index/inbox'),
