@@ -12,12 +12,13 @@ the cost model can price them. Import this module before the app: it sets the en
 import json
 import os
 import sys
-import uuid
 from collections import Counter, defaultdict
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 if ROOT not in sys.path:
     sys.path.insert(0, ROOT)
+
+from tests.support.events import ws_event  # noqa: E402  (the same events the tests send)
 
 ENV = {
     'AWS_DEFAULT_REGION': 'us-east-1', 'AWS_REGION': 'us-east-1',
@@ -39,15 +40,6 @@ def prepare_environment():
 prepare_environment()
 
 WS_MESSAGE_UNIT = 32 * 1024     # API Gateway meters WebSocket messages in 32 KB increments
-
-
-def ws_event(route, connection_id, body=None, query=None):
-    kinds = {'$connect': 'CONNECT', '$default': 'MESSAGE', '$disconnect': 'DISCONNECT'}
-    return {'requestContext': {'routeKey': route, 'eventType': kinds[route], 'connectionId': connection_id,
-                               'apiId': 'abc123', 'stage': 'api', 'requestId': uuid.uuid4().hex,
-                               'domainName': 'abc123.execute-api.us-east-1.amazonaws.com',
-                               'messageDirection': 'IN', 'requestTimeEpoch': 0},
-            'queryStringParameters': query, 'headers': {}, 'isBase64Encoded': False, 'body': body}
 
 
 def metered_messages(size):

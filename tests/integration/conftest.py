@@ -1,6 +1,5 @@
 """Handlers and store under moto (in-process mock_aws), sockets observed through a recording sender."""
 import json
-import uuid
 from collections import defaultdict
 
 import boto3
@@ -13,6 +12,7 @@ from chalicelib.config import Config
 from chalicelib.delivery import Sender
 from chalicelib.service import build
 from infra import admin, resources
+from tests.support.events import ws_event
 
 PROJECT_DIR = __file__.rsplit('/tests/', 1)[0]
 
@@ -36,16 +36,6 @@ class RecordingSender(Sender):
     def take(self, connection_id):
         """Events received since the last take, in order."""
         return self.sent.pop(connection_id, [])
-
-
-def ws_event(route, connection_id, body=None, query=None):
-    kinds = {'$connect': 'CONNECT', '$default': 'MESSAGE', '$disconnect': 'DISCONNECT'}
-    return {'requestContext': {'routeKey': route, 'eventType': kinds[route], 'connectionId': connection_id,
-                               'apiId': 'abc123', 'stage': 'api', 'requestId': uuid.uuid4().hex,
-                               'domainName': 'abc123.execute-api.us-east-1.amazonaws.com',
-                               'messageDirection': 'IN', 'requestTimeEpoch': 0},
-            'queryStringParameters': query, 'headers': {}, 'isBase64Encoded': False,
-            'body': body}
 
 
 class Harness:
