@@ -24,6 +24,9 @@ REPLAY_LIMIT = 1000
 NOTICES = {
     'handoff.requested': 'You asked to talk to a person. A team member will join shortly.',
     'handoff.requested.detected': 'I am bringing in a team member to help you. They will join shortly.',
+    'handoff.requested.offline': ('Nobody from the team is online right now. Your request is queued and a team '
+                                  'member will answer here as soon as they are back; you can keep this page or '
+                                  'come back later.'),
     'handoff.acknowledged': '{name} joined the conversation.',
     'handoff.resolved': '{name} closed the conversation. The assistant is back to help you.',
     'handoff.cancelled': 'The request for a person was cancelled. The assistant is back to help you.',
@@ -247,6 +250,8 @@ class Services:
             opened = rules.open_handoff(current, 'h_' + uuid.uuid4().hex[:16], reason, now)
             seq += 1
             notice = NOTICES['handoff.requested' if reason.code == 'visitor_request' else 'handoff.requested.detected']
+            if not self.repo.operator_connections(conv.agent_id):
+                notice = NOTICES['handoff.requested.offline']   # say so, rather than leave the visitor waiting
             messages.append(self._message(conv, seq, 'system', notice, meta={
                 'event': 'handoff.requested', 'handoff_id': opened.id, 'reason': reason.to_dict()}))
             changes.update(self._handoff_changes(conv, opened, now))

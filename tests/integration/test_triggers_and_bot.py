@@ -143,3 +143,16 @@ def test_welcome_message_on_first_session_only(h):
     assert again['conversation_id'] == s['conversation_id']
     events = h.send('v1', {'action': 'resume', 'after': 0})
     assert [m['text'] for m in events[0]['messages']] == ['Hi! Ask me anything.']
+
+
+def test_visitor_is_told_when_nobody_is_online(h):
+    h.visitor('v1')
+    events = h.send('v1', {'action': 'request_human'})
+    notice = [e['message'] for e in events if e['type'] == 'message'][0]
+    assert notice['role'] == 'system' and 'Nobody from the team is online' in notice['text']
+    assert handoff_of(events)['status'] == 'pending'          # still queued for the team
+    h.connect('alice', token=h.alice)
+    h.visitor('v2')
+    events = h.send('v2', {'action': 'request_human'})
+    assert [e['message']['text'] for e in events if e['type'] == 'message'] == [
+        'You asked to talk to a person. A team member will join shortly.']
