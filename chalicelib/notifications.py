@@ -53,12 +53,13 @@ def post_webhook(url, payload, secret, timeout=5.0):
 class NotificationConsumer:
     """What the SQS-triggered function does with one record."""
 
-    def __init__(self, repo, sender, inbox, webhook_secret, post=post_webhook):
+    def __init__(self, repo, sender, inbox, webhook_secret, post=post_webhook, metrics=None):
         self.repo = repo
         self.sender = sender
         self.inbox = inbox              # callable(agent_id, conversation_id) -> (summary, counts)
         self.webhook_secret = webhook_secret
         self.post = post
+        self.metrics = metrics          # Powertools Metrics (CloudWatch EMF) or None
 
     def handle(self, body):
         event = json.loads(body)
@@ -71,6 +72,7 @@ class NotificationConsumer:
             for gone in self.sender.fan_out(connections, [push]):
                 self.repo.forget_operator_socket(agent_id, gone)
             self.repo.mark_notified(event_id, 'inbox')
+            self._measure(event, operators_online=len(connections))
         agent = self.repo.get_agent(agent_id)
         url = agent and (agent.settings or {}).get('webhook_url')
         if url and not self.repo.was_notified(event_id, 'webhook'):
@@ -78,10 +80,39 @@ class NotificationConsumer:
             self.repo.mark_notified(event_id, 'webhook')
 
 
+    def _measure(self, event, operators_online):
+        """Counted once per event (inside the inbox marker): the figures a support lead watches."""
+        if self.metrics is None:
+            return
+        from aws_lambda_powertools.metrics import MetricUnit
+        handoff = event.get('handoff') or {}
+        name = {'handoff.requested': 'HandoffRequested', 'handoff.acknowledged': 'HandoffAcknowledged',
+                'handoff.resolved': 'HandoffResolved', 'handoff.cancelled': 'HandoffCancelled'}.get(event['event'])
+        if name:
+            self.metrics.add_metric(name=name, unit=MetricUnit.Count, value=1)
+        if name == 'HandoffRequested' and not operators_online:
+            self.metrics.add_metric(name='HandoffRequestedWhileNobodyOnline', unit=MetricUnit.Count, value=1)
+        if name == 'HandoffAcknowledged' and handoff.get('requested_at') and handoff.get('updated_at'):
+            waited = _seconds_between(handoff['requested_at'], handoff['updated_at'])
+            self.metrics.add_metric(name='TimeToAcknowledge', unit=MetricUnit.Seconds, value=waited)
+
+
+def _seconds_between(start, end):
+    from datetime import datetime
+    parse = lambda t: datetime.fromisoformat(t.replace('Z', '+00:00'))  # noqa: E731
+    return max(0.0, (parse(end) - parse(start)).total_seconds())
+
+
 def consume_batch(event, context, consumer):
     """Powertools' partial batch response around NotificationConsumer.handle: the returned
     batchItemFailures name exactly the records to retry (ReportBatchItemFailures)."""
     from aws_lambda_powertools.utilities.batch import BatchProcessor, EventType, process_partial_response
+    from aws_lambda_powertools.metrics import Metrics
     processor = BatchProcessor(event_type=EventType.SQS, raise_on_entire_batch_failure=False)
-    return process_partial_response(event=event, record_handler=lambda record: consumer.handle(record.body),
-                                    processor=processor, context=context)
+    consumer.metrics = Metrics(namespace='Handoff', service='handoff')
+    try:
+        return process_partial_response(event=event, record_handler=lambda record: consumer.handle(record.body),
+                                        processor=processor, context=context)
+    finally:
+        if consumer.metrics.metric_set:       # one EMF line on stdout: CloudWatch turns it into metrics
+            consumer.metrics.flush_metrics()

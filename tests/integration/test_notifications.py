@@ -134,3 +134,25 @@ def test_unreachable_webhook_fails_the_record_not_the_batch(h):
     result = h.deliver_notifications(records)
     assert sorted(f['itemIdentifier'] for f in result['batchItemFailures']) == sorted(
         r['MessageId'] for r in records)
+
+
+def test_handoff_metrics_are_emitted_once_as_cloudwatch_emf(h, capsys):
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    h.send('v1', {'action': 'request_human', 'client_message_id': 'r'})
+    h.rest('POST', '/conversations/%s/acknowledge' % cid, token=h.alice)
+    records = h.queued()
+    capsys.readouterr()
+    h.deliver_notifications(records)
+    h.deliver_notifications(records)           # a redelivery counts nothing again
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines() if '"_aws"' in line]
+    metrics = {}
+    for line in lines:
+        for definition in line['_aws']['CloudWatchMetrics']:
+            assert definition['Namespace'] == 'Handoff'
+            for metric in definition['Metrics']:
+                value = line[metric['Name']]
+                metrics.setdefault(metric['Name'], []).extend(value if isinstance(value, list) else [value])
+    assert metrics['HandoffRequested'] == [1.0] and metrics['HandoffAcknowledged'] == [1.0]
+    assert metrics['HandoffRequestedWhileNobodyOnline'] == [1.0]
+    assert len(metrics['TimeToAcknowledge']) == 1 and metrics['TimeToAcknowledge'][0] >= 0
