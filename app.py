@@ -10,7 +10,7 @@ from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
 from chalice import Chalice, Response
 
-from chalicelib import static_files
+from chalicelib import protocol, static_files
 from chalicelib.config import current as config, webhook_secret
 from chalicelib.errors import not_found
 from chalicelib.web import json_errors
@@ -35,7 +35,7 @@ def services():
 
 
 def _body():
-    return app.current_request.json_body or {}
+    return protocol.json_object(app.current_request.json_body)
 
 
 def _operator():
@@ -70,8 +70,7 @@ def operator_me():
 def inbox(agent_id):
     query = app.current_request.query_params or {}
     statuses = [s for s in query.get('status', '').split(',') if s] or None
-    limit = query.get('limit', '50')
-    return services().inbox(_operator(), agent_id, statuses, int(limit) if limit.isdigit() else 50)
+    return services().inbox(_operator(), agent_id, statuses, protocol.query_int(query, 'limit', 50, 1, 200))
 
 
 @route('/conversations/{conversation_id}')
@@ -82,9 +81,8 @@ def conversation(conversation_id):
 @route('/conversations/{conversation_id}/messages')
 def messages(conversation_id):
     query = app.current_request.query_params or {}
-    after, limit = query.get('after', '0'), query.get('limit', '100')
-    return services().history(_operator(), conversation_id, int(after) if after.isdigit() else 0,
-                              min(int(limit), 500) if limit.isdigit() and int(limit) > 0 else 100)
+    return services().history(_operator(), conversation_id, protocol.query_int(query, 'after', 0, 0, protocol.MAX_SEQ),
+                              protocol.query_int(query, 'limit', 100, 1, 500))
 
 
 @route('/conversations/{conversation_id}/reply', methods=['POST'])
@@ -94,8 +92,9 @@ def reply(conversation_id):
 
 
 def _transition(conversation_id, action):
+    operator = _operator()
     reason = _body().get('reason') if action == 'cancel' and app.current_request.raw_body else None
-    return {'handoff': services().operator_transition(_operator(), conversation_id, action, reason).to_dict()}
+    return {'handoff': services().operator_transition(operator, conversation_id, action, reason).to_dict()}
 
 
 @route('/conversations/{conversation_id}/acknowledge', methods=['POST'])

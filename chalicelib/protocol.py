@@ -15,6 +15,8 @@ MAX_FRAME = 128 * 1024          # API Gateway WebSocket message limit
 MAX_SEND = 120 * 1024           # what we post per event, with headroom under that limit
 _ID = re.compile(r'[A-Za-z0-9_.:\-]{1,64}')
 _AGENT_ID = re.compile(r'[a-z0-9][a-z0-9\-]{1,47}')
+_CONVERSATION_ID = re.compile(r'[a-z0-9][a-z0-9\-]{1,47}\.[A-Za-z0-9_]{1,40}')   # {agent}.{visitor}
+MAX_SEQ = 10 ** 12 - 1
 
 
 class ProtocolError(AppError):
@@ -92,11 +94,41 @@ def id_field(data, name, action, required=True):
     return value
 
 
+def conversation_field(data, action):
+    value = data.get('conversation_id')
+    if not isinstance(value, str) or not _CONVERSATION_ID.fullmatch(value):
+        raise ProtocolError('invalid_field', 'conversation_id must be a conversation id ({agent}.{visitor})', action)
+    return value
+
+
+def valid_conversation_id(value):
+    return isinstance(value, str) and bool(_CONVERSATION_ID.fullmatch(value))
+
+
 def seq_field(data, name, action):
     value = data.get(name, 0)
-    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
-        raise ProtocolError('invalid_field', '%s must be an integer >= 0' % name, action)
+    if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_SEQ:
+        raise ProtocolError('invalid_field', '%s must be an integer from 0 to %d' % (name, MAX_SEQ), action)
     return value
+
+
+def query_int(params, name, default, low, high):
+    """An integer query parameter (ASCII digits only), or a 400."""
+    raw = (params or {}).get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r'[0-9]{1,13}', raw) or not low <= int(raw) <= high:
+        raise ProtocolError('invalid_field', '%s must be an integer from %d to %d' % (name, low, high), name)
+    return int(raw)
+
+
+def json_object(body):
+    """A REST body must be a JSON object (or empty)."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ProtocolError('invalid_json', 'the body must be a JSON object')
+    return body
 
 
 def parse_action(body, kind):
@@ -117,7 +149,7 @@ def parse_action(body, kind):
     cmd = Command(action=action, request_id=request_id)
     fields = required | optional
     if 'conversation_id' in fields:
-        cmd.conversation_id = id_field(data, 'conversation_id', action, 'conversation_id' in required)
+        cmd.conversation_id = conversation_field(data, action)
     if 'client_message_id' in fields:
         cmd.client_message_id = id_field(data, 'client_message_id', action, 'client_message_id' in required)
     if 'text' in fields:

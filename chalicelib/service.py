@@ -20,6 +20,9 @@ from chalicelib.store import ConflictError
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 6
+# API Gateway answers 410 Gone for a socket whose upgrade is still in flight; do not forget a socket
+# that connected this recently, or a live operator or visitor tab silently stops receiving.
+SOCKET_GRACE_SECONDS = 10
 REPLAY_LIMIT = 1000
 NOTICES = {
     'handoff.requested': 'You asked to talk to a person. A team member will join shortly.',
@@ -67,6 +70,8 @@ class Services:
         return OperatorIdentity(op.operator_id, op.name, tuple(op.agent_ids))
 
     def _conversation_for(self, operator, conversation_id, conv=None):
+        if not protocol.valid_conversation_id(conversation_id):
+            raise not_found('conversation')
         agent_id = conversation_id.split('.', 1)[0]
         operator.check_agent(agent_id)
         conv = conv or self.repo.get_conversation(conversation_id)
@@ -160,7 +165,8 @@ class Services:
             self.visitor_message(conn, cmd, explicit=True)
         elif cmd.action == 'cancel_handoff':
             actor = Actor('visitor', conn.visitor_id, None)
-            self.transition(conn.conversation_id, 'cancel', actor, origin=conn.connection_id, reason=cmd.reason)
+            self.transition(conn.conversation_id, 'cancel', actor, origin=conn.connection_id, reason=cmd.reason,
+                            request_id=cmd.request_id)
         elif cmd.action == 'typing':
             conv = self.repo.get_conversation(conn.conversation_id)
             current = Handoff.from_dict(conv.handoff)
@@ -175,33 +181,38 @@ class Services:
         """A visitor's message (or the widget's "talk to a person" button): store it, then the bot
         answers, or a handoff opens, or the operators get it. Decided and written in one go."""
         cid, agent_id = conn.conversation_id, conn.agent_ids[0]
+        key = 'visitor:' + cmd.client_message_id if cmd.client_message_id else None
+
+        def ack(seq, duplicate):
+            self.sender.post(conn.connection_id, protocol.event(
+                'ack', action=cmd.action, client_message_id=cmd.client_message_id, seq=seq,
+                duplicate=duplicate, request_id=cmd.request_id))
+
         for _ in range(ATTEMPTS):
             conv, agent, kb = self.repo.load_for_message(cid, agent_id)
             if conv is None or agent is None:
                 raise not_found('conversation')
-            plan = self._plan_visitor_message(conv, agent, kb, cmd, explicit)
-            dedupe = (cmd.client_message_id, conv.seq + 1) if cmd.client_message_id else None
             try:
-                self.repo.append(conv, plan['messages'], plan['changes'], dedupe=dedupe,
+                plan = self._plan_visitor_message(conv, agent, kb, cmd, explicit)
+                self.repo.append(conv, plan['messages'], plan['changes'], dedupe=(key, conv.seq + 1) if key else None,
                                  handoff_event=plan.get('handoff_event'))
                 break
-            except ConflictError:
-                if cmd.client_message_id:
-                    seq = self.repo.get_dedupe(cid, cmd.client_message_id)
-                    if seq is not None:
-                        self.sender.post(conn.connection_id, protocol.event(
-                            'ack', action=cmd.action, client_message_id=cmd.client_message_id, seq=seq,
-                            duplicate=True, request_id=cmd.request_id))
-                        return
+            except (ConflictError, rules.HandoffError) as err:
+                # A retry of something already stored is answered as the first time, whatever changed since.
+                seq = self.repo.get_dedupe(cid, key) if key else None
+                if seq is not None:
+                    return ack(seq, True)
+                if isinstance(err, rules.HandoffError):
+                    raise
         else:
             raise conflict('the conversation is busy; retry')
         messages = plan['messages']
-        if cmd.client_message_id:
-            self.sender.post(conn.connection_id, protocol.event(
-                'ack', action=cmd.action, client_message_id=cmd.client_message_id, seq=messages[0]['seq'],
-                duplicate=False, request_id=cmd.request_id))
-        events = [protocol.event('message', conversation_id=cid, message=self._public(m)) for m in messages]
         route = plan['route']
+        if route == Route.HANDOFF:
+            self._publish(conv, 'handoff.requested')      # stored: notify first, whatever happens to the sockets
+        if key:
+            ack(messages[0]['seq'], False)
+        events = [protocol.event('message', conversation_id=cid, message=self._public(m)) for m in messages]
         if route == Route.HANDOFF:
             events.append(self._handoff_event(conv, plan['previous']))
         # The sending socket learnt its own message's seq from the ack: no echo (a third of the posts).
@@ -209,8 +220,6 @@ class Services:
         self._to_visitor(conv, events, origin=conn.connection_id, acked=echo)
         if route in (Route.HUMAN, Route.HANDOFF):
             self._to_operators(agent_id, events)
-        if route == Route.HANDOFF:
-            self._publish(conv, 'handoff.requested')
 
     def _plan_visitor_message(self, conv, agent, kb, cmd, explicit):
         settings = settings_of(agent)
@@ -306,20 +315,23 @@ class Services:
                     request_id=ack_to[1], conversation_id=conversation_id))
             return seq, duplicate
 
+        key = 'operator:%s:%s' % (operator.id, client_message_id)
         for attempt in range(ATTEMPTS):
             if attempt:
                 conv = self.repo.get_conversation(conversation_id)
-            rules.check_can_reply(Handoff.from_dict(conv.handoff), operator.id)
-            msg = self._message(conv, conv.seq + 1, 'human', text, client_message_id=client_message_id,
-                                author=operator.name, author_id=operator.id)
             try:
+                rules.check_can_reply(Handoff.from_dict(conv.handoff), operator.id)
+                msg = self._message(conv, conv.seq + 1, 'human', text, client_message_id=client_message_id,
+                                    author=operator.name, author_id=operator.id)
                 self.repo.append(conv, [msg], {'last_message': self._preview(msg), 'updated_at': msg['created_at']},
-                                 dedupe=(client_message_id, msg['seq']))
+                                 dedupe=(key, msg['seq']))
                 break
-            except ConflictError:
-                seq = self.repo.get_dedupe(conversation_id, client_message_id)
+            except (ConflictError, rules.HandoffError) as err:
+                seq = self.repo.get_dedupe(conversation_id, key)   # already stored: same answer as the first time
                 if seq is not None:
                     return ack(seq, True)
+                if isinstance(err, rules.HandoffError):
+                    raise
         else:
             raise conflict()
         result = ack(msg['seq'], False)
@@ -338,6 +350,10 @@ class Services:
                 conv = self.repo.get_conversation(conversation_id)
             now = self.now()
             current = Handoff.from_dict(conv.handoff)
+            if action == 'acknowledge' and current and current.status == rules.Status.ACKNOWLEDGED \
+                    and current.owner_id == actor.id:
+                self._ack_action(origin, action, request_id, conv.seq)
+                return current                      # a repeated click by the owner changes nothing
             new = rules.apply(current, action, actor, now)
             event_name = 'handoff.' + new.status.value
             text = NOTICES[event_name].format(name=actor.name or 'A team member')
@@ -356,12 +372,18 @@ class Services:
                 continue
         else:
             raise conflict()
+        self._publish(conv, event_name)
+        self._ack_action(origin, action, request_id, msg['seq'])
         events = [protocol.event('message', conversation_id=conversation_id, message=self._public(msg)),
                   self._handoff_event(conv, current)]
         self._to_visitor(conv, events)
         self._to_operators(conv.agent_id, events)
-        self._publish(conv, event_name)
         return new
+
+    def _ack_action(self, connection_id, action, request_id, seq):
+        if connection_id:       # over the socket: say it is done, as REST's 200 does
+            self.sender.post(connection_id, protocol.event('ack', action=action, client_message_id=None, seq=seq,
+                                                           duplicate=False, request_id=request_id))
 
     def operator_transition(self, operator, conversation_id, action, reason=None):
         if reason is not None and (not isinstance(reason, str) or len(reason) > 500):
@@ -379,14 +401,19 @@ class Services:
     def replay(self, connection_id, conversation_id, after, conv=None):
         """Everything after `after`, in order, in as few socket messages as the size limit allows."""
         conv = conv or self.repo.get_conversation(conversation_id)
-        messages = self.repo.messages(conversation_id, after, REPLAY_LIMIT)
         current = Handoff.from_dict(conv.handoff) if conv else None
+        messages = []
+        while True:                       # pages of REPLAY_LIMIT until the end: the last event says complete
+            page = self.repo.messages(conversation_id, after, REPLAY_LIMIT)
+            messages.extend(page)
+            if len(page) < REPLAY_LIMIT:
+                break
+            after = page[-1]['seq']
         batches = list(protocol.chunk_messages([self._public(m) for m in messages]))
         for i, batch in enumerate(batches):
             last = i == len(batches) - 1
             self.sender.post(connection_id, protocol.event(
-                'history', conversation_id=conversation_id, messages=batch,
-                complete=last and len(messages) < REPLAY_LIMIT,
+                'history', conversation_id=conversation_id, messages=batch, complete=last,
                 handoff=(current.to_dict() if current else None) if last else None))
 
     def history(self, operator, conversation_id, after, limit):
@@ -464,13 +491,20 @@ class Services:
         gone = self.sender.fan_out(others, events)
         if origin in (conv.connections or ()):
             gone += self.sender.fan_out([origin], [e for e in events if e is not acked])
-        for gone in gone:
-            self.repo.forget_visitor_socket(conv.conversation_id, gone)
-            self.repo.delete_connection(gone)   # its CONN record, if the TTL has not taken it yet
+        self._forget(gone, conversation_id=conv.conversation_id)
 
     def _to_operators(self, agent_id, events):
-        for gone in self.sender.fan_out(self.repo.operator_connections(agent_id), events):
-            self.repo.forget_operator_socket(agent_id, gone)
+        self._forget(self.sender.fan_out(self.repo.operator_connections(agent_id), events), agent_id=agent_id)
+
+    def _forget(self, gone, conversation_id=None, agent_id=None):
+        """Drop sockets API Gateway called gone. Cleanup is best effort: the message is stored, and a
+        failure here must not stop the notifications or the other deliveries."""
+        for connection_id in gone:
+            try:
+                self.repo.forget_gone_connection(connection_id, SOCKET_GRACE_SECONDS,
+                                                 conversation_id=conversation_id, agent_id=agent_id)
+            except Exception:
+                logger.exception('could not forget gone socket %s', connection_id)
 
     def _publish(self, conv, event_name):
         current = Handoff.from_dict(conv.handoff)

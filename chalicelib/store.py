@@ -135,6 +135,7 @@ class Connection_(Entity, discriminator='conn'):
     operator_id = UnicodeAttribute(null=True)
     operator_name = UnicodeAttribute(null=True)
     visitor_id = UnicodeAttribute(null=True)
+    connected_at = NumberAttribute(null=True)     # epoch seconds
 
     @property
     def connection_id(self):
@@ -325,7 +326,7 @@ class Repository:
     def put_visitor_connection(self, connection_id, conversation_id, agent_id, visitor_id, ttl_seconds):
         ttl = timedelta(seconds=ttl_seconds)
         Connection_(_k('CONN', connection_id), 'META', role='visitor', conversation_id=conversation_id,
-                    agent_ids=[agent_id], visitor_id=visitor_id, expires_at=ttl).save()
+                    agent_ids=[agent_id], visitor_id=visitor_id, expires_at=ttl, connected_at=int(time.time())).save()
         Conversation(_k('CONV', conversation_id), 'META').update(
             actions=[Conversation.connections.add({connection_id})])
 
@@ -333,7 +334,8 @@ class Repository:
         ttl = timedelta(seconds=ttl_seconds)
         with Entity.batch_write() as batch:
             batch.save(Connection_(_k('CONN', connection_id), 'META', role='operator', agent_ids=operator.agent_ids,
-                                   operator_id=operator.operator_id, operator_name=operator.name, expires_at=ttl))
+                                   operator_id=operator.operator_id, operator_name=operator.name, expires_at=ttl,
+                                   connected_at=int(time.time())))
             for agent_id in operator.agent_ids:
                 batch.save(AgentConnection(_k('AGENTCONN', agent_id), _k('CONN', connection_id),
                                            operator_id=operator.operator_id, expires_at=ttl))
@@ -366,13 +368,24 @@ class Repository:
                 for agent_id in conn.agent_ids:
                     batch.delete(AgentConnection(_k('AGENTCONN', agent_id), _k('CONN', connection_id)))
 
+    def forget_gone_connection(self, connection_id, grace_seconds, conversation_id=None, agent_id=None):
+        """Forget a socket API Gateway called gone, unless it connected less than `grace_seconds` ago
+        (still mid-upgrade). Without its record (TTL), clean the index it was found through."""
+        conn = self.get_connection(connection_id)
+        if conn is not None:
+            if conn.connected_at and conn.connected_at > time.time() - grace_seconds:
+                return False
+            self.delete_connection(connection_id, conn)
+        elif conversation_id:
+            self.forget_visitor_socket(conversation_id, connection_id)
+        elif agent_id:
+            with Entity.batch_write() as batch:     # BatchWriteItem: the one delete call every role is granted
+                batch.delete(AgentConnection(_k('AGENTCONN', agent_id), _k('CONN', connection_id)))
+        return True
+
     def forget_visitor_socket(self, conversation_id, connection_id):
         Conversation(_k('CONV', conversation_id), 'META').update(
             actions=[Conversation.connections.delete({connection_id})])
-
-    def forget_operator_socket(self, agent_id, connection_id):
-        AgentConnection(_k('AGENTCONN', agent_id), _k('CONN', connection_id)).delete()
-        Connection_(_k('CONN', connection_id), 'META').delete()
 
     # ---- operators -----------------------------------------------------------------------------
 

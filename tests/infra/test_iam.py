@@ -121,15 +121,15 @@ def test_what_each_function_may_do(dev):
     """Per-function grants, stated once more as a table a reviewer can read."""
     expected = {
         'APIHandler': {'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
-                       'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
+                       'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
                        'sqs:SendMessage', 'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
         'WebsocketConnect': {'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
                              'ssm:GetParameter', 'kms:Decrypt'},
         'WebsocketMessage': {'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
-                             'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
+                             'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
                              'sqs:SendMessage', 'execute-api:ManageConnections'},
         'WebsocketDisconnect': {'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'},
-        'OnNotification': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:DeleteItem',
+        'OnNotification': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem',
                            'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
                            'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
     }

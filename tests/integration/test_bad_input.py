@@ -90,3 +90,23 @@ def test_rest_bad_bodies(h):
         assert (got_status, body['error']['code']) == (status, code), (method, path, raw, body)
     assert seq_of(h, cid) == seq
     assert h.rest('GET', '/agents/shop/settings', token=h.alice)[1]['version'] == 1
+
+
+@pytest.mark.parametrize('raw', ['[1]', '"x"', '5'])
+def test_rest_bodies_must_be_objects(h, raw):
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    for method, path, token in (('POST', '/visitor/session', None), ('POST', '/conversations/%s/reply' % cid, h.alice),
+                                ('POST', '/conversations/%s/cancel' % cid, h.alice),
+                                ('PUT', '/agents/shop/settings', h.alice), ('POST', '/agents/shop/knowledge', h.alice)):
+        status, body = h.rest(method, path, token=token, raw=raw)
+        assert (status, body['error']['code']) == (400, 'invalid_json'), (path, body)
+
+
+@pytest.mark.parametrize('query', ['after=%C2%B2', 'limit=%C2%B2', 'after=-1', 'limit=0', 'after=99999999999999'])
+def test_bad_query_numbers_are_400(h, query):
+    s = h.visitor('v1')
+    status, body = h.rest('GET', '/conversations/%s/messages?%s' % (s['conversation_id'], query), token=h.alice)
+    assert status == 400 and body['error']['code'] == 'invalid_field'
+    status, body = h.rest('GET', '/agents/shop/inbox?limit=%C2%B2', token=h.alice)
+    assert status == 400

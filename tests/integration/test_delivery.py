@@ -65,8 +65,9 @@ def test_large_replay_is_split_under_the_socket_limit(h):
     assert [e['complete'] for e in events][-1] is True and not any(e['complete'] for e in events[:-1])
 
 
-def test_gone_visitor_socket_is_removed_and_delivery_continues(h):
+def test_gone_visitor_socket_is_removed_and_delivery_continues(h, monkeypatch):
     import app as app_module
+    monkeypatch.setattr('chalicelib.service.SOCKET_GRACE_SECONDS', 0)
     s = h.visitor('tab1')
     cid = s['conversation_id']
     assert h.connect('tab2', session=s['session']) == 200
@@ -80,8 +81,9 @@ def test_gone_visitor_socket_is_removed_and_delivery_continues(h):
     assert repo.get_connection('tab1') is None
 
 
-def test_gone_operator_socket_is_removed(h):
+def test_gone_operator_socket_is_removed(h, monkeypatch):
     import app as app_module
+    monkeypatch.setattr('chalicelib.service.SOCKET_GRACE_SECONDS', 0)
     h.connect('alice-old', token=h.alice)
     h.connect('alice-new', token=h.alice)
     h.sender.gone.add('alice-old')
@@ -133,3 +135,54 @@ def test_the_sending_tab_gets_an_ack_and_the_other_tabs_get_the_message(h):
     assert types(events) == ['ack', 'message'] and events[1]['message']['role'] == 'bot'
     assert messages(h.take('tab2')) == [('visitor', 'How long does shipping take?'),
                                         ('bot', 'Standard shipping takes 3-5 business days.')]
+
+
+def test_a_socket_still_upgrading_is_not_forgotten(h):
+    """API Gateway answers Gone while a $connect is in flight: a fresh socket survives that."""
+    import app as app_module
+    h.connect('alice', token=h.alice)
+    h.sender.gone.add('alice')                 # the upgrade has not completed yet
+    h.visitor('v1')
+    h.send('v1', {'action': 'request_human'})
+    h.sender.gone.discard('alice')             # now it has
+    assert app_module._services.repo.operator_connections('shop') == ['alice']
+    h.send('v1', {'action': 'send', 'client_message_id': 'c2', 'text': 'still there?'})
+    assert [e['type'] for e in h.take('alice')] == ['message']
+
+
+def test_retry_after_the_state_moved_on_is_still_a_duplicate(h):
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    first = h.send('v1', {'action': 'request_human', 'client_message_id': 'ask-1'})
+    again = h.send('v1', {'action': 'request_human', 'client_message_id': 'ask-1'})
+    assert again == [{'type': 'ack', 'action': 'request_human', 'client_message_id': 'ask-1',
+                      'seq': first[0]['seq'], 'duplicate': True, 'request_id': None}]
+    h.rest('POST', '/conversations/%s/acknowledge' % cid, token=h.alice)
+    body = {'client_message_id': 'r-1', 'text': 'On it'}
+    status, stored = h.rest('POST', '/conversations/%s/reply' % cid, token=h.alice, body=body)
+    h.rest('POST', '/conversations/%s/resolve' % cid, token=h.alice)
+    assert h.rest('POST', '/conversations/%s/reply' % cid, token=h.alice, body=body) == (
+        200, {'seq': stored['seq'], 'duplicate': True})
+
+
+def test_client_ids_are_per_sender(h):
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    h.send('v1', {'action': 'request_human'})
+    h.send('v1', {'action': 'send', 'client_message_id': 'shared-1', 'text': 'from the visitor'})
+    h.rest('POST', '/conversations/%s/acknowledge' % cid, token=h.alice)
+    status, body = h.rest('POST', '/conversations/%s/reply' % cid, token=h.alice,
+                          body={'client_message_id': 'shared-1', 'text': 'from Alice'})
+    assert body['duplicate'] is False
+    texts = [m['text'] for m in h.rest('GET', '/conversations/%s/messages' % cid, token=h.alice)[1]['messages']]
+    assert 'from the visitor' in texts and 'from Alice' in texts
+
+
+def test_replay_of_a_long_conversation_is_complete(h, monkeypatch):
+    monkeypatch.setattr('chalicelib.service.REPLAY_LIMIT', 7)     # pages of 7 instead of 1000
+    h.visitor('v1')
+    for i in range(10):
+        h.send('v1', {'action': 'send', 'client_message_id': 'c%d' % i, 'text': 'How long does shipping take? %d' % i})
+    events = h.send('v1', {'action': 'resume', 'after': 0})
+    seqs = [m['seq'] for e in events for m in e['messages']]
+    assert seqs == list(range(1, 21)) and events[-1]['complete'] is True

@@ -31,9 +31,13 @@ def test_full_lifecycle_and_bot_resumes(h):
     assert messages(h.take('alice')) == [('visitor', 'How long does shipping take?')]
     h.take('bob')
 
-    events = h.send('alice', {'action': 'acknowledge', 'conversation_id': cid})
-    assert types(events) == ['message', 'handoff']
-    assert events[1]['handoff']['status'] == 'acknowledged' and events[1]['handoff']['owner']['name'] == 'Alice'
+    events = h.send('alice', {'action': 'acknowledge', 'conversation_id': cid, 'request_id': 'a1'})
+    assert types(events) == ['ack', 'message', 'handoff']
+    assert events[0]['action'] == 'acknowledge' and events[0]['request_id'] == 'a1' and events[0]['seq'] == 4
+    assert events[2]['handoff']['status'] == 'acknowledged' and events[2]['handoff']['owner']['name'] == 'Alice'
+    assert h.send('alice', {'action': 'acknowledge', 'conversation_id': cid}) == [   # a repeated click: no-op
+        {'type': 'ack', 'action': 'acknowledge', 'client_message_id': None, 'seq': 4, 'duplicate': False,
+         'request_id': None}]
     assert types(h.take('bob')) == ['message', 'handoff']
     visitor_events = h.take('v1')
     assert messages(visitor_events) == [('system', 'Alice joined the conversation.')]

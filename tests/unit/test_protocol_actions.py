@@ -173,9 +173,26 @@ def test_bad_ids(bad_id):
     refused(frame(action='acknowledge', conversation_id=bad_id), 'operator')
 
 
-@pytest.mark.parametrize('good_id', ['a', 'x' * 64, 'demo-shop.v_3f9c', 'c:1_2.3-4'])
-def test_good_ids(good_id):
+@pytest.mark.parametrize('good_id', ['a', 'x' * 64, 'c:1_2.3-4'])
+def test_good_client_message_ids(good_id):
+    assert parse_action(frame(action='send', client_message_id=good_id, text='hi'),
+                        'visitor').client_message_id == good_id
+
+
+@pytest.mark.parametrize('good_id', ['demo-shop.v_3f9c', 'a' * 48 + '.v_' + 'f' * 20])
+def test_good_conversation_ids(good_id):
+    # {agent}.{visitor}: a 48-character agent id still fits (ids over 64 characters used to be refused)
     assert parse_action(frame(action='acknowledge', conversation_id=good_id), 'operator').conversation_id == good_id
+
+
+@pytest.mark.parametrize('bad_id', ['a', 'no-dot', 'UPPER.v_1', 'shop.v_1.extra', 'shop.v-1', 'a' * 49 + '.v_1'])
+def test_bad_conversation_ids(bad_id):
+    refused(frame(action='acknowledge', conversation_id=bad_id), 'operator')
+
+
+@pytest.mark.parametrize('after', [10 ** 12, 10 ** 30])
+def test_after_is_bounded(after):
+    refused(frame(action='resume', after=after), 'visitor')
 
 
 @pytest.mark.parametrize('request_id', [1.5, ['r'], {'r': 1}])
