@@ -13,7 +13,6 @@ from chalicelib.aws_clients import client
 
 logger = logging.getLogger(__name__)
 USER_AGENT = 'handoff-webhook/1'
-SOCKET_GRACE_SECONDS = 10      # see service.SOCKET_GRACE_SECONDS
 
 
 class WebhookError(Exception):
@@ -71,7 +70,7 @@ class NotificationConsumer:
                     'conversation': summary, 'counts': counts}
             connections = self.repo.operator_connections(agent_id)
             for gone in self.sender.fan_out(connections, [push]):
-                self.repo.forget_gone_connection(gone, SOCKET_GRACE_SECONDS, agent_id=agent_id)
+                self.repo.forget_gone_connection(gone, agent_id=agent_id)
             self.repo.mark_notified(event_id, 'inbox')
             self._measure(event, operators_online=len(connections))
         agent = self.repo.get_agent(agent_id)

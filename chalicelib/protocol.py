@@ -246,6 +246,13 @@ def event(type_, **fields):
     return fields
 
 
+def public_message(m):
+    """A stored message as clients see it (no internal ids such as the operator's)."""
+    return {'seq': m['seq'], 'role': m['role'], 'text': m['text'], 'author': m.get('author'),
+            'created_at': m['created_at'], 'client_message_id': m.get('client_message_id'),
+            'meta': m.get('meta') or {}}
+
+
 def error_event(code, message, action=None, request_id=None, **details):
     return event('error', code=code, message=message, action=action, request_id=request_id, **details)
 

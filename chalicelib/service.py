@@ -20,9 +20,6 @@ from chalicelib.store import ConflictError
 
 logger = logging.getLogger(__name__)
 ATTEMPTS = 6
-# API Gateway answers 410 Gone for a socket whose upgrade is still in flight; do not forget a socket
-# that connected this recently, or a live operator or visitor tab silently stops receiving.
-SOCKET_GRACE_SECONDS = 10
 REPLAY_LIMIT = 1000
 NOTICES = {
     'handoff.requested': 'You asked to talk to a person. A team member will join shortly.',
@@ -96,7 +93,6 @@ class Services:
         visitor_id = visitor_id or 'v_' + uuid.uuid4().hex[:20]
         conversation_id = '%s.%s' % (agent_id, visitor_id)
         conv = self.repo.ensure_conversation(conversation_id, agent_id, visitor_id, visitor, self.now())
-        conv = self.repo.get_conversation(conversation_id)
         settings = settings_of(agent)
         if conv.seq == 0 and settings.get('welcome_message'):
             msg = self._message(conv, 1, 'bot', settings['welcome_message'], meta={'event': 'welcome'})
@@ -212,14 +208,14 @@ class Services:
             self._publish(conv, 'handoff.requested')      # stored: notify first, whatever happens to the sockets
         if key:
             ack(messages[0]['seq'], False)
-        events = [protocol.event('message', conversation_id=cid, message=self._public(m)) for m in messages]
+        events = [protocol.event('message', conversation_id=cid, message=protocol.public_message(m)) for m in messages]
         if route == Route.HANDOFF:
             events.append(self._handoff_event(conv, plan['previous']))
         # The sending socket learnt its own message's seq from the ack: no echo (a third of the posts).
         echo = events[0] if cmd.client_message_id and messages[0]['role'] == 'visitor' else None
         self._to_visitor(conv, events, origin=conn.connection_id, acked=echo)
         if route in (Route.HUMAN, Route.HANDOFF):
-            self._to_operators(agent_id, events)
+            self._to_operators(agent_id, events, plan.get('operators'))
 
     def _plan_visitor_message(self, conv, agent, kb, cmd, explicit):
         settings = settings_of(agent)
@@ -259,7 +255,8 @@ class Services:
             opened = rules.open_handoff(current, 'h_' + uuid.uuid4().hex[:16], reason, now)
             seq += 1
             notice = NOTICES['handoff.requested' if reason.code == 'visitor_request' else 'handoff.requested.detected']
-            if not self.repo.operator_connections(conv.agent_id):
+            plan['operators'] = self.repo.operator_connections(conv.agent_id)   # delivered to after the write
+            if not plan['operators']:
                 notice = NOTICES['handoff.requested.offline']   # say so, rather than leave the visitor waiting
             messages.append(self._message(conv, seq, 'system', notice, meta={
                 'event': 'handoff.requested', 'handoff_id': opened.id, 'reason': reason.to_dict()}))
@@ -335,7 +332,7 @@ class Services:
         else:
             raise conflict()
         result = ack(msg['seq'], False)
-        events = [protocol.event('message', conversation_id=conversation_id, message=self._public(msg))]
+        events = [protocol.event('message', conversation_id=conversation_id, message=protocol.public_message(msg))]
         self._to_visitor(conv, events)
         self._to_operators(conv.agent_id, events)
         return result
@@ -374,7 +371,7 @@ class Services:
             raise conflict()
         self._publish(conv, event_name)
         self._ack_action(origin, action, request_id, msg['seq'])
-        events = [protocol.event('message', conversation_id=conversation_id, message=self._public(msg)),
+        events = [protocol.event('message', conversation_id=conversation_id, message=protocol.public_message(msg)),
                   self._handoff_event(conv, current)]
         self._to_visitor(conv, events)
         self._to_operators(conv.agent_id, events)
@@ -409,7 +406,7 @@ class Services:
             if len(page) < REPLAY_LIMIT:
                 break
             after = page[-1]['seq']
-        batches = list(protocol.chunk_messages([self._public(m) for m in messages]))
+        batches = list(protocol.chunk_messages([protocol.public_message(m) for m in messages]))
         for i, batch in enumerate(batches):
             last = i == len(batches) - 1
             self.sender.post(connection_id, protocol.event(
@@ -418,7 +415,7 @@ class Services:
 
     def history(self, operator, conversation_id, after, limit):
         self._conversation_for(operator, conversation_id)
-        messages = [self._public(m) for m in self.repo.messages(conversation_id, after, limit + 1)]
+        messages = [protocol.public_message(m) for m in self.repo.messages(conversation_id, after, limit + 1)]
         more = len(messages) > limit
         messages = messages[:limit]
         return {'messages': messages, 'next_after': messages[-1]['seq'] if more else None}
@@ -458,12 +455,6 @@ class Services:
                 'client_message_id': client_message_id, 'created_at': self.now(), 'meta': meta}
 
     @staticmethod
-    def _public(m):
-        return {'seq': m['seq'], 'role': m['role'], 'text': m['text'], 'author': m.get('author'),
-                'created_at': m['created_at'], 'client_message_id': m.get('client_message_id'),
-                'meta': m.get('meta') or {}}
-
-    @staticmethod
     def _preview(m):
         return {'seq': m['seq'], 'role': m['role'], 'text': m['text'][:200], 'created_at': m['created_at']}
 
@@ -493,16 +484,18 @@ class Services:
             gone += self.sender.fan_out([origin], [e for e in events if e is not acked])
         self._forget(gone, conversation_id=conv.conversation_id)
 
-    def _to_operators(self, agent_id, events):
-        self._forget(self.sender.fan_out(self.repo.operator_connections(agent_id), events), agent_id=agent_id)
+    def _to_operators(self, agent_id, events, connections=None):
+        """To every operator socket of the agent (`connections` if the caller has just queried them)."""
+        if connections is None:
+            connections = self.repo.operator_connections(agent_id)
+        self._forget(self.sender.fan_out(connections, events), agent_id=agent_id)
 
     def _forget(self, gone, conversation_id=None, agent_id=None):
         """Drop sockets API Gateway called gone. Cleanup is best effort: the message is stored, and a
         failure here must not stop the notifications or the other deliveries."""
         for connection_id in gone:
             try:
-                self.repo.forget_gone_connection(connection_id, SOCKET_GRACE_SECONDS,
-                                                 conversation_id=conversation_id, agent_id=agent_id)
+                self.repo.forget_gone_connection(connection_id, conversation_id=conversation_id, agent_id=agent_id)
             except Exception:
                 logger.exception('could not forget gone socket %s', connection_id)
 

@@ -34,6 +34,9 @@ REGION = os.environ.get('AWS_REGION') or os.environ.get('AWS_DEFAULT_REGION') or
 SEQ_WIDTH = 12
 DEDUPE_TTL = 7 * 24 * 3600
 NOTIFY_TTL = 14 * 24 * 3600
+# API Gateway answers 410 Gone for a socket whose upgrade is still in flight; a socket that connected
+# this recently is not forgotten, or a live operator or visitor tab would silently stop receiving.
+SOCKET_GRACE_SECONDS = 10
 
 
 class ConflictError(Exception):
@@ -115,9 +118,10 @@ class Message(Entity, discriminator='msg'):
     meta = JSONAttribute(null=True)
 
     def to_dict(self):
+        """The stored record, as the service writes it (protocol.public_message shapes it for clients)."""
         return {'seq': self.seq, 'role': self.role, 'text': self.text, 'author': self.author,
-                'created_at': self.created_at, 'client_message_id': self.client_message_id,
-                'meta': self.meta or {}}
+                'author_id': self.author_id, 'created_at': self.created_at,
+                'client_message_id': self.client_message_id, 'meta': self.meta}
 
 
 class Dedupe(Entity, discriminator='cmid'):
@@ -303,11 +307,6 @@ class Repository:
                               limit=limit, consistent_read=True)   # a replay must include what was just acked
         return [m.to_dict() for m in items]
 
-    def recent_messages(self, conversation_id, limit):
-        items = Message.query(_k('CONV', conversation_id), Message.sk.startswith('MSG#'),
-                              scan_index_forward=False, limit=limit)
-        return [m.to_dict() for m in reversed(list(items))]
-
     def handoff_events(self, conversation_id, limit=200):
         return [e.event for e in HandoffEvent.query(_k('CONV', conversation_id), HandoffEvent.sk.startswith('HANDOFF#'),
                                                      limit=limit)]
@@ -343,13 +342,6 @@ class Repository:
     def get_connection(self, connection_id):
         return self._get(Connection_, _k('CONN', connection_id), 'META')
 
-    def get_connection_and_conversation(self, connection_id, conversation_id):
-        keys = [(_k('CONN', connection_id), 'META')]
-        if conversation_id:
-            keys.append((_k('CONV', conversation_id), 'META'))
-        found = {type(i): i for i in Entity.batch_get(keys, consistent_read=True)}
-        return found.get(Connection_), found.get(Conversation)
-
     def operator_connections(self, agent_id):
         now = int(time.time())
         return [c.sk.split('#', 1)[1] for c in AgentConnection.query(_k('AGENTCONN', agent_id))
@@ -368,12 +360,12 @@ class Repository:
                 for agent_id in conn.agent_ids:
                     batch.delete(AgentConnection(_k('AGENTCONN', agent_id), _k('CONN', connection_id)))
 
-    def forget_gone_connection(self, connection_id, grace_seconds, conversation_id=None, agent_id=None):
-        """Forget a socket API Gateway called gone, unless it connected less than `grace_seconds` ago
-        (still mid-upgrade). Without its record (TTL), clean the index it was found through."""
+    def forget_gone_connection(self, connection_id, conversation_id=None, agent_id=None):
+        """Forget a socket API Gateway called gone, unless it connected less than SOCKET_GRACE_SECONDS
+        ago (still mid-upgrade). Without its record (TTL), clean the index it was found through."""
         conn = self.get_connection(connection_id)
         if conn is not None:
-            if conn.connected_at and conn.connected_at > time.time() - grace_seconds:
+            if conn.connected_at and conn.connected_at > time.time() - SOCKET_GRACE_SECONDS:
                 return False
             self.delete_connection(connection_id, conn)
         elif conversation_id:

@@ -196,8 +196,7 @@ def session(dev):
                 mp.delenv(name, raising=False)
             mp.setenv('NOTIFY_QUEUE_URL', queue_url)
             # The scenario's gone sockets were connected a moment ago: no grace, so they are forgotten.
-            mp.setattr('chalicelib.service.SOCKET_GRACE_SECONDS', 0)
-            mp.setattr('chalicelib.notifications.SOCKET_GRACE_SECONDS', 0)
+            mp.setattr('chalicelib.store.SOCKET_GRACE_SECONDS', 0)
             mp.setenv('WS_API_ID', API_ID)
             mp.setenv('WS_STAGE', WS_STAGE)
             mp.setenv('SESSION_SECRET_PARAM', SESSION_PARAM)

@@ -67,7 +67,7 @@ def test_large_replay_is_split_under_the_socket_limit(h):
 
 def test_gone_visitor_socket_is_removed_and_delivery_continues(h, monkeypatch):
     import app as app_module
-    monkeypatch.setattr('chalicelib.service.SOCKET_GRACE_SECONDS', 0)
+    monkeypatch.setattr('chalicelib.store.SOCKET_GRACE_SECONDS', 0)
     s = h.visitor('tab1')
     cid = s['conversation_id']
     assert h.connect('tab2', session=s['session']) == 200
@@ -83,7 +83,7 @@ def test_gone_visitor_socket_is_removed_and_delivery_continues(h, monkeypatch):
 
 def test_gone_operator_socket_is_removed(h, monkeypatch):
     import app as app_module
-    monkeypatch.setattr('chalicelib.service.SOCKET_GRACE_SECONDS', 0)
+    monkeypatch.setattr('chalicelib.store.SOCKET_GRACE_SECONDS', 0)
     h.connect('alice-old', token=h.alice)
     h.connect('alice-new', token=h.alice)
     h.sender.gone.add('alice-old')
