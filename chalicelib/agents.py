@@ -34,8 +34,12 @@ class AgentSettings:
         return agent
 
     def get_settings(self, operator, agent_id):
-        agent = self._agent_for(operator, agent_id)
-        return {'agent_id': agent_id, 'name': agent.name, 'settings': settings_of(agent), 'version': agent.version}
+        return self._settings_view(self._agent_for(operator, agent_id))
+
+    @staticmethod
+    def _settings_view(agent):
+        return {'agent_id': agent.agent_id, 'name': agent.name, 'settings': settings_of(agent),
+                'version': agent.version}
 
     def save_settings(self, operator, agent_id, body):
         agent = self._agent_for(operator, agent_id)
@@ -44,10 +48,10 @@ class AgentSettings:
         merged.update({k: v for k, v in settings.items() if k != 'triggers'})
         merged['triggers'] = dict(merged['triggers'], **settings.get('triggers', {}))
         try:
-            self.repo.save_settings(agent, merged, version)
+            saved = self.repo.save_settings(agent, merged, version)   # the update returns the saved item
         except ConflictError:
             raise conflict('the settings were saved by someone else since you loaded them; reload')
-        return self.get_settings(operator, agent_id)
+        return self._settings_view(saved)
 
     def list_knowledge(self, operator, agent_id):
         self._agent_for(operator, agent_id)
