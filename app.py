@@ -1,6 +1,6 @@
 """Wiring only: every route, socket handler and queue consumer, each a few lines.
 
-The work happens in chalicelib.service; the rules in chalicelib.handoff and chalicelib.triggers.
+The work happens in chalicelib.service; the rules in chalicelib.domain.
 """
 import logging
 import os

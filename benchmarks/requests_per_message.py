@@ -16,7 +16,7 @@ BOT_TARGET, HUMAN_TARGET = 3, 4
 
 def safe_questions(questions):
     """Knowledge-base questions that trip no handoff trigger (so the bot answers them)."""
-    from chalicelib import triggers
+    from chalicelib.domain import triggers
     return [q for q in questions if triggers.detect(q, {}, triggers.DEFAULT_TRIGGERS) is None]
 
 

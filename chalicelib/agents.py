@@ -1,7 +1,8 @@
 """Agent settings and knowledge base: what an owner configures from the dashboard's Settings tab."""
 import uuid
 
-from chalicelib import protocol, triggers
+from chalicelib import protocol
+from chalicelib.domain import triggers
 from chalicelib.errors import conflict, not_found
 from chalicelib.store import ConflictError
 

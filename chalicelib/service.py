@@ -9,13 +9,14 @@ import logging
 import uuid
 from datetime import datetime, timezone
 
-from chalicelib import handoff as rules
-from chalicelib import protocol, triggers
+from chalicelib.domain import handoff as rules
+from chalicelib import protocol
+from chalicelib.domain import triggers
 from chalicelib.agents import AgentSettings, settings_of
 from chalicelib.auth import OperatorIdentity, bearer, sign_session, verify_session
-from chalicelib.bot import DECLINED, ERROR, BotAnswer, Entry
+from chalicelib.domain.bot import DECLINED, ERROR, BotAnswer, Entry
 from chalicelib.errors import AppError, conflict, not_found, unauthorized
-from chalicelib.handoff import Actor, Handoff, Reason, Route
+from chalicelib.domain.handoff import Actor, Handoff, Reason, Route
 from chalicelib.store import ConflictError
 
 logger = logging.getLogger(__name__)
@@ -512,7 +513,7 @@ class Services:
 
 def build(config, sender=None, notifier=None):
     """The production object graph; tests pass their own sender to watch the sockets."""
-    from chalicelib.bot import KnowledgeBaseResponder
+    from chalicelib.domain.bot import KnowledgeBaseResponder
     from chalicelib.config import session_secret
     from chalicelib.delivery import Sender
     from chalicelib.notifications import Notifier

@@ -137,7 +137,7 @@ def test_two_operators_acknowledge_at_once_exactly_one_wins(h):
     """Both read the conversation before either writes: the conditional write picks one."""
     import app as app_module
     from chalicelib.errors import AppError
-    from chalicelib.handoff import Actor
+    from chalicelib.domain.handoff import Actor
     s = h.visitor('v1')
     cid = s['conversation_id']
     ask_human(h)

@@ -3,7 +3,7 @@ import random
 
 import pytest
 
-from chalicelib.bot import FALLBACK, BotAnswer, Entry, KnowledgeBaseResponder, tokens
+from chalicelib.domain.bot import FALLBACK, BotAnswer, Entry, KnowledgeBaseResponder, tokens
 
 KB = [
     Entry('shipping', 'How long does shipping take?',

@@ -1,7 +1,7 @@
 """The handoff lifecycle (Pending → Acknowledged → Resolved, open → Cancelled) and the routing rule."""
 import pytest
 
-from chalicelib.handoff import (
+from chalicelib.domain.handoff import (
     Actor, Handoff, HandoffError, Reason, Route, Status, apply, check_can_reply, conversation_status,
     open_handoff, route)
 

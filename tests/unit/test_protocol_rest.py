@@ -6,7 +6,7 @@ import pytest
 from chalicelib.protocol import (
     MAX_SEND, MAX_TEXT, ProtocolError, chunk_messages, error_event, event, parse_knowledge, parse_reply,
     parse_session_request, parse_settings, valid_agent_id, valid_id)
-from chalicelib.triggers import DEFAULT_TRIGGERS
+from chalicelib.domain.triggers import DEFAULT_TRIGGERS
 
 TRIGGERS = set(DEFAULT_TRIGGERS)
 

@@ -1,7 +1,7 @@
 """Handoff triggers: which messages (and visitors) should reach a person, and which should not."""
 import pytest
 
-from chalicelib.triggers import BOT_MISSES_BEFORE_HANDOFF, DEFAULT_TRIGGERS, after_bot_miss, detect
+from chalicelib.domain.triggers import BOT_MISSES_BEFORE_HANDOFF, DEFAULT_TRIGGERS, after_bot_miss, detect
 
 ALL_OFF = {name: False for name in DEFAULT_TRIGGERS}
 

@@ -7,7 +7,7 @@ import functools
 import re
 import unicodedata
 
-from chalicelib.handoff import Reason
+from chalicelib.domain.handoff import Reason
 
 DEFAULT_TRIGGERS = {
     'phrases': True,      # "talk to a human" and friends
