@@ -149,8 +149,7 @@ def _static(name):
     found = static_files.load(name)
     if found is None:
         raise not_found('file')
-    # Browsers keep them for 5 minutes: each page view would otherwise be 3 Lambda invocations.
-    return Response(found[0], headers={'Content-Type': found[1], 'Cache-Control': 'public, max-age=300'})
+    return Response(found[0], headers=static_files.headers(found[1]))
 
 
 @route('/')
@@ -171,6 +170,11 @@ def widget():
 @route('/static/{name}')
 def static(name):
     return _static(name)
+
+
+@route('/static/{folder}/{name}')
+def static_in_folder(folder, name):
+    return _static(folder + '/' + name)
 
 
 # ---- WebSockets (must stay in app.py: Chalice cannot run them from a Blueprint) -------------------
