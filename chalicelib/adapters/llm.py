@@ -51,15 +51,16 @@ LABELS = {
 
 @functools.lru_cache(maxsize=None)
 def bedrock_client(read_timeout_s=RESPONDER_TIMEOUT_S, region=None, endpoint_url=None,
-                   connect_timeout_s=CONNECT_TIMEOUT_S, max_attempts=1):
+                   connect_timeout_s=CONNECT_TIMEOUT_S, total_max_attempts=1):
     """The default client factory: one bedrock-runtime client per (timeout, region, endpoint),
-    created on first use and kept while the container lives. `max_attempts` counts the first
-    call: 1 = no retry (a throttled or slow call falls back at once). The endpoint can also be set
-    without code through botocore's own AWS_ENDPOINT_URL_BEDROCK_RUNTIME (local fake, tests)."""
+    created on first use and kept while the container lives. `total_max_attempts` counts the first
+    call (botocore's `max_attempts` would count retries only): 1 = no retry, so a throttled or slow
+    call falls back at once and the worst case is connect_timeout_s + read_timeout_s. The endpoint
+    can also be set without code through botocore's AWS_ENDPOINT_URL_BEDROCK_RUNTIME (local fake)."""
     import botocore.session
     from botocore.config import Config
     config = Config(connect_timeout=connect_timeout_s, read_timeout=read_timeout_s,
-                    retries={'max_attempts': max_attempts, 'mode': 'standard'})
+                    retries={'total_max_attempts': total_max_attempts, 'mode': 'standard'})
     return botocore.session.get_session().create_client('bedrock-runtime', region_name=region,
                                                         endpoint_url=endpoint_url, config=config)
 
@@ -90,11 +91,12 @@ class Call:
     stop_reason: str = ''
 
 
-def converse(client, model_id, system, user_text, max_tokens):
-    """One Converse request; the model's text. Raises LLMUnavailable on any error."""
+def converse(client_factory, timeout_s, model_id, system, user_text, max_tokens):
+    """One Converse request; the model's text. Raises LLMUnavailable on any error (the client's
+    creation included: no credentials, unknown region)."""
     started = time.monotonic()
     try:
-        response = client.converse(
+        response = client_factory(timeout_s).converse(
             modelId=model_id,
             system=[{'text': system}],
             messages=[{'role': 'user', 'content': [{'text': user_text}]}],
@@ -259,7 +261,7 @@ class BedrockResponder:
         if not entries or not (text or '').strip():
             return self._unknown('no_entries', 0.0)
         try:
-            call = converse(self.client_factory(self.timeout_s), self.model_id, responder_prompt(entries),
+            call = converse(self.client_factory, self.timeout_s, self.model_id, responder_prompt(entries),
                             _user_message(text, transcript), self.max_tokens)
         except LLMUnavailable as err:
             return self._fall_back(err.outcome, text, entries, threshold, transcript)
@@ -382,7 +384,7 @@ class BedrockDetector:
         if not (text or '').strip() or not any(on.get(s, True) for s in switches):
             return Detection(self._vip(visitor, on, previous_handoffs), source='built-in', outcome='skipped')
         try:
-            call = converse(self.client_factory(self.timeout_s), self.model_id, DETECTOR_SYSTEM,
+            call = converse(self.client_factory, self.timeout_s, self.model_id, DETECTOR_SYSTEM,
                             _user_message(text, transcript), self.max_tokens)
             label, confidence = self._parse(call.text)
         except LLMUnavailable as err:
