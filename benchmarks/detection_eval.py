@@ -1,0 +1,146 @@
+"""Handoff detection quality: per-class precision/recall, false handoffs, confusion, latency.
+
+    python -m benchmarks.detection_eval              both splits, table + BENCH-RESULT line
+    python -m benchmarks.detection_eval --errors     also list the DEV split's mistakes (never the held-out's:
+                                                     rules are tuned on dev only)
+
+Data: benchmarks/data/detection/{dev,heldout}.jsonl (see the README there). Each message goes through
+`chalicelib.domain.triggers.detect(text, None, {}, recent=...)` with every trigger on and no VIP visitor;
+the reason code is mapped to the set's labels (visitor_request -> human_request, billing -> billing_dispute,
+no reason -> none). Targets (issue 10), judged on the held-out split: recall >= 0.90 and precision >= 0.90
+for every class, false-handoff rate on `none` <= 3 %. Latency: detector time per message, p50/p99 over
+REPEAT passes of both splits in this process (after one warm-up pass that compiles the patterns).
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+from benchmarks.common import emit, fmt, row
+from chalicelib.domain import triggers
+
+FIGURE = 'D'
+HERE = os.path.dirname(os.path.abspath(__file__))
+DATA = os.path.join(HERE, 'data', 'detection')
+SPLITS = ('dev', 'heldout')
+LABELS = ('human_request', 'complaint', 'billing_dispute', 'sales', 'emotional', 'complex', 'none')
+CODE_TO_LABEL = {'visitor_request': 'human_request', 'billing': 'billing_dispute'}
+TARGET_RECALL = 0.90
+TARGET_PRECISION = 0.90
+TARGET_FALSE_HANDOFF = 0.03
+TARGET_P99_MS = 5.0
+REPEAT = 5
+
+
+def load(split):
+    with open(os.path.join(DATA, split + '.jsonl'), encoding='utf-8') as f:
+        return [json.loads(line) for line in f if line.strip()]
+
+
+def predict(item):
+    reason = triggers.detect(item['text'], None, {}, recent=item.get('recent') or ())
+    if reason is None:
+        return 'none', ''
+    return CODE_TO_LABEL.get(reason.code, reason.code), reason.detail
+
+
+def score(items):
+    """Per-class precision/recall, false-handoff rate, confusion[gold][predicted], errors."""
+    confusion = {g: {p: 0 for p in LABELS} for g in LABELS}
+    errors = []
+    for item in items:
+        predicted, detail = predict(item)
+        confusion[item['label']][predicted if predicted in LABELS else 'none'] += 1
+        if predicted != item['label']:
+            errors.append((item, predicted, detail))
+    per_class = {}
+    for label in LABELS:
+        tp = confusion[label][label]
+        gold = sum(confusion[label].values())
+        pred = sum(confusion[g][label] for g in LABELS)
+        per_class[label] = {'precision': tp / pred if pred else 1.0, 'recall': tp / gold if gold else 1.0,
+                            'support': gold}
+    none_total = sum(confusion['none'].values())
+    false_handoff = (none_total - confusion['none']['none']) / none_total if none_total else 0.0
+    handoff_gold = [i for i in items if i['label'] != 'none']
+    missed = sum(confusion[g]['none'] for g in LABELS if g != 'none')
+    return {'per_class': per_class, 'false_handoff': false_handoff, 'confusion': confusion, 'errors': errors,
+            'handoff_recall': 1 - missed / len(handoff_gold) if handoff_gold else 1.0,
+            'accuracy': sum(confusion[g][g] for g in LABELS) / len(items), 'n': len(items)}
+
+
+def latency(items):
+    for item in items:                      # warm-up: compile patterns, load stemmers
+        predict(item)
+    samples = []
+    for _ in range(REPEAT):
+        for item in items:
+            t0 = time.perf_counter()
+            predict(item)
+            samples.append((time.perf_counter() - t0) * 1000)
+    samples.sort()
+    return samples[len(samples) // 2], samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+
+
+def confusion_lines(result):
+    short = {'human_request': 'human', 'complaint': 'compl', 'billing_dispute': 'billing', 'sales': 'sales',
+             'emotional': 'emot', 'complex': 'complex', 'none': 'none'}
+    lines = ['%-16s' % 'gold \\ detected' + ''.join('%8s' % short[p] for p in LABELS)]
+    for g in LABELS:
+        lines.append('%-16s' % g + ''.join('%8d' % result['confusion'][g][p] for p in LABELS))
+    return lines
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog='python -m benchmarks.detection_eval', description=__doc__.split('\n\n')[0])
+    parser.add_argument('--errors', action='store_true', help="list the dev split's mistakes")
+    args = parser.parse_args(argv)
+    data = {split: load(split) for split in SPLITS}
+    results = {split: score(data[split]) for split in SPLITS}
+    p50, p99 = latency(data['dev'] + data['heldout'])
+
+    details = []
+    for split in SPLITS:
+        r = results[split]
+        details.append('%s split: %d messages, accuracy %.3f, handoff recall (any reason) %.3f, '
+                       'false handoffs on none %.1f %%' % (split, r['n'], r['accuracy'], r['handoff_recall'],
+                                                           100 * r['false_handoff']))
+        details.append('  %-16s %9s %7s %8s' % ('class', 'precision', 'recall', 'messages'))
+        for label in LABELS:
+            c = r['per_class'][label]
+            details.append('  %-16s %9.3f %7.3f %8d' % (label, c['precision'], c['recall'], c['support']))
+        details += ['  ' + line for line in confusion_lines(r)]
+    details.append('detector latency per message: p50 %.3f ms, p99 %.3f ms (%d calls)'
+                   % (p50, p99, REPEAT * (len(data['dev']) + len(data['heldout']))))
+    for line in details:
+        print(line)
+    if args.errors:
+        print('\ndev errors (gold -> detected):')
+        for item, predicted, detail in results['dev']['errors']:
+            print('  [%s] %s -> %s  %r  %s' % (item['lang'], item['label'], predicted, item['text'], detail))
+
+    rows = []
+    held = results['heldout']
+    dev = results['dev']
+    for label in LABELS:
+        if label == 'none':
+            continue
+        h, d = held['per_class'][label], dev['per_class'][label]
+        passed = h['recall'] >= TARGET_RECALL and h['precision'] >= TARGET_PRECISION
+        rows.append(row(FIGURE, 'Detection %s: precision / recall, held-out (dev)' % label,
+                        '%.2f / %.2f (%.2f / %.2f)' % (h['precision'], h['recall'], d['precision'], d['recall']),
+                        'P >= %s, R >= %s' % (fmt(TARGET_PRECISION), fmt(TARGET_RECALL)), passed,
+                        value={'heldout': h, 'dev': d}))
+    rows.append(row(FIGURE, 'Detection false handoffs on `none`, held-out (dev)',
+                    '%.1f %% (%.1f %%)' % (100 * held['false_handoff'], 100 * dev['false_handoff']),
+                    '<= %d %%' % round(100 * TARGET_FALSE_HANDOFF), held['false_handoff'] <= TARGET_FALSE_HANDOFF,
+                    value={'heldout': held['false_handoff'], 'dev': dev['false_handoff']}))
+    rows.append(row(FIGURE, 'Detector latency per message p50 / p99', '%.2f / %.2f ms' % (p50, p99),
+                    'p99 <= %s ms' % fmt(TARGET_P99_MS), p99 <= TARGET_P99_MS, value={'p50_ms': p50, 'p99_ms': p99}))
+    emit(rows, details)
+    return 0
+
+
+if __name__ == '__main__':
+    sys.exit(main())
