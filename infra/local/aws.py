@@ -14,6 +14,18 @@ from infra import resources as stack_resources
 DUMMY_CREDENTIALS = {'AWS_ACCESS_KEY_ID': 'testing', 'AWS_SECRET_ACCESS_KEY': 'testing'}
 
 
+def run_credentials():
+    """Fake AWS credentials for one run of the runtime, with a random access key id.
+
+    moto accepts any credentials; the local gateway's management API accepts only
+    requests signed with this run's access key id, so only the app (which gets them
+    through its environment) can post to the local sockets.
+    """
+    import secrets
+    return {'AWS_ACCESS_KEY_ID': 'LOCAL' + secrets.token_hex(8).upper(),
+            'AWS_SECRET_ACCESS_KEY': secrets.token_urlsafe(30)}
+
+
 @dataclass
 class Resources:
     region: str
@@ -47,16 +59,25 @@ def create_resources(clients, *, region, endpoint_url, prefix='handoff-local', v
 
 
 class EmbeddedAWS:
-    """moto's threaded server (DynamoDB, SQS, ...) inside this process, on loopback."""
+    """moto's threaded server (DynamoDB, SQS, ...) inside this process, on loopback.
 
-    def __init__(self, host='127.0.0.1', port=0):
+    With ``flat=True`` (the default) moto's DynamoDB is first made safe under concurrent
+    requests, flat in table size and bounded in memory (infra/local/flat_dynamodb.py).
+    """
+
+    def __init__(self, host='127.0.0.1', port=0, *, credentials=None, flat=True):
         self.host = host
         self.port = port
+        self.credentials = credentials or dict(DUMMY_CREDENTIALS)
+        self.flat = flat
         self._server = None
         self.endpoint_url = None
 
     def start(self):
         logging.getLogger('werkzeug').setLevel(logging.ERROR)
+        if self.flat:
+            from . import flat_dynamodb
+            flat_dynamodb.install()
         from moto.server import ThreadedMotoServer
         self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
@@ -77,8 +98,8 @@ class EmbeddedAWS:
     def clients(self, region):
         import boto3
         session = boto3.session.Session(
-            aws_access_key_id=DUMMY_CREDENTIALS['AWS_ACCESS_KEY_ID'],
-            aws_secret_access_key=DUMMY_CREDENTIALS['AWS_SECRET_ACCESS_KEY'],
+            aws_access_key_id=self.credentials['AWS_ACCESS_KEY_ID'],
+            aws_secret_access_key=self.credentials['AWS_SECRET_ACCESS_KEY'],
             region_name=region)
         return (session.client('dynamodb', endpoint_url=self.endpoint_url),
                 session.client('sqs', endpoint_url=self.endpoint_url))

@@ -18,7 +18,9 @@ import asyncio
 import base64
 import datetime
 import functools
+import hmac
 import json
+import re
 import os
 import time
 import uuid
@@ -82,7 +84,8 @@ def _json_error(status, error_type, message):
 class Gateway:
     def __init__(self, handlers, *, stage=STAGE, api_id=API_ID, ws_path=WS_PATH,
                  idle_timeout=DEFAULT_IDLE_TIMEOUT, max_age=DEFAULT_MAX_AGE,
-                 max_message_bytes=MAX_MESSAGE_BYTES, max_workers=16, public_host=None):
+                 max_message_bytes=MAX_MESSAGE_BYTES, max_workers=16, public_host=None,
+                 management_access_key=None):
         self.handlers = handlers
         self.stage = stage
         self.api_id = api_id
@@ -91,6 +94,8 @@ class Gateway:
         self.max_age = float(max_age)
         self.max_message_bytes = int(max_message_bytes)
         self.public_host = public_host
+        # Only requests signed with this access key id may use @connections (None: any SigV4 request).
+        self.management_access_key = management_access_key
         self.connections = {}
         self.executor = ThreadPoolExecutor(max_workers=max_workers, thread_name_prefix='lambda')
         self.rest = None
@@ -291,48 +296,57 @@ class Gateway:
         return ws
 
     async def _frames(self, conn, host):
-        fn = self.handlers.ws_message
+        """Handle one connection's frames in order until the reader puts None.
+
+        Whatever one frame does (a handler that raises, JSON that cannot even be parsed for
+        the log line, a failing error frame), the worker goes on with the next frame, so the
+        socket keeps being served and its $disconnect still runs.
+        """
         while True:
             msg = await conn.queue.get()
             if msg is None:
                 return
-            if fn is None:
-                continue
-            if msg.type == WSMsgType.TEXT:
-                body, b64 = msg.data, False
-            else:
-                body, b64 = base64.b64encode(msg.data).decode('ascii'), True
-            event = {
-                'requestContext': self._ws_request_context(
-                    conn.id, '$default', 'MESSAGE', conn.connected_at, host,
-                    {'messageId': new_connection_id(),
-                     'identity': {'sourceIp': conn.source_ip, 'userAgent': conn.user_agent}}),
-                'body': body,
-                'isBase64Encoded': b64,
-            }
-            action = ''
             try:
-                parsed = json.loads(body) if not b64 else None
-                if isinstance(parsed, dict) and 'action' in parsed:
-                    action = 'action=%s' % short(parsed['action'], 30)
-            except ValueError:
-                action = '(not JSON)'
-            t0 = time.perf_counter()
-            try:
-                await self._call(fn, event, self._ctx(fn))
-                outcome = ''
+                await self._frame(conn, host, msg)
+            except asyncio.CancelledError:
+                raise
             except Exception:
-                LOG.exception('ws    $default     conn=%s  handler raised', conn.id)
-                outcome = 'ERROR'
-                # What API Gateway sends the client when the integration fails.
-                await self._send(conn, json.dumps({'message': 'Internal server error', 'connectionId': conn.id,
-                                                   'requestId': event['requestContext']['requestId']}))
-            elapsed = time.perf_counter() - t0
-            LOG.info('ws    $default     conn=%s  %s  %s%s', conn.id, action, ms(elapsed),
-                     '  ' + outcome if outcome else '')
-            if elapsed > INTEGRATION_TIMEOUT:
-                LOG.warning('ws    $default took %.1f s: API Gateway gives up after %.0f s', elapsed,
-                            INTEGRATION_TIMEOUT)
+                LOG.exception('ws    $default     conn=%s  gateway error on a frame (the socket stays served)',
+                              conn.id)
+
+    async def _frame(self, conn, host, msg):
+        fn = self.handlers.ws_message
+        if fn is None:
+            return
+        if msg.type == WSMsgType.TEXT:
+            body, b64 = msg.data, False
+        else:
+            body, b64 = base64.b64encode(msg.data).decode('ascii'), True
+        event = {
+            'requestContext': self._ws_request_context(
+                conn.id, '$default', 'MESSAGE', conn.connected_at, host,
+                {'messageId': new_connection_id(),
+                 'identity': {'sourceIp': conn.source_ip, 'userAgent': conn.user_agent}}),
+            'body': body,
+            'isBase64Encoded': b64,
+        }
+        action = _frame_label(body, b64)
+        t0 = time.perf_counter()
+        try:
+            await self._call(fn, event, self._ctx(fn))
+            outcome = ''
+        except Exception:
+            LOG.exception('ws    $default     conn=%s  handler raised', conn.id)
+            outcome = 'ERROR'
+            # What API Gateway sends the client when the integration fails.
+            await self._send(conn, json.dumps({'message': 'Internal server error', 'connectionId': conn.id,
+                                               'requestId': event['requestContext']['requestId']}))
+        elapsed = time.perf_counter() - t0
+        LOG.info('ws    $default     conn=%s  %s  %s%s', conn.id, action, ms(elapsed),
+                 '  ' + outcome if outcome else '')
+        if elapsed > INTEGRATION_TIMEOUT:
+            LOG.warning('ws    $default took %.1f s: API Gateway gives up after %.0f s', elapsed,
+                        INTEGRATION_TIMEOUT)
 
     async def _disconnect(self, conn, host):
         fn = self.handlers.ws_disconnect
@@ -379,6 +393,13 @@ class Gateway:
             # Real API Gateway wants a SigV4 signature; requiring one also keeps browsers
             # (which cannot sign) from driving the local sockets cross-origin.
             return _json_error(403, 'MissingAuthenticationTokenException', 'Missing Authentication Token')
+        if self.management_access_key is not None and \
+                not hmac.compare_digest(_credential_key_id(auth).encode(), self.management_access_key.encode()):
+            # Signed, but not with this run's credentials (which only the app has): anyone else on
+            # this machine, a page in a browser included, could otherwise post to the sockets.
+            LOG.warning('ws    @connections %s refused: not signed with this run\'s credentials', request.method)
+            return _json_error(403, 'InvalidSignatureException',
+                               'The security token included in the request is invalid.')
         conn_id = request.match_info['id']
         conn = self.connections.get(conn_id)
         method = request.method
@@ -461,11 +482,36 @@ class Gateway:
         return response
 
 
+_CREDENTIAL = re.compile(r'Credential=([^/,\s]*)/')
+
+
+def _credential_key_id(authorization):
+    """The access key id of a SigV4 ``Authorization`` header ('' if there is none)."""
+    match = _CREDENTIAL.search(authorization or '')
+    return match.group(1) if match else ''
+
+
+def _frame_label(body, b64):
+    """What the log line says about an incoming frame. Never raises, whatever the frame holds."""
+    if b64:
+        return '(binary)'
+    try:
+        parsed = json.loads(body)
+    except Exception:            # ValueError, but also RecursionError for deeply nested JSON
+        return '(not JSON)'
+    try:
+        if isinstance(parsed, dict) and 'action' in parsed:
+            return 'action=%s' % short(parsed['action'], 30)
+    except Exception:
+        return '(unprintable action)'
+    return ''
+
+
 def _event_type(data):
     try:
         parsed = json.loads(data)
         if isinstance(parsed, dict):
             return 'type=%s' % short(parsed.get('type', '?'), 20)
-    except ValueError:
+    except Exception:            # ValueError, RecursionError
         pass
     return 'raw'

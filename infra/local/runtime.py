@@ -41,6 +41,9 @@ def parse_args(argv=None):
     p.add_argument('--no-seed', action='store_true', help='start without the demo agent and operators')
     p.add_argument('--app', default='app', help='module holding the Chalice app and handlers (default: app)')
     p.add_argument('--log-level', default='INFO', help='DEBUG, INFO (default) or WARNING')
+    p.add_argument('--raw-moto', action='store_true',
+                   help="(for comparison only) moto's DynamoDB as shipped, without infra/local/flat_dynamodb.py: "
+                        "loses writes under concurrency and slows down as the table grows")
     return p.parse_args(argv)
 
 
@@ -57,8 +60,13 @@ def bind(host, port):
     return sock
 
 
-def configure_environment(env, resources, *, http_url, ws_url, management_url):
-    """Point the app at the embedded AWS and the local gateway. Returns the values set."""
+def configure_environment(env, resources, *, http_url, ws_url, management_url, credentials=None):
+    """Point the app at the embedded AWS and the local gateway. Returns the values set.
+
+    ``credentials``: this run's fake AWS keys (aws.run_credentials()); the local management
+    API accepts only requests signed with that access key id.
+    """
+    credentials = credentials or local_aws.DUMMY_CREDENTIALS
     for name in _UNSAFE_ENV:
         env.pop(name, None)
     for name in [k for k in env if k.startswith('AWS_ENDPOINT_URL_')]:
@@ -66,8 +74,8 @@ def configure_environment(env, resources, *, http_url, ws_url, management_url):
     values = {
         'AWS_DEFAULT_REGION': resources.region,
         'AWS_REGION': resources.region,
-        'AWS_ACCESS_KEY_ID': local_aws.DUMMY_CREDENTIALS['AWS_ACCESS_KEY_ID'],
-        'AWS_SECRET_ACCESS_KEY': local_aws.DUMMY_CREDENTIALS['AWS_SECRET_ACCESS_KEY'],
+        'AWS_ACCESS_KEY_ID': credentials['AWS_ACCESS_KEY_ID'],
+        'AWS_SECRET_ACCESS_KEY': credentials['AWS_SECRET_ACCESS_KEY'],
         'AWS_EC2_METADATA_DISABLED': 'true',
         'AWS_ENDPOINT_URL': resources.endpoint_url,
         # A management-API client built without an explicit endpoint still reaches the local gateway.
@@ -131,7 +139,8 @@ def banner(info, resources, seeded):
 class LocalRuntime:
     def __init__(self, args):
         self.args = args
-        self.aws = local_aws.EmbeddedAWS()
+        self.credentials = local_aws.run_credentials()
+        self.aws = local_aws.EmbeddedAWS(credentials=self.credentials, flat=not args.raw_moto)
         self.sock = None
         self.gateway = None
         self.poller = None
@@ -156,7 +165,7 @@ class LocalRuntime:
                 (dynamodb, sqs), region=REGION, endpoint_url=self.aws.endpoint_url,
                 visibility_timeout=args.visibility_timeout)
             configure_environment(os.environ, self.resources, http_url=http_url, ws_url=ws_url,
-                                  management_url=http_url)
+                                  management_url=http_url, credentials=self.credentials)
             handlers, on_notification = load_handlers(args.app)
 
             self.info = {'http_url': http_url, 'ws_url': ws_url, 'agent_id': None, 'operators': {},
@@ -164,12 +173,17 @@ class LocalRuntime:
                          'region': REGION, 'table_name': self.resources.table_name,
                          'queue_url': self.resources.queue_url, 'dlq_url': self.resources.dlq_url,
                          'max_receive_count': self.resources.max_receive_count,
-                         'visibility_timeout': self.resources.visibility_timeout}
+                         'visibility_timeout': self.resources.visibility_timeout,
+                         # this run's fake AWS keys: the management API accepts only this access key id
+                         'aws_access_key_id': self.credentials['AWS_ACCESS_KEY_ID'],
+                         'aws_secret_access_key': self.credentials['AWS_SECRET_ACCESS_KEY'],
+                         'flat_dynamodb': not args.raw_moto}
             if not args.no_seed:
                 from . import demo
                 self.info.update(demo.seed())
 
-            self.gateway = Gateway(handlers, idle_timeout=args.idle_timeout, max_age=args.max_connection_age)
+            self.gateway = Gateway(handlers, idle_timeout=args.idle_timeout, max_age=args.max_connection_age,
+                                   management_access_key=self.credentials['AWS_ACCESS_KEY_ID'])
             if on_notification is not None:
                 fn_name = '%s-local-%s' % (handlers.app_name, getattr(on_notification, '__name__', 'on_notification'))
                 self.poller = QueuePoller(

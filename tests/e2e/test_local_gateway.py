@@ -8,8 +8,8 @@ import websockets
 from botocore.exceptions import ClientError
 from websockets.asyncio.client import connect
 
-from tests.support.clients import http, http_json, management_client, recv_json, recv_until, wait_for
-from tests.support.local_stack import local_stack
+from tests.support.clients import http, http_json, recv_json, recv_until, wait_for
+from tests.support.local_stack import aws_client, local_stack
 
 FIXTURE = 'tests.support.fixture_app'
 LIMIT = 128 * 1024
@@ -128,6 +128,10 @@ def test_incoming_message_limit_is_128_kb(stack):
     assert asyncio.run(run()) == 1009
 
 
+def management_client(stack, **credentials):
+    return aws_client(stack, 'apigatewaymanagementapi', **credentials)
+
+
 def test_management_api(stack):
     mgmt = management_client(stack)
 
@@ -162,6 +166,52 @@ def test_management_api(stack):
 def test_management_api_requires_a_signature(stack):
     status, headers, _ = http('POST', stack['http_url'] + '/@connections/whatever', b'{}')
     assert status == 403 and headers['x-amzn-ErrorType'] == 'MissingAuthenticationTokenException'
+
+
+def test_management_api_refuses_credentials_other_than_this_runs(stack):
+    """Only the app has the run's access key id: a correctly signed request with other keys gets 403."""
+    async def run():
+        async with connect(stack['ws_url']) as ws:
+            conn_id = await whoami(ws)
+            refused = []
+            for key in ('testing', stack['aws_access_key_id'][:-1], stack['aws_access_key_id'] + 'X'):
+                other = management_client(stack, aws_access_key_id=key, aws_secret_access_key='testing')
+                for call in (lambda: other.post_to_connection(ConnectionId=conn_id, Data=b'{"type": "forged"}'),
+                             lambda: other.get_connection(ConnectionId=conn_id),
+                             lambda: other.delete_connection(ConnectionId=conn_id)):
+                    with pytest.raises(ClientError) as e:
+                        await asyncio.to_thread(call)
+                    refused.append(e.value.response['ResponseMetadata']['HTTPStatusCode'])
+            # a hand-made header naming the right key id but without a signature is refused as well
+            status, _, _ = await asyncio.to_thread(
+                http, 'POST', stack['http_url'] + '/@connections/' + conn_id, b'{"type": "forged"}',
+                headers={'Authorization': 'AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/us-east-1/'
+                                          'execute-api/aws4_request, SignedHeaders=host, Signature=00'})
+            refused.append(status)
+            # the socket got none of it and is still open
+            assert await whoami(ws) == conn_id
+            return refused
+    assert asyncio.run(run()) == [403] * 10
+
+
+def test_a_frame_that_breaks_json_parsing_does_not_kill_the_socket(stack):
+    """Deeply nested JSON raises RecursionError (not ValueError) in json.loads: later frames are still
+    handled and $disconnect still runs."""
+    async def run():
+        ws = await connect(stack['ws_url'], max_size=None)
+        conn_id = await whoami(ws)
+        await ws.send('[' * 50000 + ']' * 50000)
+        await ws.send('{"action": ' + '[' * 50000 + ']' * 50000 + '}')
+        await ws.send(json.dumps({'action': 'echo', 'n': 7}))
+        frames = []
+        while not frames or frames[-1].get('type') != 'echo':
+            frames.append(await recv_json(ws))
+        assert frames[-1]['n'] == 7
+        assert await whoami(ws) == conn_id
+        await ws.close()
+        return conn_id
+    conn_id = asyncio.run(run())
+    wait_for(lambda: events(stack, 'disconnect', connection_id=conn_id), message='$disconnect')
 
 
 def test_disconnect_event_reports_the_close_code(stack):

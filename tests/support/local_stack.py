@@ -123,3 +123,16 @@ def local_stack(extra_env=None, *, app=None, seed=True, args=(), startup_timeout
                 raise StackError('still listening after stop: %s' % still)
             if os.path.exists(ready):
                 raise StackError('ready file left behind: %s' % ready)
+
+
+def aws_client(stack, service, **kwargs):
+    """A boto3 client signed with the stack's per-run credentials (ready-file ``aws_access_key_id``).
+
+    ``apigatewaymanagementapi`` goes to the local gateway (which refuses other credentials);
+    every other service to the embedded AWS.
+    """
+    import boto3
+    endpoint = stack['http_url'] if service == 'apigatewaymanagementapi' else stack['aws_endpoint_url']
+    kwargs.setdefault('aws_access_key_id', stack['aws_access_key_id'])
+    kwargs.setdefault('aws_secret_access_key', stack['aws_secret_access_key'])
+    return boto3.client(service, endpoint_url=endpoint, region_name=stack['region'], **kwargs)
