@@ -50,11 +50,18 @@ class Package:
         assert attr == 'Arn'
         return logical
 
-    def statements(self, role_id):
+    def statements(self, role_id, parameters=None):
+        """The role's statements for these parameter values (defaults otherwise): a statement
+        under Fn::If is kept or dropped by its condition, as CloudFormation would."""
         out = []
+        resolver = Resolver(self.template, parameters or {})
         for policy in self.resources[role_id]['Properties'].get('Policies', []):
             statements = policy['PolicyDocument']['Statement']
-            out.extend(statements if isinstance(statements, list) else [statements])
+            for st in statements if isinstance(statements, list) else [statements]:
+                if isinstance(st, dict) and list(st) == ['Fn::If']:
+                    st = resolver.shallow_if(st)
+                if st is not None:
+                    out.append(st)
         return out
 
 
@@ -123,11 +130,37 @@ class Resolver:
             return params[logical].get('Default', '')
         raise KeyError('no physical value for %s in this test' % key)
 
+    def condition(self, name):
+        """A template condition evaluated with these parameter values (Default when not given)."""
+        def evaluate(expr):
+            (fn, arg), = expr.items()
+            if fn == 'Condition':
+                return self.condition(arg)
+            if fn == 'Fn::Equals':
+                return self(arg[0]) == self(arg[1])
+            if fn == 'Fn::Not':
+                return not evaluate(arg[0])
+            if fn == 'Fn::And':
+                return all(evaluate(a) for a in arg)
+            if fn == 'Fn::Or':
+                return any(evaluate(a) for a in arg)
+            raise AssertionError('condition function %s: teach tests/infra/helpers.py' % fn)
+        return evaluate(self.template['Conditions'][name])
+
+    def shallow_if(self, value):
+        """{'Fn::If': [condition, a, b]} -> a or b, unresolved inside (None for AWS::NoValue)."""
+        name, when_true, when_false = value['Fn::If']
+        chosen = when_true if self.condition(name) else when_false
+        return None if chosen == {'Ref': 'AWS::NoValue'} else chosen
+
     def __call__(self, value):
         if isinstance(value, list):
-            return [self(v) for v in value]
+            return [v for v in (self(v) for v in value) if v is not None]     # AWS::NoValue drops out
         if not isinstance(value, dict):
             return value
+        if list(value) == ['Fn::If']:
+            chosen = self.shallow_if(value)
+            return None if chosen is None else self(chosen)
         if list(value) == ['Ref']:
             return self.lookup(value['Ref'])
         if list(value) == ['Fn::GetAtt']:

@@ -18,6 +18,18 @@ for _logical, _name in (('APIHandler', 'api_handler'), ('WebsocketConnect', 'ws_
                         ('OnNotification', 'on_notification')):
     PHYSICAL[_logical] = '%s-%s' % (STACK, _name)
 
+# The optional Bedrock grant, per stack parameters: the exact ARNs bedrock:InvokeModel is allowed on.
+BEDROCK_MODEL = 'anthropic.claude-3-haiku-20240307-v1:0'
+BEDROCK = {
+    'off': ({}, []),
+    'in_region': ({'BedrockModelId': BEDROCK_MODEL}, ['arn:aws:bedrock:%s::foundation-model/%s' % (REGION, BEDROCK_MODEL)]),
+    # A cross-Region inference profile runs the model in whichever Region of its geography has capacity:
+    # AWS checks the profile and the model in the Region that serves the call.
+    'cross_region': ({'BedrockModelId': BEDROCK_MODEL, 'BedrockCrossRegion': 'us'},
+                     ['arn:aws:bedrock:%s:%s:inference-profile/us.%s' % (REGION, ACCOUNT, BEDROCK_MODEL),
+                      'arn:aws:bedrock:*::foundation-model/%s' % BEDROCK_MODEL]),
+}
+
 # Wildcards allowed inside an ARN, each for a reason AWS imposes (documented in README.md, Deploy to AWS).
 ALLOWED_RESOURCES = {
     'logs': lambda arn, fn: arn == 'arn:aws:logs:%s:%s:log-group:/aws/lambda/%s:*' % (REGION, ACCOUNT, fn),
@@ -31,6 +43,8 @@ ALLOWED_RESOURCES = {
     # The key behind alias/aws/ssm has no name we can know in the template: any key, but only
     # through SSM and only for these parameters (conditions checked below).
     'kms': lambda arn, fn: arn == 'arn:aws:kms:%s:%s:key/*' % (REGION, ACCOUNT),
+    # Only the socket-message function talks to the bot's model; which model: test_bedrock_grant_* below.
+    'bedrock': lambda arn, fn: fn == PHYSICAL['WebsocketMessage'] and any(arn in arns for _, arns in BEDROCK.values()),
 }
 WRITE_ACTIONS = {'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
                  'dynamodb:ConditionCheckItem'}
@@ -44,10 +58,10 @@ def known_actions():
     return {'%s:%s' % (svc, action) for svc, data in services.items() for action in data['Actions']}
 
 
-def all_statements(pkg):
+def all_statements(pkg, parameters=None):
     for logical, handler in FUNCTIONS.items():
         role = pkg.role_of(logical)
-        for st in pkg.statements(role):
+        for st in pkg.statements(role, parameters):
             yield logical, role, st
 
 
@@ -58,9 +72,10 @@ def test_roles_trust_only_lambda(dev):
                                        'Action': 'sts:AssumeRole'}]
 
 
-def test_no_wildcard_action_and_every_action_exists(dev):
+@pytest.mark.parametrize('bedrock', sorted(BEDROCK))
+def test_no_wildcard_action_and_every_action_exists(dev, bedrock):
     known = known_actions()
-    for logical, role, st in all_statements(dev):
+    for logical, role, st in all_statements(dev, BEDROCK[bedrock][0]):
         assert st['Effect'] == 'Allow', '%s: only Allow statements (the chalice placeholder must be replaced)' % role
         assert 'NotAction' not in st and 'NotResource' not in st
         for action in as_list(st['Action']):
@@ -68,14 +83,16 @@ def test_no_wildcard_action_and_every_action_exists(dev):
             assert action.lower() in known, '%s: unknown IAM action %s' % (role, action)
 
 
-def test_every_resource_is_this_stacks_own(dev):
-    resolve = Resolver(dev.template, PHYSICAL)
-    for logical, role, st in all_statements(dev):
-        for resource in as_list(st['Resource']):
+@pytest.mark.parametrize('bedrock', sorted(BEDROCK))
+def test_every_resource_is_this_stacks_own(dev, bedrock):
+    parameters = BEDROCK[bedrock][0]
+    resolve = Resolver(dev.template, dict(PHYSICAL, **parameters))
+    for logical, role, st in all_statements(dev, parameters):
+        for resource in as_list(resolve.shallow_if(st['Resource']) if 'Fn::If' in st['Resource'] else st['Resource']):
             assert resource != '*', role
             assert isinstance(resource, dict), '%s: literal resource %r; use Ref/GetAtt/Sub' % (role, resource)
             for name, _ in references(resource):
-                assert name.startswith('AWS::') or name in dev.resources, name
+                assert name.startswith('AWS::') or name in dev.resources or name in dev.template['Parameters'], name
             arn = resolve(resource)
             service = arn.split(':')[2]
             assert service in ALLOWED_RESOURCES, '%s: %s' % (role, arn)
@@ -112,8 +129,8 @@ def test_no_function_can_write_operator_tokens(dev):
             assert 'TOKEN#*' not in keys
 
 
-def _actions(dev, logical, service=None):
-    return {a for st in dev.statements(dev.role_of(logical)) for a in as_list(st['Action'])
+def _actions(dev, logical, service=None, parameters=None):
+    return {a for st in dev.statements(dev.role_of(logical), parameters) for a in as_list(st['Action'])
             if service is None or a.startswith(service + ':')}
 
 
@@ -135,6 +152,36 @@ def test_what_each_function_may_do(dev):
     }
     for logical, actions in expected.items():
         assert _actions(dev, logical) - {'logs:CreateLogStream', 'logs:PutLogEvents'} == actions, logical
+    # With a Bedrock model configured, the socket-message function (the bot) may call it; nothing else changes.
+    expected['WebsocketMessage'].add('bedrock:InvokeModel')
+    for logical, actions in expected.items():
+        assert _actions(dev, logical, parameters={'BedrockModelId': BEDROCK_MODEL}) - {
+            'logs:CreateLogStream', 'logs:PutLogEvents'} == actions, logical
+
+
+@pytest.mark.parametrize('bedrock', sorted(BEDROCK))
+def test_bedrock_grant_is_exactly_the_configured_model(dev, bedrock):
+    parameters, arns = BEDROCK[bedrock]
+    resolve = Resolver(dev.template, dict(PHYSICAL, **parameters))
+    grants = [(logical, resolve(st)) for logical, role, st in all_statements(dev, parameters)
+              if any(a.startswith('bedrock:') for a in as_list(st['Action']))]
+    if not arns:
+        assert grants == [], 'no model configured: no Bedrock permission at all'
+        return
+    (logical, st), = grants
+    assert logical == 'WebsocketMessage'
+    assert st['Action'] == ['bedrock:InvokeModel']       # what Converse needs; no streaming, no management
+    assert sorted(as_list(st['Resource'])) == sorted(arns)
+    assert 'Condition' not in st
+
+
+def test_bedrock_model_parameter_cannot_widen_the_grant(dev):
+    import re
+    pattern = re.compile(dev.template['Parameters']['BedrockModelId']['AllowedPattern'])
+    assert pattern.match('') and pattern.match(BEDROCK_MODEL) and pattern.match('amazon.nova-micro-v1:0')
+    for bad in ('*', 'anthropic.*', 'amazon.nova-micro-v1:0/*', 'a b', 'x,y'):
+        assert not pattern.match(bad), bad
+    assert dev.template['Parameters']['BedrockCrossRegion']['AllowedValues'] == ['', 'us', 'eu', 'apac']
 
 
 @pytest.mark.parametrize('logical', sorted(FUNCTIONS))

@@ -114,6 +114,14 @@ def iam_requests(service, operation, params, endpoint, hash_key, queue_arns):
                         {'kms:ViaService': 'ssm.%s.amazonaws.com' % REGION,
                          'kms:EncryptionContext:PARAMETER_ARN': arn}))
         return out
+    if service == 'bedrock-runtime' and operation == 'Converse':
+        model = params['modelId']
+        geo, _, base = model.partition('.')
+        if geo in ('us', 'eu', 'apac', 'global') and '.' in base:
+            # A cross-Region inference profile: the profile, then the model in the Region that serves it.
+            return [('bedrock:InvokeModel', 'arn:aws:bedrock:%s:%s:inference-profile/%s' % (REGION, ACCOUNT, model), {}),
+                    ('bedrock:InvokeModel', 'arn:aws:bedrock:us-west-2::foundation-model/' + base, {})]
+        return [('bedrock:InvokeModel', 'arn:aws:bedrock:%s::foundation-model/%s' % (REGION, model), {})]
     raise AssertionError('no IAM mapping for %s.%s: extend tests/infra/test_iam_calls.py' % (service, operation))
 
 
@@ -407,3 +415,29 @@ def test_the_evaluator_denies_what_it_should(dev, session):
                                    {'kms:ViaService': 'ssm.%s.amazonaws.com' % REGION,
                                     'kms:EncryptionContext:PARAMETER_ARN': 'arn:aws:ssm:%s:%s:parameter/%s' % (
                                         REGION, ACCOUNT, SESSION_PARAM)})
+
+
+@pytest.mark.parametrize('parameters,model,allowed', [
+    ({}, 'amazon.nova-micro-v1:0', False),
+    ({'BedrockModelId': 'amazon.nova-micro-v1:0'}, 'amazon.nova-micro-v1:0', True),
+    ({'BedrockModelId': 'amazon.nova-micro-v1:0'}, 'amazon.nova-pro-v1:0', False),
+    ({'BedrockModelId': 'amazon.nova-micro-v1:0'}, 'us.amazon.nova-micro-v1:0', False),
+    ({'BedrockModelId': 'amazon.nova-micro-v1:0', 'BedrockCrossRegion': 'us'}, 'us.amazon.nova-micro-v1:0', True),
+    ({'BedrockModelId': 'amazon.nova-micro-v1:0', 'BedrockCrossRegion': 'us'}, 'eu.amazon.nova-micro-v1:0', False),
+    ({'BedrockModelId': 'amazon.nova-micro-v1:0', 'BedrockCrossRegion': 'us'}, 'us.amazon.nova-lite-v1:0', False),
+])
+def test_bedrock_converse_is_allowed_only_for_the_configured_model(dev, parameters, model, allowed):
+    """The bot's Converse call (chalicelib/adapters/llm.py, model id from BEDROCK_MODEL_IDS) against the
+    socket-message role, per stack parameters. Not in the session above: it runs the built-in bot."""
+    physical = {'HandoffTable.Arn': 'arn:aws:dynamodb:%s:%s:table/t' % (REGION, ACCOUNT),
+                'NotificationQueue.Arn': 'arn:aws:sqs:%s:%s:q' % (REGION, ACCOUNT), 'WebsocketAPI': API_ID}
+    resolve = Resolver(dev.template, dict(physical, **parameters))
+    assert resolve(dev.functions['WebsocketMessage']['Properties']['Environment']['Variables']['BEDROCK_MODEL_IDS']) \
+        == (('%s.' % parameters['BedrockCrossRegion'] if parameters.get('BedrockCrossRegion') else '')
+            + parameters.get('BedrockModelId', ''))
+    for logical in FUNCTIONS:
+        statements = [resolve(st) for st in dev.statements(dev.role_of(logical), parameters)]
+        requests = iam_requests('bedrock-runtime', 'Converse', {'modelId': model}, None, None, {})
+        granted = all(allowing_statements(statements, action, resource, context)
+                      for action, resource, context in requests)
+        assert granted == (allowed and logical == 'WebsocketMessage'), (logical, model)
