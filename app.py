@@ -1,6 +1,7 @@
 """Wiring only: every route, socket handler and queue consumer, each a few lines.
 
-The work happens in chalicelib.service; the rules in chalicelib.domain.
+Each handler parses, calls one use case through chalicelib.bootstrap.Services, and returns; the
+use cases live in chalicelib/usecases, the rules in chalicelib/domain.
 """
 import logging
 import os
@@ -13,7 +14,7 @@ from chalice import Chalice, Response
 from chalicelib import protocol, static_files
 from chalicelib.config import current as config, webhook_secret
 from chalicelib.errors import not_found
-from chalicelib.web import json_errors
+from chalicelib.web import framework_errors, json_errors
 
 app = Chalice(app_name='handoff')
 app.experimental_feature_flags.update(['WEBSOCKETS'])
@@ -29,22 +30,30 @@ def services():
     global _services
     with _lock:                                # the local runtime calls handlers from several threads
         if _services is None:
-            from chalicelib.service import build
+            from chalicelib.bootstrap import build
             _services = build(config())
     return _services
 
 
 def _body():
-    return protocol.json_object(app.current_request.json_body)
+    request = app.current_request
+    return protocol.json_body(request.raw_body, request.headers.get('content-type'))
 
 
 def _operator():
     return services().operator_from_header(app.current_request.headers.get('authorization'))
 
 
+def _query():
+    return app.current_request.query_params or {}
+
+
 def route(path, **options):
     """app.route, with errors answered as JSON 4xx (see chalicelib.web)."""
     return lambda view: app.route(path, **options)(json_errors(view))
+
+
+app.register_middleware(framework_errors, 'http')
 
 
 # ---- visitor (public) -----------------------------------------------------------------------
@@ -63,14 +72,15 @@ def client_config():
 
 @route('/operator/me')
 def operator_me():
-    return services().agents.operator_profile(_operator())
+    return services().operator_profile(_operator())
 
 
 @route('/agents/{agent_id}/inbox')
 def inbox(agent_id):
-    query = app.current_request.query_params or {}
-    statuses = [s for s in query.get('status', '').split(',') if s] or None
-    return services().inbox(_operator(), agent_id, statuses, protocol.query_int(query, 'limit', 50, 1, 200))
+    operator = _operator()
+    query = _query()
+    return services().inbox(operator, agent_id, protocol.query_statuses(query),
+                            protocol.query_int(query, 'limit', 50, 1, 200))
 
 
 @route('/conversations/{conversation_id}')
@@ -80,21 +90,22 @@ def conversation(conversation_id):
 
 @route('/conversations/{conversation_id}/messages')
 def messages(conversation_id):
-    query = app.current_request.query_params or {}
-    return services().history(_operator(), conversation_id, protocol.query_int(query, 'after', 0, 0, protocol.MAX_SEQ),
+    operator = _operator()
+    query = _query()
+    return services().history(operator, conversation_id, protocol.query_int(query, 'after', 0, 0, protocol.MAX_SEQ),
                               protocol.query_int(query, 'limit', 100, 1, 500))
 
 
 @route('/conversations/{conversation_id}/reply', methods=['POST'])
 def reply(conversation_id):
-    seq, duplicate = services().operator_reply(_operator(), conversation_id, _body())
+    operator = _operator()
+    seq, duplicate = services().reply(operator, conversation_id, _body())
     return {'seq': seq, 'duplicate': duplicate}
 
 
 def _transition(conversation_id, action):
     operator = _operator()
-    reason = _body().get('reason') if action == 'cancel' and app.current_request.raw_body else None
-    return {'handoff': services().operator_transition(operator, conversation_id, action, reason).to_dict()}
+    return {'handoff': services().transition(operator, conversation_id, action, _body()).to_dict()}
 
 
 @route('/conversations/{conversation_id}/acknowledge', methods=['POST'])
@@ -114,32 +125,35 @@ def cancel(conversation_id):
 
 @route('/agents/{agent_id}/settings', methods=['GET'])
 def get_settings(agent_id):
-    return services().agents.get_settings(_operator(), agent_id)
+    return services().get_settings(_operator(), agent_id)
 
 
 @route('/agents/{agent_id}/settings', methods=['PUT'])
 def save_settings(agent_id):
-    return services().agents.save_settings(_operator(), agent_id, _body())
+    operator = _operator()
+    return services().save_settings(operator, agent_id, _body())
 
 
 @route('/agents/{agent_id}/knowledge', methods=['GET'])
 def list_knowledge(agent_id):
-    return services().agents.list_knowledge(_operator(), agent_id)
+    return services().list_knowledge(_operator(), agent_id)
 
 
 @route('/agents/{agent_id}/knowledge', methods=['POST'])
 def add_knowledge(agent_id):
-    return Response(services().agents.put_knowledge(_operator(), agent_id, _body()), status_code=201)
+    operator = _operator()
+    return Response(services().put_knowledge(operator, agent_id, _body()), status_code=201)
 
 
 @route('/agents/{agent_id}/knowledge/{entry_id}', methods=['PUT'])
 def edit_knowledge(agent_id, entry_id):
-    return services().agents.put_knowledge(_operator(), agent_id, _body(), entry_id)
+    operator = _operator()
+    return services().put_knowledge(operator, agent_id, _body(), entry_id)
 
 
 @route('/agents/{agent_id}/knowledge/{entry_id}', methods=['DELETE'])
 def delete_knowledge(agent_id, entry_id):
-    services().agents.delete_knowledge(_operator(), agent_id, entry_id)
+    services().delete_knowledge(_operator(), agent_id, entry_id)
     return Response('', status_code=204)
 
 
@@ -202,6 +216,6 @@ def ws_disconnect(event):
 @app.on_sqs_message(queue=os.environ.get('NOTIFY_QUEUE_NAME', 'handoff-notifications'), batch_size=10)
 def on_notification(event):
     """Partial batch response: one bad record is retried alone, not with its batch."""
-    from chalicelib.notifications import consume_batch
+    from chalicelib.usecases.notifications import consume_batch
     return consume_batch(event.to_dict(), event.context,
                          services().notification_consumer(lambda: webhook_secret(config())))

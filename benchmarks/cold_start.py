@@ -2,7 +2,7 @@
 fresh interpreter, against `import boto3` alone; median of several interleaved runs.
 
 4a  `import app`                                       vs `import boto3`
-4b  `import app` + app.services() (builds the object graph, importing chalicelib.service, store,
+4b  `import app` + app.services() (builds the object graph, importing chalicelib.bootstrap, usecases, store,
     PynamoDB, the bot, the sender and notifier: everything the first request imports)
                                                        vs `import boto3`
 4c  (information) 4b + the botocore clients the first visitor message creates (PynamoDB keeps a
@@ -34,11 +34,11 @@ SNIPPETS = {
                       "boto3.client('apigatewaymanagementapi', endpoint_url=os.environ['WS_ENDPOINT_URL'])"),
     'app+services+clients': ('import app\n'
                              's = app.services()\n'
-                             'from chalicelib import store\n'
-                             'store.Connection_._get_connection().connection.client   # get_connection\n'
-                             'store.Entity._get_connection().connection.client        # load_for_message\n'
-                             's.repo.connection.client                                # the transaction\n'
-                             's.sender.client                                         # the ack'),
+                             'from chalicelib.adapters.store import models\n'
+                             'models.ConnectionItem._get_connection().connection.client  # the socket record\n'
+                             'models.Entity._get_connection().connection.client          # load_turn\n'
+                             's.ctx.conversations.connection.client                      # the transaction\n'
+                             's.ctx.fanout.sender.client                                 # the ack'),
 }
 
 CHILD = '''import os, time

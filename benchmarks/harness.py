@@ -47,7 +47,7 @@ def metered_messages(size):
 
 
 def _recording_sender_class():
-    from chalicelib.delivery import Sender
+    from chalicelib.adapters.sockets import Sender
 
     class RecordingSender(Sender):
         """The real Sender's fan-out, with post() recording each event per connection."""
@@ -95,7 +95,7 @@ class System:
         import app as app_module
         from chalice.test import Client
         from chalicelib.config import Config
-        from chalicelib.service import build
+        from chalicelib.bootstrap import build
         from infra import resources
         from infra.local import demo
         self.app = app_module

@@ -21,12 +21,12 @@ TARGET = 1.05
 
 def resolved_template(system):
     """A real resolved conversation (bot talk, handoff, operator reply, resolve), as stored."""
-    from chalicelib.store import Conversation
+    from chalicelib.adapters.store.models import ConversationItem as Conversation
     system.visitor('v-template', name='Template Visitor', email='t@example.com')
     system.send('v-template', {'action': 'send', 'client_message_id': 't1', 'text': 'How long does shipping take?'})
     system.send('v-template', {'action': 'request_human'})
     alice = system.operators['Alice']
-    conv_id = '%s.%s' % (system.agent_id, system.services.repo.get_connection('v-template').visitor_id)
+    conv_id = '%s.%s' % (system.agent_id, system.services.ctx.connections.get('v-template').visitor_id)
     system.rest('POST', '/conversations/%s/acknowledge' % conv_id, token=alice)
     system.rest('POST', '/conversations/%s/reply' % conv_id, token=alice,
                 body={'client_message_id': 'r1', 'text': 'Your parcel left the warehouse this morning.'})
@@ -37,7 +37,7 @@ def resolved_template(system):
 
 
 def seed_resolved(template, start, stop):
-    from chalicelib.store import Conversation, Entity
+    from chalicelib.adapters.store.models import ConversationItem as Conversation, Entity
     attrs = template.attribute_values
     with Entity.batch_write() as batch:
         for i in range(start, stop):
@@ -50,14 +50,14 @@ def seed_resolved(template, start, stop):
 
 
 def resolved_count(system):
-    from chalicelib.store import Conversation
+    from chalicelib.adapters.store.models import ConversationItem as Conversation
     return Conversation.inbox.count('INBOX#%s#resolved' % system.agent_id)
 
 
 def measure(recorder, system):
     """(the pending query's call, the GET inbox route's DynamoDB calls)."""
     recorder.take()
-    found = system.services.repo.inbox_keys(system.agent_id, 'pending', 200, True)
+    found = system.services.ctx.conversations.inbox_ids(system.agent_id, 'pending', 200, True)
     assert len(found) == PENDING, len(found)
     query = [c for c in recorder.take() if c['operation'] == 'Query']
     assert len(query) == 1, query

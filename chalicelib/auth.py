@@ -48,11 +48,13 @@ def verify_session(secret, token, max_age, now=None):
         payload = _unb64(payload_b64)
         good = hmac.compare_digest(hmac.new(secret, payload, hashlib.sha256).digest(), _unb64(mac_b64))
         data = json.loads(payload) if good else None
-    except (ValueError, AttributeError, TypeError):
+    except (ValueError, AttributeError, TypeError, RecursionError):
         data = None
-    if not data or not isinstance(data, dict):
+    # Signed but malformed (a field missing or of the wrong type) is as unusable as unsigned: 401, never 500.
+    if not isinstance(data, dict) or not all(isinstance(data.get(k), str) and data[k] for k in ('a', 'v')) \
+            or isinstance(data.get('iat'), bool) or not isinstance(data.get('iat'), (int, float)):
         raise unauthorized('invalid visitor session')
-    if (now or time.time()) - data.get('iat', 0) > max_age:
+    if (now or time.time()) - data['iat'] > max_age:
         raise unauthorized('visitor session expired')
     return data['a'], data['v']
 

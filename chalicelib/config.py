@@ -16,7 +16,6 @@ class Config:
     ws_endpoint_url: str          # API Gateway management endpoint (https://{api}.execute-api.{region}.amazonaws.com/{stage})
     session_secret_param: str     # SSM parameter names: the secrets themselves never sit in the template
     webhook_secret_param: str
-    max_text_chars: int = 4000
     bot_confidence_threshold: float = 0.35
     connection_ttl_seconds: int = 3 * 3600   # API Gateway closes sockets after 2 h; keep a margin
     session_ttl_seconds: int = 90 * 24 * 3600

@@ -30,9 +30,5 @@ def unauthorized(message='a valid token is required'):
     return AppError('unauthorized', message, 401)
 
 
-def forbidden(message='you do not have access to this resource'):
-    return AppError('forbidden', message, 403)
-
-
 def conflict(message='the resource changed meanwhile; retry'):
     return AppError('conflict', message, 409)

@@ -26,8 +26,6 @@ TRANSITIONS = {
     'cancel': (frozenset({Status.PENDING, Status.ACKNOWLEDGED}), Status.CANCELLED),
 }
 
-# Reason codes a handoff can carry. `visitor_request` covers the widget button and phrases.
-REASONS = ('visitor_request', 'complaint', 'billing', 'sales', 'vip', 'bot_unable', 'operator')
 
 
 class HandoffError(AppError):
@@ -96,7 +94,8 @@ def open_handoff(current: Optional[Handoff], handoff_id, reason: Reason, now) ->
 
 def apply(current: Optional[Handoff], action: str, actor: Actor, now) -> Handoff:
     """The handoff after `action` by `actor`, or a HandoffError saying why not."""
-    if current is None or (action != 'acknowledge' and not current.is_open):
+    if current is None or not current.is_open:
+        # One code for one situation: nothing open (never asked, resolved, cancelled) is `no_open_handoff`.
         raise HandoffError('no_open_handoff', 'there is no open handoff to %s' % action)
     sources, target = TRANSITIONS[action]
     if current.status not in sources:
@@ -107,6 +106,11 @@ def apply(current: Optional[Handoff], action: str, actor: Actor, now) -> Handoff
     if action == 'resolve' and actor.id != current.owner_id:
         raise HandoffError('not_owner', 'only %s, who acknowledged it, can resolve it' % current.owner_name,
                            status=403)
+    if action == 'cancel' and current.status == Status.ACKNOWLEDGED and actor.kind == 'operator' \
+            and actor.id != current.owner_id:
+        # The owner speaks for an acknowledged conversation; a colleague takes over by transfer, not by cancel.
+        raise HandoffError('not_owner', 'only %s, who acknowledged it, can cancel it' % current.owner_name,
+                           status=403, owner={'id': current.owner_id, 'name': current.owner_name})
     if action == 'acknowledge':
         return replace(current, status=target, updated_at=now, owner_id=actor.id, owner_name=actor.name)
     return replace(current, status=target, updated_at=now)
@@ -141,7 +145,3 @@ def route(current: Optional[Handoff], allow_human_handoff: bool, reason: Optiona
     # Detection triggers fall back to the bot silently; only an explicit ask deserves an answer.
     return Route.DECLINE if reason.code == 'visitor_request' else Route.BOT
 
-
-def conversation_status(current: Optional[Handoff]) -> str:
-    """What the inbox shows: the latest handoff's status, or 'bot' if there never was one."""
-    return current.status.value if current is not None else 'bot'

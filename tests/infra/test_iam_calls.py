@@ -179,7 +179,7 @@ def session(dev):
     from aws_lambda_powertools.utilities import parameters
     from chalice.test import Client
     from chalicelib import config as config_module
-    from chalicelib.store import Repository
+    from chalicelib.adapters.store import Stores
 
     mp = pytest.MonkeyPatch()
     server = ThreadingHTTPServer(('127.0.0.1', 0), Webhook)
@@ -204,7 +204,7 @@ def session(dev):
                 mp.delenv(name, raising=False)
             mp.setenv('NOTIFY_QUEUE_URL', queue_url)
             # The scenario's gone sockets were connected a moment ago: no grace, so they are forgotten.
-            mp.setattr('chalicelib.store.SOCKET_GRACE_SECONDS', 0)
+            mp.setattr('chalicelib.adapters.store.connections.SOCKET_GRACE_SECONDS', 0)
             mp.setenv('WS_API_ID', API_ID)
             mp.setenv('WS_STAGE', WS_STAGE)
             mp.setenv('SESSION_SECRET_PARAM', SESSION_PARAM)
@@ -212,11 +212,12 @@ def session(dev):
             mp.setenv('WS_PUBLIC_URL', 'wss://%s.execute-api.%s.amazonaws.com/%s' % (API_ID, REGION, WS_STAGE))
 
             # What an administrator does once (infra/admin.py); not a Lambda function.
-            repo = Repository()
-            repo.create_agent('shop', 'Acme', {'allow_human_handoff': True, 'webhook_url':
-                                               'http://127.0.0.1:%d/hook' % server.server_port})
-            repo.put_knowledge('shop', 'kb_1', 'How long does shipping take?', '3-5 days.', must_exist=False)
-            token = repo.create_operator('Alice', ['shop'])
+            stores = Stores()
+            stores.agents.create('shop', 'Acme', {'allow_human_handoff': True, 'webhook_url':
+                                                  'http://127.0.0.1:%d/hook' % server.server_port})
+            stores.agents.put_entry('shop', 'kb_1', {'question': 'How long does shipping take?', 'answer': '3-5 days.'},
+                                    must_exist=False)
+            _operator_id, token = stores.operators.create('Alice', ['shop'])
             client = Client(app_module.app, stage_name='dev', project_dir=str(ROOT))
             auth = {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'}
 

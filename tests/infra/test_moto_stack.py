@@ -35,18 +35,18 @@ def stack(dev):
 
 def test_table_and_index_work_for_the_apps_store(stack):
     _template, outputs, _ = stack
-    from chalicelib.store import Repository
+    from chalicelib.adapters.store import Stores
     assert outputs['TableName'] == os.environ['TABLE_NAME']
-    repo = Repository()
-    repo.create_agent('shop', 'Acme', {'allow_human_handoff': True})
-    assert repo.get_agent('shop').name == 'Acme'
-    token = repo.create_operator('Alice', ['shop'])
-    assert repo.operator_by_token(token).name == 'Alice'
-    repo.ensure_conversation('shop.v_1', 'shop', 'v_1', {'name': 'Ada'}, '2026-01-01T00:00:00.000Z')
-    keys = repo.inbox_keys('shop', 'bot', 10, False)                                      # GSI `inbox`
-    assert [c.conversation_id for c in repo.conversations(keys)] == ['shop.v_1']
-    repo.mark_notified('h_1:pending', 'inbox')
-    assert repo.was_notified('h_1:pending', 'inbox')
+    stores = Stores()
+    stores.agents.create('shop', 'Acme', {'allow_human_handoff': True})
+    assert stores.agents.get('shop').name == 'Acme'
+    _operator_id, token = stores.operators.create('Alice', ['shop'])
+    assert stores.operators.by_token(token).name == 'Alice'
+    stores.conversations.ensure('shop.v_1', 'shop', 'v_1', {'name': 'Ada'}, '2026-01-01T00:00:00.000Z')
+    ids = stores.conversations.inbox_ids('shop', 'bot', 10, False)                          # GSI `inbox`
+    assert [c.id for c in stores.conversations.many(ids)] == ['shop.v_1']
+    stores.markers.mark_notified('h_1:pending', 'inbox')
+    assert stores.markers.was_notified('h_1:pending', 'inbox')
 
 
 def test_queue_redrives_to_the_dead_letter_queue(stack):

@@ -36,7 +36,7 @@ def test_zip_holds_no_tests_infra_or_local_runtime(names):
 
 def test_zip_holds_the_app_its_static_files_and_runtime_dependencies(names):
     assert 'app.py' in names
-    assert 'chalicelib/service.py' in names and 'chalicelib/config.py' in names
+    assert 'chalicelib/bootstrap.py' in names and 'chalicelib/usecases/visitor_turns.py' in names and 'chalicelib/config.py' in names
     assert 'chalicelib/static/dashboard.html' in names and 'chalicelib/static/widget.js' in names
     tops = {n.split('/')[0] for n in names}
     assert {'pynamodb', 'aws_lambda_powertools', 'chalice'} <= tops

@@ -9,8 +9,8 @@ from moto import mock_aws
 
 import app as app_module
 from chalicelib.config import Config
-from chalicelib.delivery import Sender
-from chalicelib.service import build
+from chalicelib.adapters.sockets import Sender
+from chalicelib.bootstrap import build
 from infra import admin, resources
 from tests.support.events import ws_event
 

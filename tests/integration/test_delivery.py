@@ -67,7 +67,7 @@ def test_large_replay_is_split_under_the_socket_limit(h):
 
 def test_gone_visitor_socket_is_removed_and_delivery_continues(h, monkeypatch):
     import app as app_module
-    monkeypatch.setattr('chalicelib.store.SOCKET_GRACE_SECONDS', 0)
+    monkeypatch.setattr('chalicelib.adapters.store.connections.SOCKET_GRACE_SECONDS', 0)
     s = h.visitor('tab1')
     cid = s['conversation_id']
     assert h.connect('tab2', session=s['session']) == 200
@@ -76,21 +76,21 @@ def test_gone_visitor_socket_is_removed_and_delivery_continues(h, monkeypatch):
     h.sender.gone.add('tab1')                  # closed without a $disconnect
     h.rest('POST', '/conversations/%s/acknowledge' % cid, token=h.alice)
     assert messages(h.take('tab2')) == [('system', 'Alice joined the conversation.')]
-    repo = app_module._services.repo
-    assert repo.get_conversation(cid).connections == {'tab2'}
-    assert repo.get_connection('tab1') is None
+    stores = app_module._services.ctx.stores
+    assert stores.conversations.get(cid).connections == {'tab2'}
+    assert stores.connections.get('tab1') is None
 
 
 def test_gone_operator_socket_is_removed(h, monkeypatch):
     import app as app_module
-    monkeypatch.setattr('chalicelib.store.SOCKET_GRACE_SECONDS', 0)
+    monkeypatch.setattr('chalicelib.adapters.store.connections.SOCKET_GRACE_SECONDS', 0)
     h.connect('alice-old', token=h.alice)
     h.connect('alice-new', token=h.alice)
     h.sender.gone.add('alice-old')
     h.visitor('v1')
     h.send('v1', {'action': 'request_human'})
     assert types(h.take('alice-new')) == ['message', 'handoff']
-    assert app_module._services.repo.operator_connections('shop') == ['alice-new']
+    assert app_module._services.ctx.connections.operators_of('shop') == ['alice-new']
 
 
 def test_disconnect_forgets_the_socket(h):
@@ -100,9 +100,9 @@ def test_disconnect_forgets_the_socket(h):
     h.disconnect('v1')
     h.disconnect('alice')
     h.disconnect('never-connected')            # $disconnect is best effort, may repeat
-    repo = app_module._services.repo
-    assert repo.get_conversation(s['conversation_id']).connections is None
-    assert repo.operator_connections('shop') == []
+    stores = app_module._services.ctx.stores
+    assert stores.conversations.get(s['conversation_id']).connections == frozenset()
+    assert stores.connections.operators_of('shop') == []
     err = h.send('v1', {'action': 'send', 'client_message_id': 'x', 'text': 'hi'})
     assert err[0]['type'] == 'error' and err[0]['code'] == 'unauthorized'
 
@@ -118,9 +118,17 @@ def test_typing_is_relayed_both_ways_during_a_handoff(h):
     h.send('v1', {'action': 'typing', 'is_typing': True})
     assert h.take('alice') == [{'type': 'typing', 'conversation_id': cid, 'role': 'visitor', 'name': None,
                                 'is_typing': True}]
+    # an operator types to the visitor only once they own the conversation
+    err = h.send('alice', {'action': 'typing', 'conversation_id': cid, 'is_typing': True})
+    assert err[-1]['type'] == 'error' and err[-1]['code'] == 'illegal_transition' and h.take('v1') == []
+    h.send('alice', {'action': 'acknowledge', 'conversation_id': cid})
+    h.take('v1')
     h.send('alice', {'action': 'typing', 'conversation_id': cid, 'is_typing': True})
     assert h.take('v1')[-1] == {'type': 'typing', 'conversation_id': cid, 'role': 'human', 'name': 'Alice',
                                 'is_typing': True}
+    h.connect('bob', token=h.bob)
+    err = h.send('bob', {'action': 'typing', 'conversation_id': cid, 'is_typing': True})
+    assert err[-1]['code'] == 'not_owner' and h.take('v1') == []
 
 
 def test_ping_pong(h):
@@ -145,7 +153,7 @@ def test_a_socket_still_upgrading_is_not_forgotten(h):
     h.visitor('v1')
     h.send('v1', {'action': 'request_human'})
     h.sender.gone.discard('alice')             # now it has
-    assert app_module._services.repo.operator_connections('shop') == ['alice']
+    assert app_module._services.ctx.connections.operators_of('shop') == ['alice']
     h.send('v1', {'action': 'send', 'client_message_id': 'c2', 'text': 'still there?'})
     assert [e['type'] for e in h.take('alice')] == ['message']
 
@@ -179,7 +187,7 @@ def test_client_ids_are_per_sender(h):
 
 
 def test_replay_of_a_long_conversation_is_complete(h, monkeypatch):
-    monkeypatch.setattr('chalicelib.service.REPLAY_LIMIT', 7)     # pages of 7 instead of 1000
+    monkeypatch.setattr('chalicelib.usecases.replay.PAGE', 7)     # pages of 7 instead of 1000
     h.visitor('v1')
     for i in range(10):
         h.send('v1', {'action': 'send', 'client_message_id': 'c%d' % i, 'text': 'How long does shipping take? %d' % i})

@@ -141,13 +141,14 @@ def test_two_operators_acknowledge_at_once_exactly_one_wins(h):
     s = h.visitor('v1')
     cid = s['conversation_id']
     ask_human(h)
-    svc = app_module._services
-    stale_a = svc.repo.get_conversation(cid)
-    stale_b = svc.repo.get_conversation(cid)
-    won = svc.transition(cid, 'acknowledge', Actor('operator', 'a', 'Alice'), conv=stale_a)
+    from chalicelib.usecases.operator_actions import transition
+    ctx = app_module._services.ctx
+    stale_a = ctx.conversations.get(cid)
+    stale_b = ctx.conversations.get(cid)
+    won = transition(ctx, cid, 'acknowledge', Actor('operator', 'a', 'Alice'), conv=stale_a)
     assert won.owner_name == 'Alice'
     try:
-        svc.transition(cid, 'acknowledge', Actor('operator', 'b', 'Bob'), conv=stale_b)
+        transition(ctx, cid, 'acknowledge', Actor('operator', 'b', 'Bob'), conv=stale_b)
         raise AssertionError('second acknowledge succeeded')
     except AppError as err:
         assert err.code == 'already_acknowledged' and err.status == 409

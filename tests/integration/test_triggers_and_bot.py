@@ -127,7 +127,7 @@ def test_responder_failure_still_answers_the_visitor(h, monkeypatch):
 
     def broken(*args, **kwargs):
         raise RuntimeError('model down')
-    monkeypatch.setattr(app_module._services.responder, 'answer', broken)
+    monkeypatch.setattr(app_module._services.ctx.responder, 'answer', broken)
     h.visitor('v1')
     events = send(h, 'v1', 'hello?', 'c1')
     assert [m[0] for m in messages(events)] == ['bot']

@@ -1,4 +1,4 @@
-"""Handoff notifications: publish status changes to SQS; the consumer's work for each record.
+"""Handoff notifications: the queue consumer's work for each record (inbox push, signed webhook).
 
 Each record is processed at least once. Per-channel markers (`inbox`, `webhook`) make a
 redelivered record notify nobody twice, and let a failing webhook be retried without
@@ -6,57 +6,19 @@ pushing the inbox again.
 """
 import json
 import logging
-import time
 
-from chalicelib.auth import webhook_signature
-from chalicelib.aws_clients import client
+from chalicelib.adapters.webhooks import post_webhook
+from chalicelib.usecases import inbox
 
 logger = logging.getLogger(__name__)
-USER_AGENT = 'handoff-webhook/1'
-
-
-class WebhookError(Exception):
-    pass
-
-
-class Notifier:
-    """Publishes handoff events to the notification queue."""
-
-    def __init__(self, queue_url, region):
-        self.queue_url = queue_url
-        self.region = region
-
-    def publish(self, event):
-        if not self.queue_url:
-            logger.warning('NOTIFY_QUEUE_URL not set; notification %s dropped', event.get('event_id'))
-            return
-        client('sqs', self.region).send_message(QueueUrl=self.queue_url, MessageBody=json.dumps(event))
-
-
-def post_webhook(url, payload, secret, timeout=5.0):
-    import urllib.error      # only the queue consumer posts webhooks: keep it off the socket handlers' cold start
-    import urllib.request
-    body = json.dumps(payload, separators=(',', ':')).encode()
-    ts = int(time.time())
-    request = urllib.request.Request(url, data=body, method='POST', headers={
-        'Content-Type': 'application/json', 'User-Agent': USER_AGENT,
-        'X-Handoff-Event': payload['event'], 'X-Handoff-Event-Id': payload['event_id'],
-        'X-Handoff-Timestamp': str(ts), 'X-Handoff-Signature': webhook_signature(secret, ts, body)})
-    try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
-            if not 200 <= response.status < 300:
-                raise WebhookError('webhook answered %d' % response.status)
-    except (urllib.error.URLError, OSError, ValueError) as exc:
-        raise WebhookError('webhook failed: %s' % exc)
 
 
 class NotificationConsumer:
     """What the SQS-triggered function does with one record."""
 
-    def __init__(self, repo, sender, inbox, webhook_secret, post=post_webhook, metrics=None):
-        self.repo = repo
-        self.sender = sender
-        self.inbox = inbox              # callable(agent_id, conversation_id) -> (summary, counts)
+    def __init__(self, ctx, webhook_secret, post=post_webhook, metrics=None):
+        self.ctx = ctx
+        self.markers = ctx.stores.markers
         self.webhook_secret = webhook_secret
         self.post = post
         self.metrics = metrics          # Powertools Metrics (CloudWatch EMF) or None
@@ -64,21 +26,19 @@ class NotificationConsumer:
     def handle(self, body):
         event = json.loads(body)
         event_id, agent_id = event['event_id'], event['agent_id']
-        if not self.repo.was_notified(event_id, 'inbox'):
-            summary, counts = self.inbox(agent_id, event['conversation_id'])
+        if not self.markers.was_notified(event_id, 'inbox'):
+            summary, counts = inbox.inbox_entry(self.ctx, agent_id, event['conversation_id'])
             push = {'type': 'inbox', 'agent_id': agent_id, 'event': event['event'],
                     'conversation': summary, 'counts': counts}
-            connections = self.repo.operator_connections(agent_id)
-            for gone in self.sender.fan_out(connections, [push]):
-                self.repo.forget_gone_connection(gone, agent_id=agent_id)
-            self.repo.mark_notified(event_id, 'inbox')
+            connections = self.ctx.connections.operators_of(agent_id)
+            self.ctx.fanout.to_operators(agent_id, [push], connections)
+            self.markers.mark_notified(event_id, 'inbox')
             self._measure(event, operators_online=len(connections))
-        agent = self.repo.get_agent(agent_id)
-        url = agent and (agent.settings or {}).get('webhook_url')
-        if url and not self.repo.was_notified(event_id, 'webhook'):
+        agent = self.ctx.stores.agents.get(agent_id)
+        url = agent and agent.settings.get('webhook_url')
+        if url and not self.markers.was_notified(event_id, 'webhook'):
             self.post(url, event, self.webhook_secret())
-            self.repo.mark_notified(event_id, 'webhook')
-
+            self.markers.mark_notified(event_id, 'webhook')
 
     def _measure(self, event, operators_online):
         """Counted once per event (inside the inbox marker): the figures a support lead watches."""

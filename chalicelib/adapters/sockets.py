@@ -6,7 +6,7 @@ have no socket event to take the endpoint from (see NOTES).
 import json
 import logging
 
-from chalicelib.aws_clients import client
+from chalicelib.adapters.aws_clients import client
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,22 @@
+"""DynamoDB storage, one repository per concept; models.py holds the table layout."""
+from chalicelib.adapters.store.agents import AgentExists, Agents, StaleVersion
+from chalicelib.adapters.store.connections import Connections, Socket
+from chalicelib.adapters.store.conversations import ConflictError, Conversations
+from chalicelib.adapters.store.markers import Markers
+from chalicelib.adapters.store.models import shared_connection
+from chalicelib.adapters.store.operators import Operators
+
+
+class Stores:
+    """Every repository, sharing one DynamoDB client."""
+
+    def __init__(self):
+        self.conversations = Conversations(shared_connection())
+        self.connections = Connections(self.conversations)
+        self.agents = Agents()
+        self.operators = Operators()
+        self.markers = Markers()
+
+
+__all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',
+           'Socket', 'StaleVersion', 'Stores']

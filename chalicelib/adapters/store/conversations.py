@@ -1,0 +1,160 @@
+"""Conversations, their messages, idempotency records and transition history."""
+from datetime import timedelta
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib.adapters.store import agents
+from chalicelib.adapters.store.models import (MAX_SEQ, AgentItem, ConversationItem, DedupeItem, Entity,
+                                              HandoffEventItem, KnowledgeItem, MessageItem, get, inbox_pk, key,
+                                              msg_sk)
+from chalicelib.domain.conversation import Conversation
+from chalicelib.domain.handoff import Handoff
+
+DEDUPE_TTL = 7 * 24 * 3600
+# A lost race, as opposed to a request DynamoDB refused for what it is (validation, size, throttling).
+_RACE = {'ConditionalCheckFailed', 'TransactionConflict'}
+
+
+class ConflictError(Exception):
+    """A conditional write lost a race; the caller re-reads and retries or reports a conflict."""
+
+
+def _domain(item):
+    if item is None:
+        return None
+    return Conversation(
+        id=item.pk.split('#', 1)[1], agent_id=item.agent_id, visitor_id=item.visitor_id,
+        visitor=dict(item.visitor or {}), seq=int(item.seq), handoff=Handoff.from_dict(item.handoff),
+        handoff_count=int(item.handoff_count or 0), bot_misses=int(item.bot_misses or 0),
+        last_message=item.last_message, connections=frozenset(item.connections or ()),
+        created_at=item.created_at, updated_at=item.updated_at, status_since=item.gsi1sk or item.created_at,
+        recent=tuple(item.recent or ()))
+
+
+def _actions(conv, updates):
+    """Domain attribute changes → update actions; a new handoff also moves the conversation between
+    inbox lists (its index keys change only here)."""
+    actions = []
+    for name, value in updates.items():
+        if name == 'handoff':
+            actions += [ConversationItem.handoff.set(value.to_dict()), ConversationItem.status.set(value.status.value),
+                        ConversationItem.gsi1pk.set(inbox_pk(conv.agent_id, value.status.value))]
+        elif name == 'status_since':
+            actions.append(ConversationItem.gsi1sk.set(value))
+        elif name == 'recent':
+            actions.append(ConversationItem.recent.set(list(value)))
+        else:
+            attr = getattr(ConversationItem, name)
+            actions.append(attr.remove() if value is None else attr.set(value))
+    return actions
+
+
+class Conversations:
+    def __init__(self, connection):
+        self.connection = connection
+
+    def get(self, conversation_id):
+        return _domain(get(ConversationItem, key('CONV', conversation_id), 'META'))
+
+    def load_turn(self, conversation_id, agent_id):
+        """Conversation, agent and knowledge base in ONE BatchGetItem: the bot's whole read."""
+        items = Entity.batch_get([(key('CONV', conversation_id), 'META'), (key('AGENT', agent_id), 'META'),
+                                  (key('AGENT', agent_id), 'KB')], consistent_read=True)
+        found = {type(i): i for i in items}
+        return (_domain(found.get(ConversationItem)), agents.agent_from_item(found.get(AgentItem)),
+                agents.entries_from_item(found.get(KnowledgeItem)))
+
+    def ensure(self, conversation_id, agent_id, visitor_id, visitor, now):
+        """Create the conversation if new (keeping seq and handoff if not); refresh visitor details.
+        PynamoDB's update returns the whole item (ALL_NEW): no read after it."""
+        item = ConversationItem(key('CONV', conversation_id), 'META')
+        c = ConversationItem
+        actions = [c.kind.set(ConversationItem), c.agent_id.set(agent_id), c.visitor_id.set(visitor_id),
+                   c.seq.set(c.seq | 0), c.status.set(c.status | 'bot'), c.handoff_count.set(c.handoff_count | 0),
+                   c.bot_misses.set(c.bot_misses | 0), c.created_at.set(c.created_at | now),
+                   c.updated_at.set(c.updated_at | now), c.gsi1pk.set(c.gsi1pk | inbox_pk(agent_id, 'bot')),
+                   c.gsi1sk.set(c.gsi1sk | now)]
+        if visitor:
+            actions.append(c.visitor.set(visitor))
+        item.update(actions=actions)
+        return _domain(item)
+
+    def commit(self, conv, change, dedupe_key=None):
+        """Store a Change in ONE transaction, held only if the conversation's `seq` is still what we read:
+        every state change bumps it, so two writers never interleave (no gaps, no double acknowledge).
+        A lost race raises ConflictError; any other refusal surfaces as what it is."""
+        pk = key('CONV', conv.id)
+        new_seq = conv.seq + len(change.messages)
+        try:
+            with TransactWrite(connection=self.connection) as tx:
+                for m in change.messages:
+                    tx.save(MessageItem(pk, msg_sk(m['seq']), **{k: v for k, v in m.items() if v is not None}),
+                            condition=MessageItem.pk.does_not_exist())
+                if dedupe_key:
+                    tx.save(DedupeItem(pk, 'CMID#' + dedupe_key, seq=conv.seq + 1,
+                                       expires_at=timedelta(seconds=DEDUPE_TTL)),
+                            condition=DedupeItem.pk.does_not_exist())
+                if change.transition:
+                    tx.save(HandoffEventItem(pk, 'HANDOFF#%012d#%s' % (new_seq, change.transition['handoff_id']),
+                                             event=change.transition), condition=HandoffEventItem.pk.does_not_exist())
+                tx.update(ConversationItem(pk, 'META'),
+                          actions=[ConversationItem.seq.set(new_seq)] + _actions(conv, change.updates),
+                          condition=(ConversationItem.seq == conv.seq))
+        except TransactWriteError as exc:
+            codes = {getattr(r, 'code', None) for r in (exc.cancellation_reasons or []) if r is not None}
+            codes.discard('None')
+            if codes and codes <= _RACE:
+                raise ConflictError(str(exc))
+            raise
+
+    def dedupe_seq(self, conversation_id, dedupe_key):
+        item = get(DedupeItem, key('CONV', conversation_id), 'CMID#' + dedupe_key)
+        return int(item.seq) if item else None
+
+    def messages(self, conversation_id, after=0, limit=100):
+        """Up to `limit` messages after `after`, in order (strongly consistent: includes what was just acked)."""
+        items = MessageItem.query(key('CONV', conversation_id), MessageItem.sk.between(msg_sk(after + 1), msg_sk(MAX_SEQ)),
+                                  limit=limit, consistent_read=True)
+        return [m.to_dict() for m in items]
+
+    def pages(self, conversation_id, after=0, page_size=200):
+        """Every message after `after`, one page of `page_size` at a time: memory stays one page."""
+        while True:
+            page = self.messages(conversation_id, after, page_size)
+            if page:
+                yield page
+            if len(page) < page_size:
+                return
+            after = page[-1]['seq']
+
+    def transitions(self, conversation_id, limit=200):
+        return [e.event for e in HandoffEventItem.query(key('CONV', conversation_id),
+                                                         HandoffEventItem.sk.startswith('HANDOFF#'), limit=limit)]
+
+    # ---- inbox -----------------------------------------------------------------------------------
+
+    def inbox_ids(self, agent_id, status, limit, oldest_first):
+        """Ids of the agent's conversations in `status`, ordered by when they entered it."""
+        return [i.pk.split('#', 1)[1] for i in ConversationItem.inbox.query(
+            inbox_pk(agent_id, status), scan_index_forward=oldest_first, limit=limit)]
+
+    def count(self, agent_id, status):
+        """Exact, at any size: a COUNT query reads only the keys-only index entries of that status."""
+        return ConversationItem.inbox.count(inbox_pk(agent_id, status))
+
+    def many(self, conversation_ids):
+        """Conversations by id, in the order given (BatchGetItem, 100 keys a request)."""
+        keys = [(key('CONV', c), 'META') for c in conversation_ids]
+        found = {i.pk.split('#', 1)[1]: _domain(i) for i in ConversationItem.batch_get(keys)} if keys else {}
+        return [found[c] for c in conversation_ids if c in found]
+
+    # ---- the visitor's sockets, kept on the conversation so a bot-mode message needs no query -------
+
+    def add_socket(self, conversation_id, connection_id):
+        ConversationItem(key('CONV', conversation_id), 'META').update(
+            actions=[ConversationItem.connections.add({connection_id})])
+
+    def remove_socket(self, conversation_id, connection_id):
+        ConversationItem(key('CONV', conversation_id), 'META').update(
+            actions=[ConversationItem.connections.delete({connection_id})])

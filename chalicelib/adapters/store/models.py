@@ -1,0 +1,177 @@
+"""PynamoDB models and keys: the table layout, known nowhere outside this package.
+
+One table (infra/template.json: HandoffTable), items told apart by a discriminator:
+
+  pk                      sk                  item
+  AGENT#{agent}           META                agent: name, settings (JSON), version
+  AGENT#{agent}           KB                  knowledge base: entries map {entry_id: {question, answer, ...}}
+  CONV#{conv}             META                conversation: seq, handoff, status, visitor, connections set
+  CONV#{conv}             MSG#{seq:012d}      message
+  CONV#{conv}             CMID#{sender key}   idempotency record: client message id -> seq (TTL)
+  CONV#{conv}             HANDOFF#{seq}#{id}  one stored transition of a handoff (who, when, reason)
+  CONN#{connection}       META                socket: kind, conversation or operator + agents (TTL)
+  AGENTCONN#{agent}       CONN#{connection}   operator socket listening to an agent (TTL)
+  TOKEN#{sha256(token)}   META                operator: id, name, agents, optional expiry (the token is never stored)
+  OPERATOR#{operator}     TOKEN               which token hash belongs to an operator (for revoking)
+  NOTIFY#{event id}       {channel}           a notification already delivered (TTL)
+
+GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
+(pending: when it was requested); only conversations carry it. Every request path is a key read,
+a query or a conditional write; nothing scans.
+"""
+import hashlib
+import os
+
+from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, ListAttribute, MapAttribute,
+                                 NumberAttribute, TTLAttribute, UnicodeAttribute, UnicodeSetAttribute)
+from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
+from pynamodb.models import Model
+
+REGION = os.environ.get('AWS_REGION') or os.environ.get('AWS_DEFAULT_REGION') or 'us-east-1'
+SEQ_WIDTH = 12
+MAX_SEQ = 10 ** SEQ_WIDTH - 1
+
+
+class _Meta:
+    table_name = os.environ.get('TABLE_NAME', 'handoff-local')
+    region = REGION
+
+
+class InboxIndex(GlobalSecondaryIndex):
+    """Keys (+ the discriminator) only: a message that does not move a conversation between inbox
+    lists writes nothing to the index. Summaries are then read by key (BatchGetItem)."""
+    class Meta:
+        index_name = 'inbox'
+        projection = IncludeProjection(['kind'])
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Entity(Model):
+    Meta = _Meta
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+    kind = DiscriminatorAttribute()
+    expires_at = TTLAttribute(null=True)
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    inbox = InboxIndex()
+
+
+class AgentItem(Entity, discriminator='agent'):
+    name = UnicodeAttribute()
+    settings = JSONAttribute(default=dict)
+    version = NumberAttribute(default=1)
+
+
+class KnowledgeItem(Entity, discriminator='kb'):
+    entries = MapAttribute(default=dict)
+
+    def as_dict(self):
+        """{entry_id: {'question', 'answer', ...}} as plain dicts."""
+        raw = self.entries.as_dict() if isinstance(self.entries, MapAttribute) else (self.entries or {})
+        return {k: dict(v.as_dict() if isinstance(v, MapAttribute) else v) for k, v in raw.items()}
+
+
+class ConversationItem(Entity, discriminator='conv'):
+    agent_id = UnicodeAttribute()
+    visitor_id = UnicodeAttribute()
+    visitor = JSONAttribute(default=dict)
+    seq = NumberAttribute(default=0)
+    status = UnicodeAttribute(default='bot')
+    handoff = JSONAttribute(null=True)
+    handoff_count = NumberAttribute(default=0)
+    bot_misses = NumberAttribute(default=0)
+    last_message = JSONAttribute(null=True)
+    recent = JSONAttribute(null=True)
+    connections = UnicodeSetAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class MessageItem(Entity, discriminator='msg'):
+    seq = NumberAttribute()
+    role = UnicodeAttribute()
+    text = UnicodeAttribute()
+    author = UnicodeAttribute(null=True)
+    author_id = UnicodeAttribute(null=True)
+    client_message_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    meta = JSONAttribute(null=True)
+
+    def to_dict(self):
+        """The stored record (protocol.public_message shapes it for clients)."""
+        return {'seq': self.seq, 'role': self.role, 'text': self.text, 'author': self.author,
+                'author_id': self.author_id, 'created_at': self.created_at,
+                'client_message_id': self.client_message_id, 'meta': self.meta}
+
+
+class DedupeItem(Entity, discriminator='cmid'):
+    seq = NumberAttribute()
+
+
+class HandoffEventItem(Entity, discriminator='handoff_event'):
+    event = JSONAttribute()
+
+
+class ConnectionItem(Entity, discriminator='conn'):
+    role = UnicodeAttribute()                 # 'visitor' | 'operator'
+    conversation_id = UnicodeAttribute(null=True)
+    agent_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    operator_id = UnicodeAttribute(null=True)
+    operator_name = UnicodeAttribute(null=True)
+    visitor_id = UnicodeAttribute(null=True)
+    connected_at = NumberAttribute(null=True)     # epoch seconds
+
+
+class AgentConnectionItem(Entity, discriminator='agentconn'):
+    operator_id = UnicodeAttribute()
+
+
+class OperatorItem(Entity, discriminator='operator'):
+    operator_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    agent_ids = ListAttribute(of=UnicodeAttribute, default=list)
+
+
+class OperatorTokenItem(Entity, discriminator='operator_token'):
+    token_hash = UnicodeAttribute()
+
+
+class NotifiedItem(Entity, discriminator='notified'):
+    pass
+
+
+def key(prefix, value):
+    return '%s#%s' % (prefix, value)
+
+
+def msg_sk(seq):
+    return 'MSG#%0*d' % (SEQ_WIDTH, seq)
+
+
+def inbox_pk(agent_id, status):
+    return 'INBOX#%s#%s' % (agent_id, status)
+
+
+def hash_token(token):
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def get(model, pk, sk):
+    """Strongly consistent: a socket's first frame follows its $connect write by milliseconds, and an
+    operator's reply follows their acknowledge; a stale read would refuse both."""
+    try:
+        return model.get(pk, sk, consistent_read=True)
+    except model.DoesNotExist:
+        return None
+
+
+def condition_failed(exc):
+    return getattr(exc, 'cause_response_code', None) == 'ConditionalCheckFailedException'
+
+
+def shared_connection():
+    """One botocore client for every model and for transactions: PynamoDB caches a connection per
+    model class, and subclasses inherit the base's only if the base made it first."""
+    return Entity._get_connection().connection

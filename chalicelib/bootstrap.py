@@ -1,0 +1,86 @@
+"""The object graph: adapters built once per Lambda container, use cases reached through `Services`.
+
+`Services` is the only thing app.py talks to: one thin method per route or socket event, each
+calling one use case.
+"""
+from chalicelib.usecases import (commands, inbox, operator_actions, replay, sessions, settings as agent_settings)
+from chalicelib.usecases.context import Context, now_iso
+
+
+class Services:
+    def __init__(self, ctx):
+        self.ctx = ctx
+
+    # identities and sockets
+    def operator_from_header(self, header):
+        return sessions.operator_from_header(self.ctx, header)
+
+    def create_session(self, body):
+        return sessions.create_session(self.ctx, body)
+
+    def connect(self, connection_id, query):
+        return sessions.connect(self.ctx, connection_id, query)
+
+    def disconnect(self, connection_id):
+        sessions.disconnect(self.ctx, connection_id)
+
+    def on_frame(self, connection_id, body):
+        commands.on_frame(self.ctx, connection_id, body)
+
+    # operators over REST
+    def operator_profile(self, operator):
+        return agent_settings.operator_profile(self.ctx, operator)
+
+    def inbox(self, operator, agent_id, statuses=None, limit=50):
+        return inbox.inbox(self.ctx, operator, agent_id, statuses, limit)
+
+    def conversation(self, operator, conversation_id):
+        return replay.conversation(self.ctx, operator, conversation_id)
+
+    def history(self, operator, conversation_id, after, limit):
+        return replay.history(self.ctx, operator, conversation_id, after, limit)
+
+    def reply(self, operator, conversation_id, body):
+        return operator_actions.rest_reply(self.ctx, operator, conversation_id, body)
+
+    def transition(self, operator, conversation_id, action, body):
+        return operator_actions.rest_transition(self.ctx, operator, conversation_id, action, body)
+
+    def get_settings(self, operator, agent_id):
+        return agent_settings.get_settings(self.ctx, operator, agent_id)
+
+    def save_settings(self, operator, agent_id, body):
+        return agent_settings.save_settings(self.ctx, operator, agent_id, body)
+
+    def list_knowledge(self, operator, agent_id):
+        return agent_settings.list_knowledge(self.ctx, operator, agent_id)
+
+    def put_knowledge(self, operator, agent_id, body, entry_id=None):
+        return agent_settings.put_knowledge(self.ctx, operator, agent_id, body, entry_id)
+
+    def delete_knowledge(self, operator, agent_id, entry_id):
+        agent_settings.delete_knowledge(self.ctx, operator, agent_id, entry_id)
+
+    # the queue consumer
+    def notification_consumer(self, webhook_secret):
+        from chalicelib.usecases.notifications import NotificationConsumer
+        return NotificationConsumer(self.ctx, webhook_secret)
+
+
+def build(config, sender=None, notifier=None, clock=now_iso):
+    """The production object graph; tests pass their own sender to watch the sockets."""
+    from chalicelib.adapters.queue import Notifier
+    from chalicelib.adapters.sockets import Sender
+    from chalicelib.adapters.store import Stores
+    from chalicelib.config import session_secret
+    from chalicelib.domain.bot import KnowledgeBaseResponder
+    from chalicelib.unit_of_work import UnitOfWork
+    from chalicelib.usecases.fanout import Fanout
+    stores = Stores()
+    sender = sender or Sender(config.ws_endpoint_url, config.region)
+    notifier = notifier or Notifier(config.notify_queue_url, config.region)
+    ctx = Context(stores=stores, fanout=Fanout(sender, stores.connections),
+                  uow=UnitOfWork(stores.conversations, notifier),
+                  responder=KnowledgeBaseResponder(config.bot_confidence_threshold), config=config,
+                  session_secret=lambda: session_secret(config), now=clock)
+    return Services(ctx)

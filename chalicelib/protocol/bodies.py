@@ -1,0 +1,153 @@
+"""REST bodies and query strings → validated values."""
+import re
+
+from chalicelib.protocol.fields import (MAX_TEXT, ProtocolError, check_strings, id_field, loads, text_field,
+                                        valid_agent_id)
+
+STATUSES = ('pending', 'acknowledged', 'resolved', 'cancelled', 'bot')
+MAX_ALTERNATES = 20
+LANGS = ('en', 'es', 'fr', 'de', 'pt', 'it', 'nl')
+
+
+def json_body(raw, content_type):
+    """A REST body: empty, or a JSON object sent as application/json (any letter case, any charset)."""
+    if raw is None or raw == b'' or raw == '':
+        return {}
+    # No Content-Type at all is read as JSON (the only type any route takes); another type is refused.
+    if (content_type or 'application/json').split(';')[0].strip().lower() != 'application/json':
+        raise ProtocolError('unsupported_media_type', 'send the body as Content-Type: application/json',
+                            status=415)
+    if isinstance(raw, (bytes, bytearray)):
+        try:
+            raw = raw.decode('utf-8')
+        except UnicodeDecodeError:
+            raise ProtocolError('invalid_json', 'the body must be UTF-8 JSON')
+    return loads(raw)
+
+
+def json_object(body):
+    """A body the framework already parsed must be a JSON object (or empty)."""
+    if body is None:
+        return {}
+    if not isinstance(body, dict):
+        raise ProtocolError('invalid_json', 'the body must be a JSON object')
+    check_strings(body)
+    return body
+
+
+def only(data, allowed, action):
+    """Refuse fields a route does not take, rather than ignore them."""
+    unknown = sorted(k for k in data if k not in allowed)
+    if unknown:
+        raise ProtocolError('invalid_field', 'unknown field(s): %s' % ', '.join(k[:64] for k in unknown[:5]), action)
+    return data
+
+
+def query_int(params, name, default, low, high):
+    """An integer query parameter (ASCII digits only), or a 400."""
+    raw = (params or {}).get(name)
+    if raw is None:
+        return default
+    if not re.fullmatch(r'[0-9]{1,13}', raw) or not low <= int(raw) <= high:
+        raise ProtocolError('invalid_field', '%s must be an integer from %d to %d' % (name, low, high), name)
+    return int(raw)
+
+
+def query_statuses(params):
+    """`status=pending,acknowledged`: known statuses only; none given means all."""
+    raw = (params or {}).get('status', '')
+    wanted = [s for s in raw.split(',') if s]
+    unknown = [s for s in wanted if s not in STATUSES]
+    if unknown or len(raw) > 100:
+        raise ProtocolError('invalid_field', 'status must be a comma-separated list of: %s' % ', '.join(STATUSES),
+                            'status')
+    return wanted or None
+
+
+def parse_reply(data):
+    only(data, {'client_message_id', 'text'}, 'reply')
+    return id_field(data, 'client_message_id', 'reply'), text_field(data, 'text', 'reply')
+
+
+def parse_transition(data, action):
+    """acknowledge / resolve take no fields; cancel may say why."""
+    only(data, {'reason'} if action == 'cancel' else set(), action)
+    return text_field(data, 'reason', action, required=False, limit=500) if action == 'cancel' else None
+
+
+def parse_knowledge(data):
+    return (text_field(data, 'question', 'knowledge', limit=1000),
+            text_field(data, 'answer', 'knowledge', limit=MAX_TEXT))
+
+
+def parse_knowledge_entry(data):
+    """A knowledge entry: question, answer, optional other phrasings (other languages too) and language."""
+    only(data, {'question', 'answer', 'alternates', 'lang', 'id'}, 'knowledge')
+    question, answer = parse_knowledge(data)
+    entry = {'question': question, 'answer': answer}
+    alternates = data.get('alternates')
+    if alternates is not None:
+        if not isinstance(alternates, list) or len(alternates) > MAX_ALTERNATES:
+            raise ProtocolError('invalid_field', 'alternates must be a list of at most %d questions'
+                                % MAX_ALTERNATES, 'knowledge')
+        entry['alternates'] = [text_field({'q': q}, 'q', 'knowledge', limit=1000) for q in alternates]
+    lang = data.get('lang')
+    if lang is not None:
+        if lang not in LANGS:
+            raise ProtocolError('invalid_field', 'lang must be one of %s' % ', '.join(LANGS), 'knowledge')
+        entry['lang'] = lang
+    return entry
+
+
+SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_message': (str, type(None)),
+                   'webhook_url': (str, type(None)), 'confidence_threshold': (int, float)}
+
+
+def parse_settings(data, trigger_names):
+    """A full or partial settings object; unknown keys and wrong types are refused, not ignored."""
+    settings = data.get('settings')
+    version = data.get('version')
+    if not isinstance(settings, dict):
+        raise ProtocolError('invalid_field', 'settings must be an object', 'settings')
+    if isinstance(version, bool) or not isinstance(version, int):
+        raise ProtocolError('invalid_field', 'version must be the integer read with the settings', 'settings')
+    for key, value in settings.items():
+        kind = SETTINGS_FIELDS.get(key)
+        if kind is None:
+            raise ProtocolError('invalid_field', 'unknown setting %r' % key[:64], 'settings')
+        if not isinstance(value, kind) or (kind == (int, float) and isinstance(value, bool)):
+            raise ProtocolError('invalid_field', 'setting %s has the wrong type' % key, 'settings')
+    for name, on in (settings.get('triggers') or {}).items():
+        if name not in trigger_names or not isinstance(on, bool):
+            raise ProtocolError('invalid_field', 'triggers.%s must be a known trigger set to true/false' % name[:64],
+                                'settings')
+    url = settings.get('webhook_url')
+    if url and (len(url) > 2000 or not re.fullmatch(r'https?://[^\s/$.?#][^\s]*', url)):
+        raise ProtocolError('invalid_field', 'webhook_url must be an http(s) URL', 'settings')
+    if settings.get('welcome_message') and len(settings['welcome_message']) > MAX_TEXT:
+        raise ProtocolError('text_too_long', 'welcome_message is limited to %d characters' % MAX_TEXT, 'settings')
+    if 'confidence_threshold' in settings and not 0 <= settings['confidence_threshold'] <= 1:
+        raise ProtocolError('invalid_field', 'confidence_threshold must be between 0 and 1', 'settings')
+    check_strings(settings, 'settings')
+    return settings, version
+
+
+def parse_session_request(data):
+    agent_id = data.get('agent_id')
+    if not valid_agent_id(agent_id):
+        raise ProtocolError('invalid_field', 'agent_id must be a known agent id', 'session')
+    session = data.get('session')
+    if session is not None and (not isinstance(session, str) or len(session) > 2000):
+        raise ProtocolError('invalid_field', 'session must be a string', 'session')
+    attrs = data.get('attributes') or {}
+    if not isinstance(attrs, dict):
+        raise ProtocolError('invalid_field', 'attributes must be an object', 'session')
+    visitor = {}
+    for key in ('name', 'email'):
+        if attrs.get(key) is not None:
+            visitor[key] = text_field(attrs, key, 'session', limit=200)
+    if 'vip' in attrs:
+        if not isinstance(attrs['vip'], bool):
+            raise ProtocolError('invalid_field', 'attributes.vip must be true or false', 'session')
+        visitor['vip'] = attrs['vip']
+    return agent_id, session, visitor

@@ -1,0 +1,70 @@
+"""One unit of work for every write to a conversation.
+
+read → decide (the domain returns a Change) → one conditional transaction → on a lost race, read
+again and decide again. A retry the store already holds (same idempotency key) is answered as the
+first time, whatever changed since. A stored status change is published right after the commit,
+before anything is posted to a socket.
+"""
+import logging
+from dataclasses import dataclass
+from typing import Optional
+
+from chalicelib.adapters.store import ConflictError
+from chalicelib.domain.conversation import Change
+from chalicelib.domain.handoff import HandoffError
+from chalicelib.errors import conflict
+
+logger = logging.getLogger(__name__)
+ATTEMPTS = 6
+
+
+@dataclass
+class Outcome:
+    conversation: object
+    change: Optional[Change] = None
+    duplicate_seq: Optional[int] = None       # set when this was a retry of something already stored
+    extra: tuple = ()                         # whatever else load() returned (agent, knowledge ...)
+
+    @property
+    def duplicate(self):
+        return self.duplicate_seq is not None
+
+
+class UnitOfWork:
+    def __init__(self, conversations, notifier, attempts=ATTEMPTS):
+        self.conversations = conversations
+        self.notifier = notifier
+        self.attempts = attempts
+
+    def run(self, load, decide, dedupe_key=None, first=None):
+        """`load()` → (conversation, *extra); `decide(conversation, *extra)` → Change.
+        `first` is an already-read state for the first attempt (saves a read)."""
+        state = first
+        for _ in range(self.attempts):
+            state = state or load()
+            conv = state[0]
+            try:
+                change = decide(*state)
+                if not change.noop:
+                    self.conversations.commit(conv, change, dedupe_key)
+                break
+            except (ConflictError, HandoffError) as err:
+                if dedupe_key:
+                    seq = self.conversations.dedupe_seq(conv.id, dedupe_key)
+                    if seq is not None:
+                        return Outcome(conv, None, seq, tuple(state[1:]))
+                if isinstance(err, HandoffError):
+                    raise
+                state = None
+        else:
+            raise conflict('the conversation is busy; retry')
+        conv.apply(change)
+        if change.event:
+            self.publish(conv.status_event(change.event))
+        return Outcome(conv, change, None, tuple(state[1:]))
+
+    def publish(self, event):
+        try:
+            self.notifier.publish(event)
+        except Exception:   # stored and pushed live already; a lost notification must not fail the action
+            logger.exception('could not publish %s', event['event_id'])

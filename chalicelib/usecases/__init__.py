@@ -1,0 +1,1 @@
+"""Use cases, one module per concept; each a few functions over the ports in `context.Context`."""

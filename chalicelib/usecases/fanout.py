@@ -1,0 +1,36 @@
+"""Posting events to the sockets of a conversation: the visitor's tabs and the agent's operators."""
+import logging
+
+logger = logging.getLogger(__name__)
+
+
+class Fanout:
+    def __init__(self, sender, connections):
+        self.sender = sender
+        self.connections = connections
+
+    def post(self, connection_id, event):
+        return self.sender.post(connection_id, event)
+
+    def to_visitor(self, conv, events, origin=None, acked=None):
+        """To every socket of the visitor; `origin` already holds `acked` and gets the rest."""
+        others = sorted(set(conv.connections) - {origin})
+        gone = self.sender.fan_out(others, events)
+        if origin in conv.connections:
+            gone += self.sender.fan_out([origin], [e for e in events if e is not acked])
+        self.forget(gone, conversation_id=conv.id)
+
+    def to_operators(self, agent_id, events, connections=None):
+        """To every operator socket of the agent (`connections` if the caller has just queried them)."""
+        if connections is None:
+            connections = self.connections.operators_of(agent_id)
+        self.forget(self.sender.fan_out(connections, events), agent_id=agent_id)
+
+    def forget(self, gone, conversation_id=None, agent_id=None):
+        """Drop sockets API Gateway called gone. Best effort: the message is stored, and a failure here
+        must not stop the notifications or the other deliveries."""
+        for connection_id in gone:
+            try:
+                self.connections.forget_gone(connection_id, conversation_id=conversation_id, agent_id=agent_id)
+            except Exception:
+                logger.exception('could not forget gone socket %s', connection_id)

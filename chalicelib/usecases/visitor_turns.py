@@ -1,0 +1,84 @@
+"""What a visitor does: send a message, ask for a person, withdraw the request, type."""
+import logging
+import uuid
+
+from chalicelib import protocol
+from chalicelib.domain.bot import ERROR, BotAnswer
+from chalicelib.domain.handoff import Actor, Route
+from chalicelib.errors import not_found
+from chalicelib.usecases import operator_actions
+
+logger = logging.getLogger(__name__)
+
+
+def send(ctx, sock, cmd):
+    turn(ctx, sock, cmd, explicit=False)
+
+
+def request_human(ctx, sock, cmd):
+    turn(ctx, sock, cmd, explicit=True)
+
+
+def turn(ctx, sock, cmd, explicit):
+    """A visitor's message (or the widget's "talk to a person" button): stored, then the bot answers,
+    or a handoff opens, or the operators get it. Decided and written in one transaction."""
+    cid, agent_id = sock.conversation_id, sock.agent_ids[0]
+    key = 'visitor:' + cmd.client_message_id if cmd.client_message_id else None
+    online = {}            # the operator sockets, queried at most once, only if a handoff opens
+
+    def operators_online():
+        if 'sockets' not in online:
+            online['sockets'] = ctx.connections.operators_of(agent_id)
+        return bool(online['sockets'])
+
+    def load():
+        conv, agent, entries = ctx.conversations.load_turn(cid, agent_id)
+        if conv is None or agent is None:
+            raise not_found('conversation')
+        return conv, agent, entries
+
+    def decide(conv, agent, entries):
+        settings = agent.effective_settings
+        return conv.visitor_turn(cmd.text, cmd.client_message_id, explicit, settings,
+                                 lambda text: bot_answer(ctx, text, entries, settings), operators_online,
+                                 ctx.now(), 'h_' + uuid.uuid4().hex[:16])
+
+    outcome = ctx.uow.run(load, decide, dedupe_key=key)
+    if outcome.duplicate:
+        return ctx.fanout.post(sock.connection_id, protocol.ack_event(
+            cmd.action, outcome.duplicate_seq, cmd.request_id, cmd.client_message_id, duplicate=True))
+    conv, change = outcome.conversation, outcome.change
+    route = change.route
+    # Acked with the first stored message's seq (the visitor's own, or the handoff notice for a bare request).
+    ctx.fanout.post(sock.connection_id, protocol.ack_event(
+        cmd.action, change.messages[0]['seq'], cmd.request_id, cmd.client_message_id))
+    events = [protocol.message_event(cid, m) for m in change.messages]
+    if route == Route.HANDOFF:
+        events.append(protocol.handoff_event(conv, change.previous))
+    # The sending socket learnt its own message's seq from the ack: no echo (a third of the posts).
+    echo = events[0] if cmd.client_message_id and change.messages[0]['role'] == 'visitor' else None
+    ctx.fanout.to_visitor(conv, events, origin=sock.connection_id, acked=echo)
+    if route in (Route.HUMAN, Route.HANDOFF):
+        ctx.fanout.to_operators(agent_id, events, online.get('sockets'))
+
+
+def bot_answer(ctx, text, entries, settings):
+    try:
+        return ctx.responder.answer(text, entries, threshold=settings['confidence_threshold'])
+    except Exception:  # the visitor is never left without an answer because the bot broke
+        logger.exception('responder failed')
+        return BotAnswer(ERROR, 0.0)
+
+
+def cancel_handoff(ctx, sock, cmd):
+    actor = Actor('visitor', sock.visitor_id, None)
+    operator_actions.transition(ctx, sock.conversation_id, 'cancel', actor, origin=sock.connection_id,
+                                note=cmd.reason, request_id=cmd.request_id, ack_action=cmd.action)
+
+
+def typing(ctx, sock, cmd):
+    """Relayed to the operators only while a handoff is open; otherwise nobody is listening."""
+    conv = ctx.conversations.get(sock.conversation_id)
+    if conv is not None and conv.open_handoff:
+        ctx.fanout.to_operators(conv.agent_id, [protocol.event(
+            'typing', conversation_id=conv.id, role='visitor', name=None, is_typing=cmd.is_typing)])
