@@ -1,7 +1,9 @@
 """Shared steps of the browser tests: the widget (in its shadow root; Playwright's CSS and role
 locators pierce open shadow roots) and the dashboard."""
+import json
 import os
 import shutil
+import urllib.request
 
 from playwright.sync_api import expect
 
@@ -75,3 +77,24 @@ def dash_message(page, text, role=None):
 
 def dash_seqs(page):
     return page.eval_on_selector_all('#messages li[data-seq]', 'els => els.map(e => Number(e.dataset.seq))')
+
+
+# ---- REST, as an operator --------------------------------------------------------------------
+
+def rest(stack, method, path, body=None, who='Alice'):
+    """(status, JSON body) of an operator's REST call to the local stack."""
+    req = urllib.request.Request(stack['http_url'] + path, method=method,
+                                 data=None if body is None else json.dumps(body).encode(),
+                                 headers={'Authorization': 'Bearer ' + stack['operators'][who],
+                                          'Content-Type': 'application/json'})
+    with urllib.request.urlopen(req, timeout=10) as r:
+        raw = r.read()
+        return r.status, (json.loads(raw) if raw else None)
+
+
+def set_allow_handoff(stack, on):
+    """Switch the demo agent's Allow Human Handoff setting (as the Settings tab does)."""
+    path = '/agents/%s/settings' % stack['agent_id']
+    _, current = rest(stack, 'GET', path)
+    status, _ = rest(stack, 'PUT', path, {'settings': {'allow_human_handoff': on}, 'version': current['version']})
+    assert status == 200

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from tests.support.local_stack import local_stack
 
 from .helpers import (banner, conversation_id, dash_message, dash_seqs, expect_once, open_conversation,
-                      widget_message, widget_send, widget_seqs)
+                      set_allow_handoff, widget_message, widget_send, widget_seqs)
 
 IDLE_S, MAX_AGE_S = 3, 6
 
@@ -138,11 +138,11 @@ def test_operator_catches_up_after_being_offline(pages):
     expect(banner(visitor)).to_contain_text('assistant is back')
 
 
-def test_unacknowledged_message_is_resent_with_the_same_id_and_declines_are_shown(pages):
+def test_unacknowledged_message_is_resent_with_the_same_id_and_declines_are_shown(pages, stack):
     """Frames between the widget and the gateway go through a test proxy that can lose them."""
     page = pages._page('visitor', {'width': 1100, 'height': 780},
                        init_script=timings(pingIntervalMs=1000, backoffBaseMs=200))
-    proxy = {'drop_next_send': True, 'decline': False, 'sent': [], 'routes': []}
+    proxy = {'drop_next_send': True, 'sent': [], 'routes': []}
 
     def route(ws):
         server = ws.connect_to_server()
@@ -155,10 +155,6 @@ def test_unacknowledged_message_is_resent_with_the_same_id_and_declines_are_show
                 if proxy['drop_next_send']:
                     proxy['drop_next_send'] = False
                     return                      # lost on the way: no ack will come
-            if data.get('action') == 'request_human' and proxy['decline']:
-                ws.send(json.dumps({'type': 'error', 'action': 'request_human', 'code': 'handoff_disabled',
-                                    'message': 'human handoff is off', 'request_id': data.get('request_id')}))
-                return
             server.send(message)
 
         ws.on_message(from_page)
@@ -178,7 +174,11 @@ def test_unacknowledged_message_is_resent_with_the_same_id_and_declines_are_show
     expect(widget_message(page, 'within one hour', 'bot')).to_have_count(1)
     assert len(proxy['sent']) == 2 and proxy['sent'][0] == proxy['sent'][1], proxy['sent']
 
-    # A declined request (error handoff_disabled) is shown as such.
-    proxy['decline'] = True
-    page.get_by_role('button', name='Talk to a person').click()
-    expect(banner(page)).to_contain_text('no team member is available')
+    # A declined request is shown as such. The server declines (a stored bot message with
+    # meta.event "handoff.declined") when the agent's handoff switch is off.
+    set_allow_handoff(stack, False)
+    try:
+        page.get_by_role('button', name='Talk to a person').click()
+        expect(banner(page)).to_contain_text('no team member is available')
+    finally:
+        set_allow_handoff(stack, True)
