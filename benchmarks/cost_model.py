@@ -50,6 +50,71 @@ ASSUMPTIONS = {
     'ping_every_minutes': 5,             # socket.js keep-alive (pingIntervalMs)
 }
 
+# ---- optional: Amazon Bedrock (an agent turns the LLM on in Settings) ------------------------------------
+# Not in the total above, which is the built-in bot's. us-east-1 on-demand prices per 1M tokens (input, output).
+BEDROCK_PRICES_AS_OF = (
+    'Bedrock us-east-1 on-demand per 1M tokens, source https://aws.amazon.com/bedrock/pricing/ (not re-checked: '
+    'Nova Micro and Claude 3 Haiku as quoted on 2026-12-03 by bigdataboutique.com/blog/aws-bedrock-pricing-guide '
+    'and pristren.com/blog/amazon-nova-micro-ultra-fast; Claude Haiku 4.5 from memory, 2025)')
+BEDROCK_PRICES = {
+    'amazon.nova-micro-v1:0': (0.035, 0.14),
+    'anthropic.claude-3-haiku-20240307-v1:0': (0.25, 1.25),
+    'us.anthropic.claude-haiku-4-5 (inference profile)': (1.00, 5.00),
+}
+BEDROCK_ROW_MODEL = 'amazon.nova-micro-v1:0'
+BEDROCK_ASSUMPTIONS = {
+    'chars_per_token': 4.0,               # English; real tokenizers differ by +-20 %, other languages use more
+    'detector_output_tokens': 15,         # {"label": "none", "confidence": 0.95}
+    'json_overhead_tokens': 20,           # the responder's JSON around its answer
+    'responder_seconds': 1.0,             # the Lambda waits for the model (billed duration), per call
+    'detector_seconds': 0.5,
+}
+
+
+def bedrock_estimate():
+    """Tokens and USD per 1,000 conversations of this mix if the agent's LLM path is on: one detector
+    call per visitor message the bot handles (none while a person has the conversation) and one
+    responder call per bot answer; prompts built by chalicelib.adapters.llm from the demo knowledge
+    base (infra/local/demo.py), with the earlier turns the responder quotes."""
+    from chalicelib.adapters import llm
+    from chalicelib.domain.bot import Entry
+    from infra.local.demo import KNOWLEDGE
+    a = BEDROCK_ASSUMPTIONS
+    entries = [Entry('kb_%d' % i, q, ans) for i, (q, ans) in enumerate(KNOWLEDGE)]
+
+    def tokens(text):
+        return len(text) / a['chars_per_token']
+
+    answered = range(VISITOR_MESSAGES)            # turns the bot handles: all of a bot-only conversation,
+    answered_handoff = range(HANDOFF_AFTER)       # the first ones of a handed-off one
+    system_answer, system_detect = tokens(llm.responder_prompt(entries)), tokens(llm.DETECTOR_SYSTEM)
+    inputs_answer, inputs_detect = [], []
+    for k in range(VISITOR_MESSAGES):
+        question, answer = KNOWLEDGE[k % len(KNOWLEDGE)]
+        transcript = []
+        for j in range(k):
+            q, ans = KNOWLEDGE[j % len(KNOWLEDGE)]
+            transcript += [{'role': 'visitor', 'text': q}, {'role': 'bot', 'text': ans}]
+        user = tokens(llm._user_message(question, transcript))
+        inputs_answer.append(system_answer + user)
+        inputs_detect.append(system_detect + user)
+    out_answer = sum(tokens(ans) for _, ans in KNOWLEDGE) / len(KNOWLEDGE) + a['json_overhead_tokens']
+    share = HANDED_OFF_SHARE
+    calls = PER * ((1 - share) * len(answered) + share * len(answered_handoff))
+    in_answer = PER * ((1 - share) * sum(inputs_answer[k] for k in answered)
+                       + share * sum(inputs_answer[k] for k in answered_handoff))
+    in_detect = PER * ((1 - share) * sum(inputs_detect[k] for k in answered)
+                       + share * sum(inputs_detect[k] for k in answered_handoff))
+    out_tokens = calls * (out_answer + a['detector_output_tokens'])
+    in_tokens = in_answer + in_detect
+    wait_gb_s = calls * (a['responder_seconds'] + a['detector_seconds']) * ASSUMPTIONS['lambda_memory_gb']
+    lambda_usd = wait_gb_s * PRICES['lambda_gb_second']
+    by_model = {model: (in_tokens * p_in + out_tokens * p_out) / 1e6 for model, (p_in, p_out) in BEDROCK_PRICES.items()}
+    return {'calls': 2 * calls, 'input_tokens': in_tokens, 'output_tokens': out_tokens,
+            'tokens_per_answer_call': (sum(inputs_answer) / len(inputs_answer), out_answer),
+            'tokens_per_detector_call': (sum(inputs_detect) / len(inputs_detect), a['detector_output_tokens']),
+            'by_model': by_model, 'lambda_wait_usd': lambda_usd}
+
 
 def visitor_conversation(system, i, handed_off, questions):
     """One visitor's conversation, as the widget and the operators' dashboards drive it."""
@@ -174,6 +239,10 @@ def main():
     total = sum(q * price for _, q, _, price in lines)
     rows = [row('6', 'AWS cost per 1,000 conversations (10 visitor messages, %d%% handed off, %d operator replies)'
                 % (HANDED_OFF_SHARE * 100, REPLIES), '$%.3f' % total, '<= $%.2f' % TARGET, total <= TARGET, total)]
+    bedrock = bedrock_estimate()
+    llm_total = bedrock['by_model'][BEDROCK_ROW_MODEL] + bedrock['lambda_wait_usd']
+    rows.append(row('6b', '(info) optional LLM path on: Bedrock %s + Lambda waiting for it, per 1,000 conversations, '
+                    'on top of 6' % BEDROCK_ROW_MODEL, '+$%.3f' % llm_total, '-', None, llm_total))
     details = ['prices: ' + PRICES_AS_OF,
                'measured over %d conversations (%d handed off), scaled to %d:' % (CONVERSATIONS, counted['handed_off'], PER)]
     for name, quantity, unit, price in sorted(lines, key=lambda l: -l[1] * l[3]):
@@ -201,6 +270,18 @@ def main():
     ]
     if other:
         details.append('other AWS calls seen: %s' % ', '.join('%s:%s' % o for o in other))
+    details += [
+        '6b optional Bedrock path (estimated, not measured: no model is called): %d Converse calls per 1,000 '
+        'conversations (one detector + one responder call per bot-handled visitor message), %.2fM input + %.2fM '
+        'output tokens; per call: responder %.0f in / %.0f out, detector %.0f in / %.0f out (demo knowledge base, '
+        '13 entries, earlier turns quoted)' % (
+            bedrock['calls'], bedrock['input_tokens'] / 1e6, bedrock['output_tokens'] / 1e6,
+            *bedrock['tokens_per_answer_call'], *bedrock['tokens_per_detector_call']),
+        '   model tokens: %s; Lambda billed while waiting: $%.4f' % (', '.join(
+            '%s $%.3f' % (m, usd) for m, usd in bedrock['by_model'].items()), bedrock['lambda_wait_usd']),
+        '   prices: ' + BEDROCK_PRICES_AS_OF,
+        '   assumed: %s' % ', '.join('%s=%s' % kv for kv in BEDROCK_ASSUMPTIONS.items()),
+    ]
     emit(rows, details)
 
 
