@@ -1,7 +1,26 @@
 """Handoff triggers: from a visitor message and what we know about the visitor, a reason or None.
 
-Pure functions. Phrase lists are deliberately small and readable; an agent can switch each
-trigger off in its settings.
+Pure functions, no I/O. An agent can switch each trigger off in its settings (DEFAULT_TRIGGERS).
+
+How a message is judged (all seven languages at once: EN, ES, FR, DE, PT, IT, NL; no language
+detection, because visitor messages are short and often mixed):
+
+1. Normalise: Unicode accents folded away, lower case, ß -> ss, curly apostrophes straightened,
+   English "n't" kept as one word (don't -> dont), other elisions split (l'ordine -> l ordine).
+2. Patterns are written over stems (word prefixes such as `desesper` for desesperado/desesperada/
+   désespéré), over lemma lists, and over small grammatical frames: a request verb within a few
+   words of a noun for a person ("talk ... to a real person", "mit einem Menschen sprechen"), a
+   number followed by a product or people noun (quantity, company size), a charge verb followed by
+   "twice", an amount and a contrast ("billed £45 when the checkout said £30").
+3. Negation scope: a match is dropped when a negator (not, don't, no, sin, pas, kein, não, non,
+   geen, ...) stands earlier in the same clause (clauses end at punctuation and at "but"/"pero"/
+   "mais"/"aber"/...), or inside the match ("ich brauche keinen Menschen").
+4. Policy questions are not disputes: "what is your refund policy" mentions refunds but claims
+   nothing happened; a billing reason needs a claim (charged twice, still no refund, I want my
+   money back, a charge I never authorised, an amount that differs from the price).
+5. Order of urgency when several apply: an explicit request for a person, then emotional distress,
+   a complex (multi-problem or repeated) case, a billing dispute, a complaint, a sales lead, a VIP.
+   A request for a person that names the sales team is a sales lead.
 """
 import functools
 import re
@@ -10,59 +29,627 @@ import unicodedata
 from chalicelib.domain.handoff import Reason
 
 DEFAULT_TRIGGERS = {
-    'phrases': True,      # "talk to a human" and friends
+    'phrases': True,      # "talk to a human" and friends (reason visitor_request)
     'complaint': True,
-    'billing': True,
-    'sales': True,
+    'billing': True,      # billing disputes, not questions about a policy
+    'sales': True,        # quotes, bulk/corporate/wholesale orders, quantities, company size
     'vip': True,
     'bot_unable': True,   # the bot failed to answer twice in a row
+    'emotional': True,    # distress, anxiety, grief, urgency about safety or money
+    'complex': True,      # several problems in one message, repeated rephrasing, a long escalating thread
 }
 
 BOT_MISSES_BEFORE_HANDOFF = 2
+RECENT_LIMIT = 5
 
-_HUMAN_PHRASES = [
+
+# ---- normalisation -------------------------------------------------------------------------------
+
+_APOSTROPHES = str.maketrans({'\u2019': "'", '\u2018': "'", '\u00b4': "'", '`': "'", '\u02bc': "'"})
+_LIGATURES = str.maketrans({'ß': 'ss', 'œ': 'oe', 'æ': 'ae', 'ø': 'o', 'ł': 'l'})
+
+
+def _fold(text):
+    """Lower-case, accents removed, so 'Hablar con una persona' and 'parler à un humain' match."""
+    decomposed = unicodedata.normalize('NFKD', text.lower().translate(_LIGATURES))
+    return ''.join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def normalise(text):
+    t = _fold((text or '').translate(_APOSTROPHES))
+    t = re.sub(r"(\w)n't\b", r'\1nt', t)            # don't -> dont, can't -> cant (English negation stays one word)
+    t = re.sub(r"(\w)'(\w)", r'\1 \2', t)            # l'ordine -> l ordine, n'ai -> n ai, i'm -> i m
+    t = t.replace("'", ' ').replace('-', ' ')
+    return re.sub(r'\s+', ' ', t).strip()
+
+
+# ---- pattern helpers -----------------------------------------------------------------------------
+
+def _gap(n):
+    """Up to n words in between, inside one clause (no . ; ! ? in between)."""
+    return r'(?:[^\w.;!?]+\w+){0,%d}?[^\w.;!?]+' % n
+
+
+def _gapc(n):
+    """Up to n words in between, commas and full stops allowed (for frames that span a relative clause)."""
+    return r'(?:\W+\w+){0,%d}?\W+' % n
+
+
+def _alt(*words):
+    return '(?:%s)' % '|'.join(words)
+
+
+@functools.lru_cache(maxsize=None)
+def _rx(pattern):
+    return re.compile(pattern)
+
+
+def _compile(patterns):
+    return re.compile('|'.join('(?:%s)' % p for p in patterns))
+
+
+# ---- negation ------------------------------------------------------------------------------------
+
+_NEGATORS = frozenset('''
+not dont doesnt didnt isnt arent wasnt never no without nor neither nobody
+nunca sin ni ningun ninguno ninguna nada tampoco
+ne n pas jamais sans aucun aucune
+nicht kein keine keinen keiner keinem keines nie niemals ohne
+nao nem nenhum nenhuma sem
+non mai senza nessun nessuno nessuna
+niet geen nooit zonder hoef hoeft
+'''.split())
+_CLAUSE_BREAK = re.compile(r'[.;!?,:()]|\b(?:but|pero|mais|aber|sondern|mas|ma|maar|just|solo|juste|nur|alleen|gewoon|so|only|sino)\b')
+
+
+def _negated(t, start, end, window=5, after=0):
+    """A negator earlier in the same clause (at most `window` words back), inside the match, or
+    (German/Dutch verb-second: "ich beschwere mich nicht") within `after` words after it."""
+    before = t[:start]
+    cut = 0
+    for m in _CLAUSE_BREAK.finditer(before):
+        cut = m.end()
+    words = re.findall(r'\w+', before[cut:])[-window:]
+    words += re.findall(r'\w+', t[start:end])
+    if after:
+        tail = _CLAUSE_BREAK.split(t[end:], maxsplit=1)[0]
+        words += [w for w in re.findall(r'\w+', tail)[:after] if w in ('nicht', 'niet', 'pas', 'not')]
+    return any(w in _NEGATORS or w.startswith('kein') for w in words)
+
+
+def _first(regex, t, window=5, after=0, negation=True):
+    """First match of `regex` in t that is not negated, or None."""
+    for m in regex.finditer(t):
+        if not negation or not _negated(t, m.start(), m.end(), window, after):
+            return m
+    return None
+
+
+def _quote(m, limit=60):
+    text = re.sub(r'\s+', ' ', m.group(0)).strip(' ,.;:')
+    return text if len(text) <= limit else text[:limit - 1] + '…'
+
+
+# ---- 1. asking for a person ----------------------------------------------------------------------
+
+_REQ_VERB = _alt(
+    r'talk\w*', r'speak\w*', r'chat(?:ting)?', r'connect\w*', r'transfer\w*', r'put me (?:through|in touch)',
+    r'pass me', r'escalat\w*', r'contact', r'reach',
+    r'habl\w+', r'comunica\w*', r'pas(?:a|e|ar|ame|as|en|ad|adme)', r'pon(?:me|es|ga|gan|er|gas)', r'atien\w+',
+    r'atend\w+', r'transfier\w*', r'transfer\w*', r'contactar',
+    r'parl\w+', r'pass(?:er|ez|e)', r'mett\w+ en (?:relation|contact)', r'mett\w+', r'joindre', r'servi\w*',
+    r'sprech\w*', r'red(?:en|e)', r'verbind\w*', r'verbunden', r'weiterleit\w*', r'weiterverbinden', r'bedient',
+    r'fal(?:ar|a|o|e)', r'passa\w*', r'transfere', r'transfira',
+    r'parla\w*', r'passami', r'passarmi', r'pu[oò] passare', r'mettimi', r'mettermi', r'seguit[oa]',
+    r'spre(?:ken|ek|ekt)', r'prat(?:en|e)', r'praat', r'doorverbind\w*', r'doorverbonden', r'zet me door',
+    r'geholpen', r'verbind')
+_WANT_VERB = _alt(r'want\w*', r'wanna', r'need\w*', r'get', r'give me', r'prefer\w*', r'like', r'have',
+                  r'quiero', r'necesit\w+', r'prefier\w+', r'veux', r'voudrais', r'besoin', r'prefere\w*',
+                  r'will', r'mochte\w*', r'brauch\w*', r'hatte gern', r'quer\w*', r'precis\w+', r'prefir\w+',
+                  r'voglio', r'vorrei', r'serve', r'preferi\w+', r'wil', r'wens', r'nodig', r'graag')
+_PERSON_STRONG = _alt(
+    r'humans?', r'human beings?', r'humano', r'humain\w*', r'umano', r'mens', r'mensch(?:en)?',
+    r'real (?:person|human|people|someone|agent)', r'actual (?:person|human|people|agent)', r'live (?:agent|person|chat)',
+    r'agent', r'agente', r'agents', r'operator', r'operador\w*', r'operatore', r'operatrice', r'operateur\w*',
+    r'representative', r'rep', r'manager', r'supervisor', r'gerente', r'encargad[oa]', r'responsable',
+    r'responsabile', r'vorgesetzt\w*', r'leidinggevende', r'conseill\w+', r'atendente', r'berater\w*',
+    r'mitarbeiter\w*', r'medewerker', r'(?:persona|pessoa) (?:real|de verdad|de verdade)', r'persona vera',
+    r'vraie personne', r'personne reelle', r'echt\w* (?:person|persoon|mens\w*)', r'in carne e ossa',
+    r'(?:someone|somebody) real', r'quelqu un de reel', r'alguien de verdad', r'alguem de verdade', r'addett[oa]')
+_PERSON_WEAK = _alt(
+    r'person', r'people', r'persona', r'personne', r'pessoa', r'persoon', r'someone', r'somebody', r'anyone',
+    r'alguien', r'alguem', r'quelqu un', r'jemand\w*', r'qualcuno', r'iemand', r'staff', r'team', r'equipo',
+    r'equipe', r'employee\w*', r'(?:customer|client) (?:service|support|care)', r'support', r'support team',
+    r'atencion al cliente', r'servicio al cliente', r'service (?:client|clientele)', r'kundenservice',
+    r'kundendienst', r'kundenbetreuung', r'atendimento', r'assistenza(?: clienti)?', r'servizio clienti',
+    r'klantenservice', r'helpdesk', r'help desk', r'soporte')
+_PLEASE = _alt(r'please', r'pls', r'plz', r'now', r'por favor', r'porfa', r'svp', r's il vous plait', r's il te plait',
+               r'bitte', r'per favore', r'graag', r'aub', r'alsjeblieft', r'alstublieft')
+_HUMAN = [
+    r'\b%s%s%s\b' % (_REQ_VERB, _gap(5), _alt(_PERSON_STRONG, _PERSON_WEAK)),
+    r'\b%s%s%s\b' % (_alt(_PERSON_STRONG, _PERSON_WEAK), _gap(4), _REQ_VERB),     # verb-final: "mit einem Menschen sprechen"
+    r'\b%s%s%s\b' % (_WANT_VERB, _gap(3), _PERSON_STRONG),
+    r'\b%s%s%s\b' % (_PERSON_STRONG, _gap(1), _WANT_VERB),                         # "geen medewerker nodig"
+    r'\b%s%s%s\b' % (_PERSON_STRONG, _gap(1), _PLEASE),
+    r'\b%s%s%s\b' % (_PLEASE, _gap(1), _PERSON_STRONG),
+    r'^\W*(?:an? |un |una |um |uma |een |einen? |le |el |o )?%s\W*$' % _PERSON_STRONG,   # the whole message: "operator"
+    r'\bis there (?:a|an|any|some)(?:one)?%s%s' % (_gap(2), _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body')),
+    # a call back
+    r'\b(?:call|ring|phone) me(?: back)?\b', r'\bcall ?back\b', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
+    r'\b(?:me )?rappel\w*', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
+    r'\bme (?:ligue|liga|ligar|liguem)\b', r'\bligar (?:para|pra) mim\b', r'\brichiama\w*', r'\bchiamatemi\b',
+    r'\bterug ?bel\w*', r'\bteruggebeld\b', r'\bbel me\b',
+]
+
+
+# ---- 2. emotional: distress, anxiety, grief, urgency about safety or money -----------------------------
+
+_EMOTIONAL = [
+    # distress, despair, panic, tears (stems cover gender/number/tense)
+    r'\bdesperat\w*', r'\bdesesper\w*', r'\bdisperat\w*', r'\bverzweif\w*', r'\bwanhop\w*',
+    r'\bpanic\w*', r'\bpani(?:c|k|que|quer|quei|quee)\w*', r'\bpanico\b', r'\bpanik\w*', r'\bpaniek\w*',
+    r'\banxi\w*', r'\bansi\w*', r'\bangoiss\w*', r'\bangustia\w*', r'\bangst(?:ig)?\b', r'\bangoscia\w*',
+    r'\bterrified\b', r'\bfrightened\b', r'\bscared\b', r'\bafraid\b(?! (?:that|the|it|of the|so|not|we|i|you))',
+    r'\b(?:tengo|tenemos|da|me da) miedo\b(?! (?:de que|que|a que))', r'\bestoy asustad\w*',
+    r'\bj ai (?:tres |si |tellement )?peur\b(?! (?:que|de|d))', r'\bhabe (?:solche |grosse |so |richtig )?angst\b(?!,? (?:dass|das|vor))',
+    r'\b(?:estou|to|tou) com medo\b(?! (?:de que|que|do|da))', r'\bho (?:tanta |molta )?paura\b(?! (?:che|di|del|della))',
+    r'\bik ben (?:zo |heel )?bang\b(?! (?:dat|voor))', r'\bangst\w* (?:attack|aanval)',
+    r'\bin tears\b', r'\bcrying\b', r'\bcry\b', r'\bllor\w+', r'\blagrimas\b', r'\ben larmes\b', r'\bpleur\w*',
+    r'\bwein\w*', r'\btranen\b', r'\bchor\w+', r'\bpiang\w*', r'\blacrime\b', r'\bhuil\w*',
+    r'\bdevastat\w*', r'\bheartbroken\b', r'\bbroken ?hearted\b', r'\bdestrozad\w*', r'\bdevaste\w*',
+    r'\bam boden zerstort\b', r'\barrasad\w*', r'\bdistrutt\w*', r'\bkapot van\b',
+    r'\bbreaking point\b', r'\bcant (?:cope|take (?:it|this|any ?more)|handle (?:this|it)|deal with (?:this|it)|sleep|breathe)\b',
+    r'\bat my wits end\b', r'\boverwhelm\w*', r'\bfreaking out\b', r'\bbreak(?:ing)? down\b', r'\bmental health\b',
+    r'\b(?:so|really|very|extremely|super) (?:stressed|worried|upset|anxious)\b', r'\bworried sick\b',
+    r'\bstressed out\b', r'\bi m (?:so )?stressed\b', r'\bdepress\w*', r'\bsuicid\w*', r'\bkill myself\b',
+    r'\bno puedo (?:mas|con esto|dormir|respirar)\b', r'\bal limite\b', r'\bagobiad\w*', r'\bmuy (?:preocupad|estresad|nervios)\w*',
+    r'\bestresad\w*', r'\bdeprimid\w*',
+    r'\bje n en peux plus\b', r'\bn en peux plus\b', r'\ba bout\b', r'\bstresse\w*', r'\bdeprim\w*',
+    r'\bje n y arrive (?:pas|plus)\b', r'\bn arrive plus a dormir\b', r'\bje ne dors plus\b',
+    r'\bkann nicht mehr\b', r'\bnicht (?:mehr )?schlafen\b', r'\bam ende\b', r'\bschaffe das nicht\b',
+    r'\bnerven (?:am ende|fertig)\b', r'\bgestresst\b', r'\bdepressiv\w*', r'\bweiss nicht (?:mehr )?weiter\b',
+    r'\bnao aguento mais\b', r'\bnao consigo (?:dormir|lidar|respirar)\b', r'\bnao estou conseguindo lidar\b',
+    r'\bestressad\w*', r'\bdeprimid\w*',
+    r'\bnon ce la faccio\b', r'\bnon riesco (?:a|piu a) dormire\b', r'\bstressat\w*', r'\bdepress\w*',
+    r'\bik kan niet meer\b', r'\bkan er niet (?:meer )?van slapen\b', r'\bkan niet (?:meer )?slapen\b',
+    r'\bik trek (?:dit|het) niet\b', r'\bten einde raad\b', r'\bgestrest\b', r'\bdepressief\b',
+    r'\bdon t know what to do\b', r'\bdont know what to do\b', r'\bno se (?:que|lo que) hacer\b',
+    r'\bne sais (?:pas|plus) quoi faire\b', r'\bnao sei o que fazer\b', r'\bnon so (?:cosa|che) fare\b',
+    r'\bweet niet (?:meer )?wat ik moet doen\b',
+    # grief
+    r'\bpassed away\b', r'\b(?:died|death|funeral|grief|grieving|bereave\w*|condolence\w*)\b', r'\bmy late \w+',
+    r'\bmur(?:io|ieron)\b', r'\bfalleci\w*', r'\bfuneral\w*', r'\bentierro\b', r'\bluto\b', r'\bdifunt\w*',
+    r'\bdecede\w*', r'\bdeces\b', r'\b(?:est|sont) morte?s?\b', r'\benterrement\b', r'\bobseques\b', r'\bdeuil\b',
+    r'\bgestorben\b', r'\bverstorb\w*', r'\btodesfall\b', r'\bbeerdigung\w*', r'\bbeisetzung\b', r'\btrauer\w*',
+    r'\bmorreu\b', r'\bfalec\w*', r'\benterro\b', r'\bvelorio\b',
+    r'\b(?:e|sono) mort[oaie]\b', r'\bdecedut\w*', r'\bfunerale\b', r'\blutto\b',
+    r'\b(?:marito|moglie|madre|padre|mamma|papa|nonn[oa]|figli[oa]|fratello|sorella) (?:e )?scompars[oa]\b',
+    r'\bche e scompars[oa]\b', r'\boverled\w*', r'\bgestorven\b', r'\bbegrafenis\b', r'\brouw\w*',
+    # safety
+    r'\bthreat\w*', r'\bunsafe\b', r'\bin danger\b', r'\bharass\w*', r'\bstalk\w*', r'\bamenaz\w*', r'\bacos\w*',
+    r'\bmenac\w*', r'\bharcel\w*', r'\bbedroh\w*', r'\bbelastig\w*', r'\bamea[cç]\w*', r'\bminacc\w*',
+    r'\bmolest\w*', r'\bbedreig\w*', r'\bintimid\w*',
+    r'\bemergenc\w*', r'\bemergencia\b', r'\burgence\b', r'\bnotfall\b', r'\bemergencia\b', r'\bemergenza\b',
+    r'\bnoodgeval\b', r'\bnoodsituatie\b',
+    # money the visitor cannot lose
+    r'\b(?:my )?last (?:money|penny|pound|euro|dollar)\b', r'\brent money\b', r'\ball my savings\b',
+    r'\bcant (?:afford|pay (?:my )?rent|feed)\b', r'\bcannot afford\b',
+    r'\bultimo dinero\b', r'\bdinero del alquiler\b', r'\btodos mis ahorros\b', r'\bno puedo pagar el alquiler\b',
+    r'\bdernier argent\b', r'\bmon loyer\b', r'\btoutes mes economies\b', r'\bletztes geld\b', r'\bmiete\b',
+    r'\bganzes erspartes\b', r'\bultimo dinheiro\b', r'\baluguel\b', r'\btodas as minhas economias\b',
+    r'\bultimi soldi\b', r'\baffitto\b', r'\btutti i miei risparmi\b', r'\blaatste geld\b', r'\bhuur\b',
+    r'\bal mijn spaargeld\b',
+]
+
+
+# ---- 3. complex: several problems, repetition ---------------------------------------------------------
+
+_PROBLEM = [
     # English
-    r'\b(talk|speak|chat)\s+(to|with)\s+(a|an|some)?\s*(human|person|people|agent|representative|rep|someone|somebody|operator|staff)\b',
-    r'\breal\s+(person|human|people)\b', r'\bhuman\s+(agent|being|please)\b', r'\b(agent|human|operator)\s+please\b',
-    r'\bcustomer\s+(service|support)\s+(agent|representative)\b', r'\bconnect\s+me\s+(to|with)\b',
-    r'\b(want|need)\s+(a|an)\s+(human|person|agent)\b',
-    # Spanish, French, German, Portuguese, Italian, Dutch
-    r'\bhablar\s+con\s+(una\s+persona|un\s+humano|un\s+agente|alguien)\b', r'\bpersona\s+real\b',
-    r'\bparler\s+(a|avec)\s+(un|une)\s+(humain|personne|agent|conseiller)\b', r'\bvraie\s+personne\b',
-    r'\b(mit\s+)?(einem|einer)\s+(menschen|mitarbeiter|mitarbeiterin|person)\s+sprechen\b', r'\becht(en|er)?\s+mensch',
-    r'\bfalar\s+com\s+(um|uma)\s+(humano|pessoa|atendente|agente)\b',
-    r'\bparlare\s+con\s+(un|una)\s+(persona|operatore|umano)\b',
-    r'\b(spreken|praten)\s+met\s+een\s+(mens|medewerker)\b', r'\bmet\s+een\s+(mens|medewerker)\s+(spreken|praten)\b',
-    r'\bechte\s+persoon\b',
+    r'\bwrong\b', r'\bincorrect\w*', r'\bbroken?\b', r'\bdamaged\b', r'\bmissing\b', r'\bnever (?:came|arrived|sent|shipped|received|got)\b',
+    r'\b(?:not|never|hasnt|hasn t|didnt|did not) (?:arrive\w*|here|working|work|shipped|sent|come|came|received)\b',
+    r'\bdoesnt work\b', r'\bisnt working\b', r'\bfailed\b', r'\blocked\b', r'\bexpired\b', r'\blost\b',
+    r'\bcancel+ed\b', r'\bclosed\b', r'\bcharged\b', r'\bbilled\b', r'\brefunded only\b', r'\bonly (?:refunded )?half\b',
+    r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bno (?:invoice|receipt|confirmation)\b',
+    r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
+    # Spanish
+    r'\bequivocad\w*', r'\bincorrect[oa]\b', r'\broto\b', r'\brota\b', r'\bdanad\w*', r'\bfalta\b',
+    r'\bno (?:ha )?(?:llego|llegado|funciona|funciono)\b', r'\bno puedo (?:entrar|acceder)\b', r'\bnunca (?:llego|se envio)\b',
+    r'\bfallo\b', r'\bbloquead\w*', r'\bcaduc\w*', r'\bperdid\w*', r'\bcancelad\w*', r'\bcerr\w+ la incidencia\b',
+    r'\bme cobr\w*', r'\bse cobro\b', r'\bagotad\w*', r'\bsigue sin\b', r'\bsin enviar\b', r'\bno pedi\b',
+    r'\bmal el nombre\b', r'\bmi antigua direccion\b',
+    # French
+    r'\bmauvais\w*', r'\bfausse?\b', r'\bincorrecte?\b', r'\bcass\w*', r'\babime\w*', r'\bendommag\w*', r'\bmanqu\w*',
+    r'\b(?:pas|jamais) (?:arrive\w*|recu\w*|parti|marche|fonctionne)\b', r'\bne marche pas\b', r'\bechou\w*',
+    r'\bbloque\w*', r'\bexpir\w*', r'\bperdu\b', r'\bannul\w*', r'\bfermez\b', r'\bferme mon\b', r'\ben retard\b',
+    r'\bfactur\w*', r'\bm avez (?:debite|preleve|facture)\b', r'\bepuise\w*', r'\bn arrive pas a me connecter\b',
+    r'\bpas de facture\b', r'\bmon ancienne adresse\b', r'\bn ai pas choisi\w*',
+    # German
+    r'\bfalsch\w*', r'\bkaputt\w*', r'\bbeschadigt\w*', r'\bfehlt\b', r'\bnie (?:an|angekommen)\b',
+    r'\bnicht (?:an|angekommen|verschickt|funktioniert)\b', r'\bfunktioniert nicht\b', r'\bfehlgeschlagen\b',
+    r'\bgesperrt\b', r'\babgelaufen\b', r'\bverloren\b', r'\bstorniert\b', r'\bschliesst ihr\b', r'\bverspat\w*',
+    r'\bberechnet\b', r'\babgebucht\b', r'\bausverkauft\b', r'\bkeine rechnung\b', r'\bimmer noch nicht\b',
+    r'\bkann mich nicht (?:einloggen|anmelden)\b', r'\bmeine alte adresse\b', r'\bnur die halfte\b', r'\bnicht gewahlt\b',
+    # Portuguese
+    r'\berrad\w*', r'\bquebr\w*', r'\bdanificad\w*', r'\bnao (?:chegou|funciona|consigo entrar|escolhi)\b',
+    r'\bnunca chegou\b', r'\bfalhou\b', r'\bbloquead\w*', r'\bvenceu\b', r'\bexpirou\b', r'\bsumiu\b',
+    r'\bcancelad\w*', r'\bfecharam\b', r'\batrasad\w*', r'\bcobr(?:aram|ou)\b', r'\besgot\w*', r'\bsem nota\b',
+    r'\bainda nao\b', r'\bendereco antigo\b', r'\bso metade\b', r'\bveio errad\w*',
+    # Italian
+    r'\bsbagliat\w*', r'\brott[oaie]\b', r'\bdanneggiat\w*', r'\bmanca\b', r'\bmancante\b',
+    r'\bnon (?:e arrivat\w*|arriva|funziona|ha funzionato|riesco ad accedere)\b', r'\bmai arrivat\w*', r'\bfallit\w*',
+    r'\bbloccat\w*', r'\bscadut\w*', r'\bannullat\w*', r'\bchiudete\b', r'\bin ritardo\b', r'\baddebitat\w*',
+    r'\besaurit\w*', r'\bniente fattura\b', r'\bvecchio indirizzo\b', r'\bsolo meta\b', r'\bnon ho scelto\b',
+    r'\bnon e ancora\b',
+    # Dutch
+    r'\bverkeerd\w*', r'\bklopt niet\b', r'\bkapot\b', r'\bbeschadigd\b', r'\bontbreekt\b',
+    r'\bniet (?:aangekomen|verzonden)\b', r'\bnooit aangekomen\b', r'\bwerkte? niet\b', r'\bmislukt\w*',
+    r'\bgeblokkeerd\b', r'\bverliep\b', r'\bverlopen\b', r'\bkwijt\b', r'\bgeannuleerd\b', r'\bsluiten jullie\b',
+    r'\bte laat\b', r'\bafgeschreven\b', r'\bgerekend\b', r'\buitverkocht\b', r'\bgeen factuur\b',
+    r'\bnog steeds niet\b', r'\bkan niet inloggen\b', r'\boude adres\b', r'\bmaar de helft\b',
 ]
-_COMPLAINT = [
-    r'\b(terrible|awful|horrible|worst|unacceptable|ridiculous|disgusting|useless|pathetic|scam|furious|angry)\b',
-    r'\b(complain|complaint|fed up|sick of|never again|rip[- ]?off)\b', r'\bwhat\s+the\s+hell\b',
+_ADDITIVE = re.compile(r'\b(?:also|as well|on top of (?:that|it)|plus|and now|then|additionally|moreover|besides|another thing|'
+                       r'ademas|encima|tambien|y ahora|luego|despues|en plus|de plus|aussi|ensuite|puis|et maintenant|'
+                       r'ausserdem|obendrein|zudem|auch noch|dann|und jetzt|alem disso|e ainda|tambem|depois|e agora|'
+                       r'in piu|inoltre|anche|poi|e ora|bovendien|daarnaast|ook nog|toen|en nu)\b')
+_SPLIT_PROBLEMS = re.compile(r'[.;:!?,()]|\b(?:and|y|e|et|und|en|but|pero|mais|aber|mas|ma|maar|also|then|luego|puis|'
+                             r'dann|depois|poi|toen|ademas|encima|ausserdem|obendrein|bovendien|inoltre)\b|\d\)')
+_SEVERAL = [
+    r'\b(?:several|multiple|a few|two|three|four|2|3|4) (?:separate |different )?(?:problems|issues|things)\b',
+    r'\b(?:varios|dos|tres|cuatro) (?:problemas|cosas)\b', r'\b(?:plusieurs|deux|trois|quatre) (?:problemes|choses|soucis)\b',
+    r'\b(?:mehrere|zwei|drei|vier) (?:probleme|sachen|dinge)\b', r'\b(?:varios|dois|tres|quatro) (?:problemas|coisas)\b',
+    r'\b(?:diversi|vari|due|tre|quattro) (?:problemi|cose)\b', r'\b(?:meerdere|twee|drie|vier) (?:problemen|dingen)\b',
+    r'\b1\)[^\n]*\b2\)', r'\b(?:first|firstly)\b.*\b(?:then|after that)\b', r'\bprimero\b.*\b(?:luego|despues)\b',
+    r'\bd abord\b.*\b(?:ensuite|puis)\b', r'\berst\b.*\bdann\b', r'\bprimeiro\b.*\bdepois\b', r'\bprima\b.*\bpoi\b',
+    r'\beerst\b.*\b(?:toen|daarna|dan)\b',
 ]
+_REPEAT_STRONG = [
+    r'\b(?:for the|4 the) (?:second|third|fourth|fifth|\w+th|2nd|3rd|\d+th) time\b',
+    r'\b(?:two|three|four|five|several|many|multiple|\d+) times (?:now|already|alr)\b',
+    r'\b(?:already|allready|alr) (?:asked|told|explained|said|sent|wrote)\b', r'\b(?:asked|explained|told you) (?:this )?(?:two|three|four|\d+|many|several) times\b',
+    r'\bi ve (?:explained|asked|said) (?:this|it|that) (?:two|three|four|\d+|many|several) times\b',
+    r'\bas i (?:said|told you|explained|mentioned|wrote)\b', r'\bkeep (?:asking|telling|repeating)\b',
+    r'\bpor (?:segunda|tercera|cuarta|enesima) vez\b', r'\bya (?:lo )?(?:he|te he|os he) (?:dicho|explicado|preguntado)\b',
+    r'\b(?:tres|cuatro|varias) veces\b', r'\bcomo (?:ya )?(?:dije|he dicho)\b',
+    r'\bpour la (?:deuxieme|troisieme|quatrieme|enieme|\w+ieme) fois\b', r'\bdeja (?:explique|demande|dit)\b',
+    r'\b(?:trois|quatre|plusieurs) fois\b', r'\bcomme (?:je l ai|j ai) (?:dit|explique)\b',
+    r'\bschon (?:zweimal|dreimal|viermal|mehrmals|mehrfach|x mal|oft|gesagt|gefragt|erklart)\b', r'\bzum (?:zweiten|dritten|vierten|x+ten) mal\b',
+    r'\bwie (?:schon )?gesagt\b', r'\b(?:drei|vier)mal\b',
+    r'\bpela (?:segunda|terceira|quarta|enesima) vez\b', r'\bja (?:expliquei|perguntei|falei|disse)\b', r'\b(?:tres|quatro|varias) vezes\b',
+    r'\bper la (?:seconda|terza|quarta|ennesima) volta\b', r'\bgia (?:spiegato|chiesto|detto|scritto)\b',
+    r'\b(?:tre|quattro|diverse|piu) volte\b',
+    r'\bvoor de (?:tweede|derde|vierde|zoveelste) keer\b', r'\bal (?:twee|drie|vier|meerdere|zo vaak|\d+) keer\b',
+    r'\bzoals ik (?:al )?(?:zei|zeg)\b',
+]
+_REPEAT = [
+    r'\bagain\b', r'\bonce more\b', r'\bask(?:ing)? again\b', r'\botra vez\b', r'\bde nuevo\b', r'\bnuevamente\b',
+    r'\bredemande\w*', r'\bencore une fois\b', r'\bde nouveau\b', r'\bnochmal\w*', r'\bnoch einmal\b', r'\berneut\b',
+    r'\bde novo\b', r'\bnovamente\b', r'\bdi nuovo\b', r'\bancora una volta\b', r'\bnog een keer\b', r'\bopnieuw\b',
+    r'\bnogmaals\b',
+]
+_STOPWORDS = frozenset('''hello hallo hola bonjour salut ciao thanks thank please could would should there where which their
+about what when still again anyone someone gracias porfavor favor merci danke bitte obrigado obrigada grazie bedankt
+alguien quelqu jemand qualcuno iemand tienen teneis puede puedo pouvez kannst konnen konnt podem posso potete kunnen
+jullie vosotros vous ihr voces hello alguna algun noticia novedades nouvelles neuigkeiten novidade novita nieuws
+update waiting esperando attends warte aspetto wacht'''.split())
+
+
+# ---- 4. billing disputes -------------------------------------------------------------------------
+
+_CHARGE_V = _alt(r'charg\w*', r'bill(?:ed|ing)?', r'debit\w*', r'deducted', r'took', r'taken', r'taking', r'paid',
+                 r'cobr\w+', r'cargad\w*', r'cargo', r'factur\w+', r'prelev\w*', r'preleve\w*', r'abgebucht',
+                 r'abbuch\w*', r'bucht', r'buchen', r'berechn\w*', r'belast\w*', r'bezahlt', r'gezahlt',
+                 r'abgezogen', r'addebit\w*', r'fatto pagare', r'pagat\w*', r'pagado', r'pague', r'paye\w*', r'paguei',
+                 r'afgeschreven', r'afschrijv\w*', r'schrijven \w+ af', r'schrijven af', r'gerekend', r'betaald')
+_CHARGE_N = _alt(r'charges?', r'payments?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
+                 r'debitos?', r'prelevements?', r'abbuchung\w*', r'belastung\w*', r'zahlung\w*', r'addebit[oi]',
+                 r'pagament[oi]', r'afschrijving\w*', r'betaling\w*', r'transacti\w*', r'transaccion\w*')
+_TWICE = _alt(r'twice', r'two times', r'2 times', r'2x', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
+              r'doppelt', r'duas vezes', r'due volte', r'twee keer', r'dubbel')
+_REFUND = _alt(r'refund\w*', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
+               r'devolv\w+ el dinero', r'rembours\w*', r'mon argent', r'r?uckerstattung\w*', r'erstattung\w*', r'erstattet',
+               r'mein geld', r'geld zuruck', r'estorno', r'reembolso', r'meu dinheiro', r'dinheiro de volta',
+               r'rimbors\w*', r'i miei soldi', r'miei soldi', r'soldi indietro', r'terugbetaal\w*', r'terugbetaling\w*',
+               r'terugbetaald', r'mijn geld', r'geld terug', r'teruggestort')
+_CLAIM_BEFORE_REFUND = _alt(
+    r'want\w*', r'wanna', r'need', r'demand\w*', r'expect\w*', r'give me', r'get', r'like', r'still', r'never', r'no',
+    r'yet to', r'havent', r'hasnt', r'didnt', r'where s', r'wheres', r'where is', r'waiting (?:for|on)',
+    r'quiero', r'exijo', r'necesito', r'todavia', r'aun', r'sigo esperando', r'nunca', r'donde esta', r'devolvais',
+    r'devuelvan', r'veux', r'voudrais', r'exige', r'toujours', r'jamais', r'attends', r'ou est',
+    r'will', r'mochte', r'fordere', r'verlange', r'immer noch', r'noch immer', r'warte', r'wo ist', r'keine', r'nie',
+    r'quero', r'exijo', r'ainda', r'nada do', r'cade', r'esperando', r'nunca',
+    r'voglio', r'rivoglio', r'esigo', r'ancora', r'nessun', r'aspettando', r'aspetto', r'dov e',
+    r'wil', r'eis', r'nog steeds', r'nog altijd', r'wacht', r'waar is', r'geen')
 _BILLING = [
-    r'\b(refunds?|chargeback|charge\s*back|overcharged|double\s+charged|charged\s+twice|billing\s+(issue|problem|error|dispute))\b',
-    r'\b(dispute|wrong\s+amount|money\s+back|cancel\s+my\s+subscription|unauthori[sz]ed\s+charge)\b',
+    r'\b%s%s%s\b' % (_CHARGE_V, _gap(3), _TWICE),
+    r'\b%s%s%s\b' % (_TWICE, _gap(2), _alt(_CHARGE_V, _CHARGE_N)),
+    r'\b(?:double|duplicate|doppelt\w*|duplicad\w*|doppio|doble|dubbele) (?:charge|payment|cobro|cargo|cobranca|prelevement|debit|abbuchung|addebito|afschrijving|betaling)\w*',
+    r'\b(?:unauthori[sz]ed|unrecogni[sz]ed|fraudulent|unknown) (?:charge|payment|transaction|debit)s?\b',
+    r'\b%s%s(?:i |yo |je |ich |eu |io |ik |que |die |das |che |dat |que eu )?%s%s(?:authori|recogni|reconoz|reconozc|reconhe|reconnai|kenne|erkenne|autorisiert|herken|goedgekeurd|autoriz|autoris|riconosc|make|made|order|agree)\w*' % (
+        _CHARGE_N, _gapc(8), _alt(r'never', r'not', r'didnt', r'dont', r'did not', r'no', r'ne', r'nicht', r'nao', r'non', r'niet'), _gapc(3)),
+    r'\bchargebacks?\b', r'\bcharge back\b', r'\bdispute (?:the|this|a|my)? ?(?:charge|payment|transaction)\b',
+    r'\bbilling (?:issue|problem|error|dispute|mistake)\b', r'\bovercharg\w*', r'\bwrong amount\b',
+    r'\bcharged (?:me )?(?:the )?wrong\b', r'\bunauthori[sz]ed\b.*\b(?:card|account|statement)\b',
+    r'\bcancel my subscription\b', r'\b(?:billed|charged|charging|billing) (?:me )?(?:again|every month|after i cancel\w*)\b',
+    r'\bnever (?:signed up|subscribed|ordered)\b.*\b(?:charg|bill|taking|money)\w*',
+    r'\b(?:cancel\w*|never (?:signed|subscribed)|nunca me suscribi|jamais abonne|nie ein abo|nunca assinei|mai abbonat|nooit ingeschreven|ne me suis jamais abonne)\b.*\b(?:billed|charged|cobr\w+|prelev\w*|bucht|abbuch\w*|cobram|addebit\w*|afschrijv\w*|schrijven \w* ?af)',
+    r'\b(?:took|taken|take) (?:my )?(?:payment|money)\b.*\b(?:cancel+ed|but)\b',
+    r'\bwhere s my money\b', r'\bwhere is my money\b', r'\bmoney (?:is )?gone\b',
+    r'\bdinero (?:no ha vuelto|no ha llegado|no aparece|no esta|ha desaparecido)\b', r'\bdonde esta mi dinero\b',
+    r'\b(?:jamais|pas) (?:recupere|revu|recu) (?:mon|l) argent\b', r'\bargent (?:a )?disparu\b',
+    r'\bgeld (?:ist )?(?:weg|verschwunden)\b', r'\bgeld habe ich nie\b', r'\bnie zuruck(?:bekommen|erhalten)\b',
+    r'\bdinheiro (?:sumiu|nunca voltou|nao voltou)\b', r'\bsoldi (?:sono )?(?:spariti|non sono (?:mai )?tornati)\b',
+    r'\bgeld is (?:weg|nooit teruggekomen)\b',
+    r'\b%s%s%s' % (_CLAIM_BEFORE_REFUND, _gap(3), _REFUND),
+    r'\b%s%s(?:hasnt|has not|never|not yet|still|todavia no|aun no|toujours pas|immer noch nicht|ainda nao|ancora non|nog steeds niet)\b' % (_REFUND, _gap(3)),
+    r'\brefund me\b', r'\breembolsadme\b', r'\bremboursez moi\b', r'\bdevolvedme el dinero\b',
+    r'\bno (?:me )?(?:habeis|han|has) (?:reembolsado|devuelto)\b', r'\bnao (?:me )?(?:reembolsaram|devolveram)\b',
+    r'\bm avez (?:debite|preleve)\b.*\bdeux fois\b',
 ]
+_AMOUNT = r'(?:[$£€]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:[$£€]|eur\w*|euro|reais|real|dollars?|pounds?|usd|gbp|chf))'
+_PRICE_CONTRAST = re.compile(
+    r'\b(?:when|but|while|although|though|instead of|whereas|si|cuando|pero|alors que|au lieu|mais|obwohl|wenn|statt|aber|'
+    r'quando|se|mas|mentre|invece|terwijl|als|maar)\b')
+_PRICE_WORDS = re.compile(r'\b(?:price|priced|checkout|site|website|page|said|says|listed|precio|ponia|web|prix|affich\w*|preis|'
+                          r'seite|stand|preco|estava|prezzo|scritto|sito|prijs|stond)\b')
+
+
+# ---- 5. complaints -------------------------------------------------------------------------------
+
+_COMPLAINT = [
+    # English
+    r'\b(?:terrible|awful|horrible|horrendous|worst(?! case)|unacceptable|ridiculous|disgusting|useless|pathetic|'
+    r'furious|angry|livid|outrag\w*|appalling|shocking|disgrace\w*|shameful|rubbish|garbage|crap|crappy|shit\w*|'
+    r'incompetent|rude|disappoint\w*|unprofessional|joke|infuriat\w*|frustrat\w*)\b',
+    r'\bscam\w*\b(?!\?)', r'\blet down\b', r'\b(?:poor|bad|lousy|crap) (?:quality|service|support|experience)\b',
+    r'\bnot happy\b', r'\bunhappy\b', r'\bnot (?:satisfied|acceptable|ok)\b', r'\bdissatisf\w*',
+    r'\bfed up\b', r'\bsick (?:of|and tired)\b', r'\bnever again\b', r'\brip ?off\b', r'\bcomplain\w*', r'\bcomplaint\w*',
+    r'\bfalling apart\b', r'\bfell apart\b', r'\bwaste of (?:money|time)\b', r'\bwhat the (?:hell|heck|f\w*)\b', r'\bwtf\b',
+    r'\bhow hard (?:can|is) it\b', r'\b(?:nobody|no one|noone) (?:ever )?(?:replies|answers|responds|gets back|has (?:replied|answered|responded)|answered|replied|responded|cares)\b',
+    r'\bno (?:reply|replies|response|answer)\b', r'\bignor(?:ed|ing) (?:me|my)\b',
+    r'\b(?:been )?waiting (?:for )?(?:over |more than |almost |nearly )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months)\b',
+    r'\bnot (?:good enough|what i ordered)\b',
+    # Spanish
+    r'\bverguenza\b', r'\bvergonzos\w*', r'\bpesim\w*', r'\bfatal\b', r'\bdesastr\w*', r'\binaceptable\b', r'\bridicul\w*',
+    r'\bhart[oa]s?\b', r'\bnunca mas\b', r'\bestafa\w*', r'\btimo\b', r'\btomadura de pelo\b', r'\bdecepcion\w*',
+    r'\bqueja\w*', r'\bquej(?:o|arme|arse|amos)\b', r'\breclamacion\b', r'\b(?:la|el) peor\b', r'\bmal servicio\b',
+    r'\bmuy mal\b', r'\bmaleducad\w*', r'\bnadie (?:me )?(?:contesta|responde|atiende)\b', r'\bindignad\w*',
+    r'\bcabread\w*', r'\blamentable\b', r'\bbasura\b', r'\bmierda\b', r'\bporqueria\b', r'\bno estoy (?:content|satisfech)\w*',
+    r'\b(?:servicio|atencion) (?:tan )?malo\b', r'\bllevo (?:\d+|dos|tres|cuatro|varias) (?:dias|semanas|meses) esperando\b',
+    # French
+    r'\bscandal\w*', r'\binadmissible\b', r'\binacceptable\b', r'\bnul(?:le|s)?\b', r'\blamentable\b', r'\bhont\w*',
+    r'\bcatastroph\w*', r'\bdecu\w*', r'\bdeception\b', r'\bmarre\b', r'\bplus jamais\b', r'\barnaque\w*',
+    r'\b(?:la|le) pire\b', r'\bfoutage\b', r'\bfoutez\b', r'\bplainte\b', r'\bplaind\w*', r'\bplains\b', r'\breclamation\b',
+    r'\bimpoli\w*', r'\bpersonne ne (?:me )?(?:repond|rappelle)\w*', r'\bn importe quoi\b', r'\bfurieu\w*', r'\benerv\w*',
+    r'\bminable\b', r'\bpas (?:content|satisfait)\w*', r'\bdegout\w*', r'\bdeplorable\b', r'\binsupportable\b',
+    r'\bj attends depuis (?:\d+|deux|trois|quatre|plusieurs) (?:jours|semaines|mois)\b',
+    # German
+    r'\bfrechheit\b', r'\bunverschamt\w*', r'\bmiserabel\w*', r'\bkatastroph\w*', r'\bschlecht\w*', r'\bschlimmst\w*',
+    r'\benttausch\w*', r'\b(?:ein|ist ja ein|das ist ein) witz\b', r'\bnase voll\b', r'\bnie wieder\b', r'\bbetrug\b',
+    r'\babzocke\w*', r'\bbeschwer\w*', r'\bunhoflich\w*', r'\bniemand (?:antwortet|reagiert|meldet sich)\b',
+    r'\bunmoglich(?:er|e|es)?\b(?! (?:zu|mich|sich))', r'\binakzeptabel\b', r'\bsauer\b', r'\bwutend\b', r'\bargerlich\b',
+    r'\bsauerei\b', r'\bzumutung\b', r'\bunzufrieden\b', r'\bnicht zufrieden\b', r'\bso schwer kann\b', r'\bdreist\w*',
+    r'\bwarte seit (?:\d+|zwei|drei|vier|mehreren) (?:tagen|wochen|monaten)\b',
+    # Portuguese
+    r'\babsurd\w*', r'\bpessim\w*', r'\bhorrivel\b', r'\bvergonha\b', r'\bdecepc\w*', r'\bsaco cheio\b', r'\bnunca mais\b',
+    r'\bgolpe\w*', r'\bpiada\b', r'\b(?:a|o) pior\b', r'\breclam\w*', r'\bmal educad\w*', r'\bgrosseir\w*',
+    r'\bfoi (?:muito )?grosso\b', r'\bninguem (?:me )?(?:responde|atende)\b', r'\bruim\b', r'\blixo\b', r'\binaceitavel\b',
+    r'\brevoltad\w*', r'\bpalhacada\b', r'\bdescaso\b', r'\binsatisfeit\w*', r'\bporcaria\b',
+    r'\b(?:faz|ha) (?:\d+|duas|tres|quatro) (?:dias|semanas|meses) que (?:espero|estou esperando)\b',
+    r'\bestou esperando ha (?:\d+|duas|tres|quatro) (?:dias|semanas|meses)\b',
+    # Italian
+    r'\bvergogn\w*', r'\bscadent\w*', r'\bdisastr\w*', r'\bdelus\w*', r'\bstuf[oa]\b', r'\bmai piu\b', r'\btruff\w*',
+    r'\bpresa in giro\b', r'\b(?:il|la) peggior\w*', r'\blamentar\w*', r'\bmi lamento\b', r'\bscortes\w*',
+    r'\bmaleducat\w*', r'\bnessuno (?:mi )?risponde\b', r'\binaccettabil\w*', r'\bschif\w*', r'\barrabbiat\w*',
+    r'\bindecent\w*', r'\binsoddisfatt\w*', r'\bnon sono soddisfatt\w*', r'\breclamo\b',
+    r'\baspetto da (?:\d+|due|tre|quattro) (?:giorni|settimane|mesi)\b',
+    # Dutch
+    r'\bschandalig\w*', r'\bwaardeloo\w*', r'\bbelachelijk\w*', r'\bslecht\w*', r'\bteleurstell\w*', r'\bteleurgesteld\b',
+    r'\bspuugzat\b', r'\bnooit meer\b', r'\boplicht\w*', r'\b(?:een|is een) grap\b', r'\bklacht\w*', r'\bklag\w*',
+    r'\bonbeleefd\b', r'\bniemand (?:reageert|antwoordt|beantwoordt)\b', r'\bramp\b', r'\bonacceptabel\b', r'\bwoedend\b',
+    r'\bboos\b', r'\bbagger\b', r'\bniet tevreden\b', r'\bontevreden\b',
+    r'\bwacht al (?:\d+|twee|drie|vier) (?:dagen|weken|maanden)\b',
+]
+
+
+# ---- 6. sales ------------------------------------------------------------------------------------
+
 _SALES = [
-    r'\b(enterprise|bulk\s+order|wholesale|volume\s+discount|custom\s+quote|quotation|procurement)\b',
-    r'\b(request|book|schedule)\s+a\s+demo\b', r'\bpricing\s+for\s+(my|our)\s+(team|company)\b',
-    r'\b(buy|purchase|order\s+of)\s+(\d{3,}|hundreds|thousands)\b(?!\s*(#|number))', r'\b\d{3,}\s+(units|licen[cs]es|seats|pieces)\b',
+    # bulk, wholesale, volume
+    r'\b(?:wholesale\w*|bulk|in bulk|volume (?:discount|pricing|order)|quantity discount|large quantit\w*)\b',
+    r'\b(?:al por mayor|mayorista\w*|descuentos? por (?:volumen|cantidad)|grandes cantidades)\b',
+    r'\b(?:en gros|prix de gros|grossiste\w*|remises? (?:sur|de) (?:volume|quantite)|grandes quantites)\b',
+    r'\b(?:grosshandel\w*|grosshandler\w*|grossbestellung\w*|grosse (?:menge\w*|bestellung)|mengenrabatt\w*|staffelpreis\w*)\b',
+    r'\b(?:atacad\w*|descontos? (?:por|de) (?:quantidade|volume)|grandes quantidades)\b',
+    r'\b(?:ingrosso|grossist\w*|scont[oi] (?:sulla |per )?(?:quantita|volume)|grandi quantita)\b',
+    r'\b(?:groothandel\w*|staffelkorting|kwantumkorting|grote (?:bestelling|hoeveelhe\w*|order))\b',
+    r'\b(?:large|big|huge|sizable|sizeable|bulk|corporate|business|company|wholesale|group|team|volume) (?:order|purchase|quote|account)s?\b',
+    r'\b(?:pedido|encargo) (?:grande|corporativo|de empresa|empresarial|al por mayor|importante)\b', r'\bgran pedido\b',
+    r'\b(?:grosse|grande) commande\b', r'\bcommande (?:importante|d entreprise|professionnelle|groupee)\b',
+    r'\b(?:pedido|compra) (?:grande|corporativ\w*|da empresa|empresarial)\b', r'\bgrande pedido\b',
+    r'\b(?:ordine|ordinazione) (?:grande|aziendale|importante|all ingrosso)\b', r'\b(?:grande|grosso) ordine\b',
+    r'\bzakelijk\w*\b', r'\bbedrijfsbestelling\w*', r'\bfirmen(?:bestellung|kunde\w*|auftrag)\w*', r'\bgeschaftskunde\w*',
+    r'\b(?:b2b|enterprise|procurement|corporate|corporativ[oa]s?|empresarial|aziendal[ei])\b',
+    # quotes
+    r'\bquot(?:e|es|ation|ations)\b(?! (?:from|of) (?:my|your|the) (?:message|email))', r'\bpricing for (?:my|our|a) (?:team|company|group|club|school|staff)\b',
+    r'\bcustom (?:quote|pricing)\b', r'\b(?:un|el|nos|me|hacer|hacernos|pedir|enviar|mandar|solicitar|para) presupuesto\b',
+    r'\bpresupuesto (?:para|de) (?:un|una|\d+)\b', r'\bcotizacion\w*', r'\bdevis\b',
+    r'\b(?:ein|ihr|euer|unverbindliches|individuelles) angebot\b(?! (?:im|ist))', r'\bangebot (?:fur|machen|erstellen|schicken|senden)\b',
+    r'\bkostenvoranschlag\b', r'\b(?:um|o|fazer|pedir|mandar|enviar|podem fazer um) orcamento\b', r'\borcamento (?:para|de)\b',
+    r'\bcotacao\b', r'\bpreventiv[oi]\b', r'\bofferte\w*\b',
+    # the sales team
+    r'\bsales\b(?! tax| items?| price| section| event| period| season)', r'\b(?:departamento|equipo|area) (?:de ventas|comercial)\b',
+    r'\bventas\b', r'\b(?:service|equipe|departement) commercia\w*', r'\bcommercial\b',
+    r'\bvertrieb\w*', r'\bverkaufsabteilung\b', r'\b(?:setor|equipe|departamento|time) (?:de vendas|comercial)\b',
+    r'\bvendas\b', r'\bufficio (?:vendite|commerciale)\b', r'\bcommerciale\b', r'\bverkoopafdeling\b', r'\bafdeling verkoop\b',
+    r'\b(?:book|request|schedule) a demo\b',
+    # resellers, distribution, contracts, uniforms
+    r'\bresell\w*', r'\bdistribut(?:or|ors|ion|eur|eurs|ore|ori|idor|idores)\b', r'\bstockists?\b',
+    r'\b(?:stock|carry|sell) your (?:brand|products|jackets|range|line)\b', r'\brevend\w*', r'\brevend(?:er|ere|edor\w*)\b',
+    r'\brivend\w*', r'\bwiederverkauf\w*', r'\bhandler (?:werden|fuhren)\b', r'\bals handler\b', r'\bvertriebspartner\w*',
+    r'\bwederverkop\w*', r'\bdealer\w*', r'\bpartnership\w*', r'\bpartenariat\b', r'\bpartnerschaft\b', r'\bparceria\b',
+    r'\bsupply (?:contract|agreement)\b', r'\b(?:yearly|annual|framework|long term|multi year) (?:contract|agreement|supply)\b',
+    r'\bcontrat\w* (?:de (?:suministro|fornecimento|fourniture)|anual|annuel|cadre)\b', r'\bcontrato de (?:suministro|fornecimento)\b',
+    r'\b(?:rahmen|liefer|jahresliefer|jahres)vertrag\w*', r'\bcontratt\w* (?:di fornitura|annual\w*|quadro)\b',
+    r'\b(?:jaar|levering\w*|raam)contract\w*', r'\btender\b', r'\brfp\b', r'\blicitac\w*', r'\bappel d offres\b',
+    r'\bausschreibung\b', r'\bgara d appalto\b', r'\baanbesteding\b',
+    r'\buniform\w*', r'\bworkwear\b', r'\bdivise\b', r'\bbedrijfskleding\b', r'\barbeitskleidung\b', r'\bvestuario\b',
+    r'\b(?:buyer|purchasing manager|procurement manager|purchaser)\b', r'\bcompr(?:ador|adora) (?:de|para)\b',
+    r'\bacheteu(?:r|se)\b', r'\beinkaufer\w*', r'\binkoper\b',
+    r'\b(?:chain|group) of (?:\d+ )?(?:shops|stores|hotels|restaurants|gyms|schools)\b', r'\bhotel (?:group|chain)\b',
+    r'\bcadena de (?:tiendas|hoteles)\b', r'\bchaine de (?:magasins|boutiques|hotels)\b', r'\b(?:hotel|laden)kette\b',
+    r'\brede de (?:lojas|hoteis)\b', r'\bcatena di (?:negozi|hotel)\b', r'\b(?:hotel|winkel)keten\b',
+    r'\b(?:several|multiple|\d+) (?:shops|stores|outlets|branches)\b', r'\bmehrere filialen\b', r'\bplusieurs magasins\b',
+    r'\bvarias tiendas\b', r'\bvarias lojas\b', r'\bdiversi negozi\b', r'\b(?:meerdere|een paar) winkels\b',
+    # customisation for a group
+    r'\b(?:with|con|avec|mit|com|met) (?:the |our |el |nuestro |le |notre |unserem |dem |o |nosso |il |nostro |ons |het |la )?(?:club |team |company |school )?logo\b',
+    r'\b(?:vereins|firmen|club|team)logo\b', r'\blogo (?:del|de la|du|do|da|della|van) (?:club|equipo|time|squadra|team|empresa|entreprise|azienda|bedrijf)\b',
+    r'\b(?:branded|embroidered|custom printed|personali[sz]ed with)\b',
+    # a whole organisation as the buyer
+    r'\bfor (?:all )?(?:of )?(?:our|my) (?:staff|employees|workers|team|crew|company|club|members|colleagues|workforce|drivers|volunteers|students)\b',
+    r'\bfor (?:the|our) (?:whole|entire) (?:team|staff|company|club|school)\b',
+    r'\b(?:we are|we re|were|i run|i own|i manage) an? (?:company|firm|business|school|hotel|club|startup|agency|organi[sz]ation|team)\b',
+    r'\b(?:para|a) (?:todo el|toda la) (?:personal|plantilla|equipo|empresa)\b', r'\bsomos una (?:empresa|escuela|asociacion)\b',
+    r'\b(?:tout|pour tout) (?:le|notre) personnel\b', r'\bnous sommes une (?:entreprise|societe|association|ecole)\b',
+    r'\bwir sind (?:ein|eine) (?:unternehmen|firma|verein|schule|betrieb)\b', r'\b(?:ganze|gesamte) belegschaft\b',
+    r'\bsomos uma (?:empresa|escola|associacao)\b', r'\bpara (?:toda a|todos os) (?:equipe|funcionarios|empresa)\b',
+    r'\bsiamo (?:un|una) (?:azienda|societa|scuola|associazione)\b', r'\bper tutto il personale\b',
+    r'\bwe zijn een (?:bedrijf|organisatie|school|vereniging)\b', r'\bvoor (?:al )?ons personeel\b',
+    r'\b(?:our|my|nuestra|mi|notre|ma|unsere?|meine?|nossa|minha|la nostra|mia|ons|mijn) (?:company|firm|empresa|entreprise|societe|unternehmen|firma|azienda|bedrijf)\b.*\b(?:buy|order|purchase|need|want|jackets|comprar|pedir|necesit|acheter|commander|besoin|kaufen|bestellen|brauch|comprar|precis|acquist|ordinar|kopen|bestellen|nodig)\w*',
 ]
+_QTY_NOUN = _alt(
+    r'jackets?', r'coats?', r'parkas?', r'fleeces?', r'softshells?', r'units?', r'pieces?', r'pcs', r'items?', r'shirts?',
+    r'hoodies?', r'vests?', r'uniforms?', r'licen[cs]es?', r'seats?', r'pairs?', r'sets?',
+    r'chaquetas?', r'abrigos?', r'unidades', r'piezas?', r'prendas?', r'camisetas?', r'sudaderas?', r'chalecos?',
+    r'vestes?', r'manteaux?', r'unites?', r'pieces?', r'articles?', r'blousons?', r'polaires?',
+    r'jacken', r'jacke', r'mantel', r'stuck', r'teile', r'parkas', r'westen', r'shirts',
+    r'jaquetas?', r'casacos?', r'pecas?', r'moletons?', r'coletes?',
+    r'giacch[ei]', r'giacca', r'giubbott[oi]', r'cappott[oi]', r'pezzi', r'capi', r'felpe',
+    r'jassen', r'jas', r'stuks', r'jacks', r'truien', r'vesten')
+_PEOPLE_NOUN = _alt(
+    r'people', r'persons', r'staff', r'employees?', r'workers?', r'members?', r'colleagues?', r'drivers?', r'volunteers?',
+    r'students?', r'players?', r'guests?', r'personas', r'empleados?', r'trabajadores', r'miembros', r'socios', r'alumnos',
+    r'personnes', r'salaries', r'employes', r'collaborateurs', r'membres', r'eleves', r'personen', r'mitarbeiter\w*',
+    r'angestellte\w*', r'beschaftigte\w*', r'leute', r'mitglieder\w*', r'schuler\w*', r'pessoas', r'funcionarios',
+    r'colaboradores', r'membros', r'alunos', r'persone', r'dipendenti', r'collaboratori', r'membri', r'studenti',
+    r'medewerkers', r'werknemers', r'mensen', r'leden', r'leerlingen', r'personeelsleden')
+_QTY = re.compile(r'(?<![#\w.,/-])(\d{1,3}(?:[.,]\d{3})+|\d+)(?!\s?(?:[$£€%%]|eur|euro|reais|dollars?|pounds?|usd|km|kg|cm|days?|weeks?|dias|jours|tage|giorni|dagen))'
+                  r'(?:\+)?\s+(?:\w+\s+){0,2}?(%s|%s)\b' % (_QTY_NOUN, _PEOPLE_NOUN))
+_QTY_WORDS = re.compile(r'\b(?:hundreds|thousands|dozens|cientos|cientas|miles|docenas|centaines|milliers|dizaines|hunderte|tausende|dutzende|'
+                        r'centenas|milhares|dezenas|centinaia|migliaia|decine|honderden|duizenden|tientallen)\b')
+_ORDER_NUMBER = re.compile(r'\b(?:order|number|no|nr|n|pedido|numero|commande|bestellung|bestellnummer|ordine|bestelling|bestelnummer|ticket|invoice)\W*$')
+SALES_MIN_ITEMS = 20
+SALES_MIN_PEOPLE = 10
 
 
-_PATTERNS = {'phrases': _HUMAN_PHRASES, 'complaint': _COMPLAINT, 'billing': _BILLING, 'sales': _SALES}
+_GROUPS = {'human': _HUMAN, 'emotional': _EMOTIONAL, 'problem': _PROBLEM, 'several': _SEVERAL,
+           'repeat_strong': _REPEAT_STRONG, 'repeat': _REPEAT, 'billing': _BILLING, 'complaint': _COMPLAINT,
+           'sales': _SALES}
 
 
 @functools.lru_cache(maxsize=None)
 def _regex(name):
     """Compiled on first use, not at import: it keeps the Lambda cold start short."""
-    return re.compile('|'.join('(?:%s)' % p for p in _PATTERNS[name]), re.IGNORECASE)
+    return _compile(_GROUPS[name])
 
 
-def _fold(text):
-    """Lower-case, accents removed, so 'Hablar con una persona' and 'parler à un humain' match."""
-    decomposed = unicodedata.normalize('NFKD', text)
-    return ''.join(c for c in decomposed if not unicodedata.combining(c)).lower()
+# ---- the rules -----------------------------------------------------------------------------------
+
+def _human_request(t):
+    return _first(_regex('human'), t, window=6, after=1)
+
+
+def _sales_department(t):
+    return re.search(r'\b(?:sales|ventas|commercia\w*|vertrieb\w*|verkauf\w*|vendas|vendite|verkoop\w*)\b', t)
+
+
+def _emotional(t):
+    return _first(_regex('emotional'), t, window=4)
+
+
+def _problem_clauses(t):
+    clauses = [c for c in _SPLIT_PROBLEMS.split(t) if c and c.strip()]
+    found = []
+    for clause in clauses:
+        m = _regex('problem').search(clause)
+        if m:
+            found.append(m.group(0))
+    return found
+
+
+def _content_stems(t):
+    return {w[:5] for w in re.findall(r'[a-z]{5,}', t) if w not in _STOPWORDS}
+
+
+def _complex(t, recent):
+    m = _regex('several').search(t)
+    if m and (_problem_clauses(t) or 'problem' in m.group(0) or 'issue' in m.group(0) or 'proble' in m.group(0)):
+        return 'several problems: "%s"' % _quote(m)
+    problems = _problem_clauses(t)
+    if len(problems) >= 3 or (len(problems) >= 2 and _ADDITIVE.search(t) and len(set(problems)) >= 2):
+        return 'several problems: %s' % ', '.join('"%s"' % p for p in problems[:4])
+    m = _regex('repeat_strong').search(t)
+    if m:
+        return 'repeated: "%s"' % _quote(m)
+    recent = [normalise(r) for r in (recent or ())][-RECENT_LIMIT:]
+    if recent:
+        m = _regex('repeat').search(t)
+        if m:
+            return 'repeated: "%s" after %d earlier messages' % (_quote(m), len(recent))
+        stems = _content_stems(t)
+        same = [r for r in recent if stems & _content_stems(r)]
+        if len(same) >= 2 and (problems or '?' in t):
+            return 'rephrased the same request %d times' % (len(same) + 1)
+        upset = sum(1 for r in recent if _regex('complaint').search(r) or _problem_clauses(r))
+        if len(recent) >= 4 and upset >= 3:
+            return 'long escalating thread: %d messages, %d upset' % (len(recent) + 1, upset)
+    return None
+
+
+def _price_mismatch(t):
+    amounts = re.findall(_AMOUNT, t) or []
+    numbers = re.findall(r'\b\d+(?:[.,]\d+)?\b', t)
+    if not re.search(r'\b%s\b' % _CHARGE_V, t):
+        return None
+    if (len(amounts) >= 2 or (amounts and len(numbers) >= 2)) and (_PRICE_CONTRAST.search(t) or _PRICE_WORDS.search(t)):
+        return 'amount differs from the price: %s' % ', '.join(a.strip() for a in amounts[:2])
+    return None
+
+
+def _billing(t):
+    m = _first(_regex('billing'), t, window=3)
+    if m:
+        return 'matched "%s"' % _quote(m)
+    return _price_mismatch(t)
+
+
+def _complaint(t):
+    return _first(_regex('complaint'), t, window=3, after=2)
+
+
+def _quantity(t):
+    for m in _QTY.finditer(t):
+        if _ORDER_NUMBER.search(t[:m.start()]):
+            continue
+        n = int(re.sub(r'[.,]', '', m.group(1)))
+        noun = m.group(2)
+        people = re.fullmatch(_PEOPLE_NOUN, noun) is not None
+        if n >= (SALES_MIN_PEOPLE if people else SALES_MIN_ITEMS) and n < 1000000:
+            return 'quantity: %s %s' % (m.group(1), noun)
+    m = _QTY_WORDS.search(t)
+    if m and re.search(r'\b%s\b' % _alt(_QTY_NOUN, _PEOPLE_NOUN), t[m.end():m.end() + 40]):
+        return 'quantity: "%s"' % _quote(re.match(r'.{0,40}', t[m.start():]))
+    return None
+
+
+def _sales(t):
+    quantity = _quantity(t)
+    if quantity:
+        return quantity
+    m = _first(_regex('sales'), t, window=3)
+    if m:
+        return 'matched "%s"' % _quote(m)
+    return None
 
 
 def _shouting(text):
@@ -76,17 +663,48 @@ def enabled(settings_triggers):
     return merged
 
 
-def detect(text, visitor, triggers, previous_handoffs=0):
-    """The reason this message should go to a person, or None. Checked in order of urgency."""
+def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
+    """The reason this message should go to a person, or None. Checked in order of urgency.
+
+    text: the visitor's new message. visitor: the visitor's attributes (a `vip` flag). triggers: the
+    agent's trigger switches (None or {} for the defaults). previous_handoffs: handoffs this
+    conversation had before (a VIP goes to a person once). recent: the visitor's previous messages
+    in this conversation, oldest first (texts; only the last RECENT_LIMIT=5 are read), used to see
+    a request rephrased again and again or a long escalating thread; () when unknown.
+
+    Reason codes: visitor_request, emotional, complex, billing, complaint, sales, vip. The detail
+    says in words what matched, e.g. 'asked: "talk to a person"', 'quantity: 300 people'.
+    """
     on = enabled(triggers)
-    folded = _fold(text)
-    match = on['phrases'] and _regex('phrases').search(folded)
-    if match:
-        return Reason('visitor_request', 'asked: "%s"' % match.group(0))
-    for code in ('billing', 'complaint', 'sales'):
-        match = on[code] and _regex(code).search(folded)
-        if match:
-            return Reason(code, 'matched "%s"' % match.group(0))
+    t = normalise(text)
+    human = _human_request(t) if on['phrases'] else None
+    if human:
+        if on['sales'] and _sales_department(t):
+            return Reason('sales', 'asked for the sales team: "%s"' % _quote(human))
+        sales = on['sales'] and _sales(t)
+        if sales and not re.search(_PERSON_STRONG, human.group(0)):
+            return Reason('sales', sales)
+        return Reason('visitor_request', 'asked: "%s"' % _quote(human))
+    if on['emotional']:
+        m = _emotional(t)
+        if m:
+            return Reason('emotional', 'distress: "%s"' % _quote(m))
+    if on['complex']:
+        detail = _complex(t, recent)
+        if detail:
+            return Reason('complex', detail)
+    if on['billing']:
+        detail = _billing(t)
+        if detail:
+            return Reason('billing', detail)
+    if on['complaint']:
+        m = _complaint(t)
+        if m:
+            return Reason('complaint', 'matched "%s"' % _quote(m))
+    if on['sales']:
+        detail = _sales(t)
+        if detail:
+            return Reason('sales', detail)
     if on['complaint'] and _shouting(text):
         return Reason('complaint', 'message in capitals')
     # A VIP goes to a person once; after that handoff closes, the bot may serve them again.
