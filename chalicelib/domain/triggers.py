@@ -66,8 +66,8 @@ def normalise(text):
 # ---- pattern helpers -----------------------------------------------------------------------------
 
 def _gap(n):
-    """Up to n words in between, inside one clause (no . ; ! ? in between)."""
-    return r'(?:[^\w.;!?]+\w+){0,%d}?[^\w.;!?]+' % n
+    """Up to n words in between, inside one clause (no . , ; ! ? in between)."""
+    return r'(?:[^\w.,;!?]+\w+){0,%d}?[^\w.,;!?]+' % n
 
 
 def _gapc(n):
@@ -102,7 +102,7 @@ niet geen nooit zonder hoef hoeft
 _CLAUSE_BREAK = re.compile(r'[.;!?,:()]|\b(?:but|pero|mais|aber|sondern|mas|ma|maar|just|solo|juste|nur|alleen|gewoon|so|only|sino)\b')
 
 
-def _negated(t, start, end, window=5, after=0):
+def _negated(t, start, end, window=5, after=0, inside=False):
     """A negator earlier in the same clause (at most `window` words back), inside the match, or
     (German/Dutch verb-second: "ich beschwere mich nicht") within `after` words after it."""
     before = t[:start]
@@ -110,17 +110,18 @@ def _negated(t, start, end, window=5, after=0):
     for m in _CLAUSE_BREAK.finditer(before):
         cut = m.end()
     words = re.findall(r'\w+', before[cut:])[-window:]
-    words += re.findall(r'\w+', t[start:end])
+    if inside:
+        words += re.findall(r'\w+', t[start:end])
     if after:
         tail = _CLAUSE_BREAK.split(t[end:], maxsplit=1)[0]
         words += [w for w in re.findall(r'\w+', tail)[:after] if w in ('nicht', 'niet', 'pas', 'not')]
     return any(w in _NEGATORS or w.startswith('kein') for w in words)
 
 
-def _first(regex, t, window=5, after=0, negation=True):
+def _first(regex, t, window=5, after=0, negation=True, inside=False):
     """First match of `regex` in t that is not negated, or None."""
     for m in regex.finditer(t):
-        if not negation or not _negated(t, m.start(), m.end(), window, after):
+        if not negation or not _negated(t, m.start(), m.end(), window, after, inside):
             return m
     return None
 
@@ -137,7 +138,7 @@ _REQ_VERB = _alt(
     r'pass me', r'escalat\w*', r'contact', r'reach',
     r'habl\w+', r'comunica\w*', r'pas(?:a|e|ar|ame|as|en|ad|adme)', r'pon(?:me|es|ga|gan|er|gas)', r'atien\w+',
     r'atend\w+', r'transfier\w*', r'transfer\w*', r'contactar',
-    r'parl\w+', r'pass(?:er|ez|e)', r'mett\w+ en (?:relation|contact)', r'mett\w+', r'joindre', r'servi\w*',
+    r'parl\w+', r'pass(?:er|ez|e)', r'mett\w+ en (?:relation|contact)', r'mett\w+', r'joindre', r'servie?s?',
     r'sprech\w*', r'red(?:en|e)', r'verbind\w*', r'verbunden', r'weiterleit\w*', r'weiterverbinden', r'bedient',
     r'fal(?:ar|a|o|e)', r'passa\w*', r'transfere', r'transfira',
     r'parla\w*', r'passami', r'passarmi', r'pu[oò] passare', r'mettimi', r'mettermi', r'seguit[oa]',
@@ -188,7 +189,7 @@ _EMOTIONAL = [
     # distress, despair, panic, tears (stems cover gender/number/tense)
     r'\bdesperat\w*', r'\bdesesper\w*', r'\bdisperat\w*', r'\bverzweif\w*', r'\bwanhop\w*',
     r'\bpanic\w*', r'\bpani(?:c|k|que|quer|quei|quee)\w*', r'\bpanico\b', r'\bpanik\w*', r'\bpaniek\w*',
-    r'\banxi\w*', r'\bansi\w*', r'\bangoiss\w*', r'\bangustia\w*', r'\bangst(?:ig)?\b', r'\bangoscia\w*',
+    r'\banxi\w*', r'\bansi\w*', r'\bangoiss\w*', r'\bangustia\w*', r'\bangst(?:attacke|zustand|zustande|aanval)\w*', r'\bangstig\b', r'\bangoscia\w*',
     r'\bterrified\b', r'\bfrightened\b', r'\bscared\b', r'\bafraid\b(?! (?:that|the|it|of the|so|not|we|i|you))',
     r'\b(?:tengo|tenemos|da|me da) miedo\b(?! (?:de que|que|a que))', r'\bestoy asustad\w*',
     r'\bj ai (?:tres |si |tellement )?peur\b(?! (?:que|de|d))', r'\bhabe (?:solche |grosse |so |richtig )?angst\b(?!,? (?:dass|das|vor))',
@@ -250,20 +251,20 @@ _PROBLEM = [
     r'\b(?:not|never|hasnt|hasn t|didnt|did not) (?:arrive\w*|here|working|work|shipped|sent|come|came|received)\b',
     r'\bdoesnt work\b', r'\bisnt working\b', r'\bfailed\b', r'\blocked\b', r'\bexpired\b', r'\blost\b',
     r'\bcancel+ed\b', r'\bclosed\b', r'\bcharged\b', r'\bbilled\b', r'\brefunded only\b', r'\bonly (?:refunded )?half\b',
-    r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bno (?:invoice|receipt|confirmation)\b',
+    r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bonly (?:refunded |paid back )?(?:half|part)\b', r'\bno (?:invoice|receipt|confirmation)\b',
     r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
     # Spanish
     r'\bequivocad\w*', r'\bincorrect[oa]\b', r'\broto\b', r'\brota\b', r'\bdanad\w*', r'\bfalta\b',
     r'\bno (?:ha )?(?:llego|llegado|funciona|funciono)\b', r'\bno puedo (?:entrar|acceder)\b', r'\bnunca (?:llego|se envio)\b',
     r'\bfallo\b', r'\bbloquead\w*', r'\bcaduc\w*', r'\bperdid\w*', r'\bcancelad\w*', r'\bcerr\w+ la incidencia\b',
     r'\bme cobr\w*', r'\bse cobro\b', r'\bagotad\w*', r'\bsigue sin\b', r'\bsin enviar\b', r'\bno pedi\b',
-    r'\bmal el nombre\b', r'\bmi antigua direccion\b',
+    r'\bmal el nombre\b', r'\bmi antigua direccion\b', r'\bla mitad\b',
     # French
     r'\bmauvais\w*', r'\bfausse?\b', r'\bincorrecte?\b', r'\bcass\w*', r'\babime\w*', r'\bendommag\w*', r'\bmanqu\w*',
     r'\b(?:pas|jamais) (?:arrive\w*|recu\w*|parti|marche|fonctionne)\b', r'\bne marche pas\b', r'\bechou\w*',
     r'\bbloque\w*', r'\bexpir\w*', r'\bperdu\b', r'\bannul\w*', r'\bfermez\b', r'\bferme mon\b', r'\ben retard\b',
     r'\bfactur\w*', r'\bm avez (?:debite|preleve|facture)\b', r'\bepuise\w*', r'\bn arrive pas a me connecter\b',
-    r'\bpas de facture\b', r'\bmon ancienne adresse\b', r'\bn ai pas choisi\w*',
+    r'\bpas de facture\b', r'\bmon ancienne adresse\b', r'\bn ai pas choisi\w*', r'\bque la moitie\b',
     # German
     r'\bfalsch\w*', r'\bkaputt\w*', r'\bbeschadigt\w*', r'\bfehlt\b', r'\bnie (?:an|angekommen)\b',
     r'\bnicht (?:an|angekommen|verschickt|funktioniert)\b', r'\bfunktioniert nicht\b', r'\bfehlgeschlagen\b',
@@ -340,7 +341,7 @@ _CHARGE_V = _alt(r'charg\w*', r'bill(?:ed|ing)?', r'debit\w*', r'deducted', r'to
                  r'cobr\w+', r'cargad\w*', r'cargo', r'factur\w+', r'prelev\w*', r'preleve\w*', r'abgebucht',
                  r'abbuch\w*', r'bucht', r'buchen', r'berechn\w*', r'belast\w*', r'bezahlt', r'gezahlt',
                  r'abgezogen', r'addebit\w*', r'fatto pagare', r'pagat\w*', r'pagado', r'pague', r'paye\w*', r'paguei',
-                 r'afgeschreven', r'afschrijv\w*', r'schrijven \w+ af', r'schrijven af', r'gerekend', r'betaald')
+                 r'afgeschreven', r'afschrijv\w*', r'schrijven(?: \w+){0,3} af', r'gerekend', r'betaald')
 _CHARGE_N = _alt(r'charges?', r'payments?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
                  r'debitos?', r'prelevements?', r'abbuchung\w*', r'belastung\w*', r'zahlung\w*', r'addebit[oi]',
                  r'pagament[oi]', r'afschrijving\w*', r'betaling\w*', r'transacti\w*', r'transaccion\w*')
@@ -352,7 +353,7 @@ _REFUND = _alt(r'refund\w*', r'money back', r'my money', r'reembols\w*', r'mi di
                r'rimbors\w*', r'i miei soldi', r'miei soldi', r'soldi indietro', r'terugbetaal\w*', r'terugbetaling\w*',
                r'terugbetaald', r'mijn geld', r'geld terug', r'teruggestort')
 _CLAIM_BEFORE_REFUND = _alt(
-    r'want\w*', r'wanna', r'need', r'demand\w*', r'expect\w*', r'give me', r'get', r'like', r'still', r'never', r'no',
+    r'want\w*', r'wanna', r'need', r'demand(?:s|ed|ing)?', r'expect\w*', r'give me', r'get', r'like', r'still', r'never', r'no',
     r'yet to', r'havent', r'hasnt', r'didnt', r'where s', r'wheres', r'where is', r'waiting (?:for|on)',
     r'quiero', r'exijo', r'necesito', r'todavia', r'aun', r'sigo esperando', r'nunca', r'donde esta', r'devolvais',
     r'devuelvan', r'veux', r'voudrais', r'exige', r'toujours', r'jamais', r'attends', r'ou est',
@@ -372,7 +373,7 @@ _BILLING = [
     r'\bcharged (?:me )?(?:the )?wrong\b', r'\bunauthori[sz]ed\b.*\b(?:card|account|statement)\b',
     r'\bcancel my subscription\b', r'\b(?:billed|charged|charging|billing) (?:me )?(?:again|every month|after i cancel\w*)\b',
     r'\bnever (?:signed up|subscribed|ordered)\b.*\b(?:charg|bill|taking|money)\w*',
-    r'\b(?:cancel\w*|never (?:signed|subscribed)|nunca me suscribi|jamais abonne|nie ein abo|nunca assinei|mai abbonat|nooit ingeschreven|ne me suis jamais abonne)\b.*\b(?:billed|charged|cobr\w+|prelev\w*|bucht|abbuch\w*|cobram|addebit\w*|afschrijv\w*|schrijven \w* ?af)',
+    r'\b(?:cancel\w*|never (?:signed|subscribed)|nunca me suscribi|jamais abonne|nie ein abo|nunca assinei|mai abbonat\w*|nooit ingeschreven|ne me suis jamais abonne)\b.*\b(?:billed|charged|cobr\w+|prelev\w*|bucht|abbuch\w*|cobram|addebit\w*|afschrijv\w*|schrijven(?: \w+){0,3} af)',
     r'\b(?:took|taken|take) (?:my )?(?:payment|money)\b.*\b(?:cancel+ed|but)\b',
     r'\bwhere s my money\b', r'\bwhere is my money\b', r'\bmoney (?:is )?gone\b',
     r'\bdinero (?:no ha vuelto|no ha llegado|no aparece|no esta|ha desaparecido)\b', r'\bdonde esta mi dinero\b',
@@ -380,11 +381,13 @@ _BILLING = [
     r'\bgeld (?:ist )?(?:weg|verschwunden)\b', r'\bgeld habe ich nie\b', r'\bnie zuruck(?:bekommen|erhalten)\b',
     r'\bdinheiro (?:sumiu|nunca voltou|nao voltou)\b', r'\bsoldi (?:sono )?(?:spariti|non sono (?:mai )?tornati)\b',
     r'\bgeld is (?:weg|nooit teruggekomen)\b',
-    r'\b%s%s%s' % (_CLAIM_BEFORE_REFUND, _gap(3), _REFUND),
     r'\b%s%s(?:hasnt|has not|never|not yet|still|todavia no|aun no|toujours pas|immer noch nicht|ainda nao|ancora non|nog steeds niet)\b' % (_REFUND, _gap(3)),
     r'\brefund me\b', r'\breembolsadme\b', r'\bremboursez moi\b', r'\bdevolvedme el dinero\b',
     r'\bno (?:me )?(?:habeis|han|has) (?:reembolsado|devuelto)\b', r'\bnao (?:me )?(?:reembolsaram|devolveram)\b',
     r'\bm avez (?:debite|preleve)\b.*\bdeux fois\b',
+]
+_BILLING_CLAIM = [       # "I want a refund": a claim that a negation cancels ("I don't want a refund, just an exchange")
+    r'\b%s%s%s' % (_CLAIM_BEFORE_REFUND, _gap(3), _REFUND),
 ]
 _AMOUNT = r'(?:[$£€]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:[$£€]|eur\w*|euro|reais|real|dollars?|pounds?|usd|gbp|chf))'
 _PRICE_CONTRAST = re.compile(
@@ -404,11 +407,14 @@ _COMPLAINT = [
     r'\bscam\w*\b(?!\?)', r'\blet down\b', r'\b(?:poor|bad|lousy|crap) (?:quality|service|support|experience)\b',
     r'\bnot happy\b', r'\bunhappy\b', r'\bnot (?:satisfied|acceptable|ok)\b', r'\bdissatisf\w*',
     r'\bfed up\b', r'\bsick (?:of|and tired)\b', r'\bnever again\b', r'\brip ?off\b', r'\bcomplain\w*', r'\bcomplaint\w*',
-    r'\bfalling apart\b', r'\bfell apart\b', r'\bwaste of (?:money|time)\b', r'\bwhat the (?:hell|heck|f\w*)\b', r'\bwtf\b',
+    r'\b(?:falling|coming|fell|came) apart\b', r'\b(?:very|so|really|extremely|pretty) poor\b', r'\bwaste of (?:money|time)\b', r'\bwhat the (?:hell|heck|f\w*)\b', r'\bwtf\b',
     r'\bhow hard (?:can|is) it\b', r'\b(?:nobody|no one|noone) (?:ever )?(?:replies|answers|responds|gets back|has (?:replied|answered|responded)|answered|replied|responded|cares)\b',
     r'\bno (?:reply|replies|response|answer)\b', r'\bignor(?:ed|ing) (?:me|my)\b',
     r'\b(?:been )?waiting (?:for )?(?:over |more than |almost |nearly )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months)\b',
     r'\bnot (?:good enough|what i ordered)\b',
+    # sarcasm about a simple job done wrong, all languages
+    r'\b(?:not that hard|no es tan dificil|no es tan complicado|(?:c est )?pas (?:si |tres )?(?:complique|difficile) pourtant|'
+    r'so schwer kann das (?:doch )?nicht sein|nao e tao dificil|non e (?:cosi|poi cosi|tanto) difficile|zo moeilijk is het (?:toch )?niet)\b',
     # Spanish
     r'\bverguenza\b', r'\bvergonzos\w*', r'\bpesim\w*', r'\bfatal\b', r'\bdesastr\w*', r'\binaceptable\b', r'\bridicul\w*',
     r'\bhart[oa]s?\b', r'\bnunca mas\b', r'\bestafa\w*', r'\btimo\b', r'\btomadura de pelo\b', r'\bdecepcion\w*',
@@ -484,7 +490,7 @@ _SALES = [
     r'\bvendas\b', r'\bufficio (?:vendite|commerciale)\b', r'\bcommerciale\b', r'\bverkoopafdeling\b', r'\bafdeling verkoop\b',
     r'\b(?:book|request|schedule) a demo\b',
     # resellers, distribution, contracts, uniforms
-    r'\bresell\w*', r'\bdistribut(?:or|ors|ion|eur|eurs|ore|ori|idor|idores)\b', r'\bstockists?\b',
+    r'\bresell\w*', r'\bdistribu(?:tor|tors|tion|teur|teurs|tore|tori|idor|idores|idora|idoras)\b', r'\bstockists?\b',
     r'\b(?:stock|carry|sell) your (?:brand|products|jackets|range|line)\b', r'\brevend\w*', r'\brevend(?:er|ere|edor\w*)\b',
     r'\brivend\w*', r'\bwiederverkauf\w*', r'\bhandler (?:werden|fuhren)\b', r'\bals handler\b', r'\bvertriebspartner\w*',
     r'\bwederverkop\w*', r'\bdealer\w*', r'\bpartnership\w*', r'\bpartenariat\b', r'\bpartnerschaft\b', r'\bparceria\b',
@@ -543,7 +549,7 @@ SALES_MIN_PEOPLE = 10
 
 
 _GROUPS = {'human': _HUMAN, 'emotional': _EMOTIONAL, 'problem': _PROBLEM, 'several': _SEVERAL,
-           'repeat_strong': _REPEAT_STRONG, 'repeat': _REPEAT, 'billing': _BILLING, 'complaint': _COMPLAINT,
+           'repeat_strong': _REPEAT_STRONG, 'repeat': _REPEAT, 'billing': _BILLING, 'billing_claim': _BILLING_CLAIM, 'complaint': _COMPLAINT,
            'sales': _SALES}
 
 
@@ -556,7 +562,7 @@ def _regex(name):
 # ---- the rules -----------------------------------------------------------------------------------
 
 def _human_request(t):
-    return _first(_regex('human'), t, window=6, after=1)
+    return _first(_regex('human'), t, window=6, after=1, inside=True)
 
 
 def _sales_department(t):
@@ -568,13 +574,13 @@ def _emotional(t):
 
 
 def _problem_clauses(t):
-    clauses = [c for c in _SPLIT_PROBLEMS.split(t) if c and c.strip()]
-    found = []
-    for clause in clauses:
-        m = _regex('problem').search(clause)
-        if m:
-            found.append(m.group(0))
-    return found
+    """One problem phrase per clause that has one (clauses: punctuation, "and", "then", "also", ...)."""
+    cuts = [m.start() for m in _SPLIT_PROBLEMS.finditer(t)]
+    found = {}
+    for m in _regex('problem').finditer(t):
+        clause = sum(1 for c in cuts if c <= m.start())
+        found.setdefault(clause, m.group(0))
+    return [found[c] for c in sorted(found)]
 
 
 def _content_stems(t):
@@ -617,7 +623,7 @@ def _price_mismatch(t):
 
 
 def _billing(t):
-    m = _first(_regex('billing'), t, window=3)
+    m = _regex('billing').search(t) or _first(_regex('billing_claim'), t, window=3)
     if m:
         return 'matched "%s"' % _quote(m)
     return _price_mismatch(t)
@@ -646,7 +652,7 @@ def _sales(t):
     quantity = _quantity(t)
     if quantity:
         return quantity
-    m = _first(_regex('sales'), t, window=3)
+    m = _regex('sales').search(t)     # no negation scope: Portuguese 'no' is 'in the'
     if m:
         return 'matched "%s"' % _quote(m)
     return None
