@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, fields
 from typing import Optional, Tuple
 
-from chalicelib.domain import triggers
+from chalicelib.domain import bot, triggers
 from chalicelib.domain.bot import FALLBACK, BotAnswer, KnowledgeBaseResponder
 from chalicelib.domain.handoff import Reason
 
@@ -189,8 +189,10 @@ class LLMAnswer(BotAnswer):
     output_tokens: int = 0
 
     def meta(self):
-        out = {'source': self.source, 'model_id': self.model_id, 'entry_ids': list(self.entry_ids),
-               'outcome': self.outcome}
+        base = getattr(super(), 'meta', None)
+        out = base() if base else {'confidence': self.confidence, 'entry_id': self.entry_id}
+        out.update({'source': self.source, 'model_id': self.model_id, 'entry_ids': list(self.entry_ids),
+                    'outcome': self.outcome})
         if self.latency_ms is not None:
             out['latency_ms'] = self.latency_ms
         if self.input_tokens or self.output_tokens:
@@ -198,7 +200,17 @@ class LLMAnswer(BotAnswer):
         return out
 
 
-_BOT_FIELDS = tuple(f.name for f in fields(BotAnswer))
+_BOT_FIELDS = tuple(f.name for f in fields(BotAnswer) if f.init)
+
+
+def not_understood_text(text):
+    """The built-in "I'm not sure" text, in the visitor's language where the domain can tell it."""
+    if hasattr(bot, 'fallback') and hasattr(bot, 'detect_language'):
+        try:
+            return bot.fallback(bot.detect_language(text or ''))
+        except Exception:       # a helper's failure must not cost the visitor their answer
+            logger.exception('no localised fallback text')
+    return FALLBACK
 
 RESPONDER_SYSTEM = """You are the support assistant on a company's website chat. You answer the visitor ONLY from the numbered knowledge base entries between <entries> and </entries>.
 
@@ -214,6 +226,9 @@ Rules:
 </entries>"""
 
 
+_ENTRY_LABELS = {'alternates': 'Also asked as', 'lang': 'Language'}
+
+
 def _entry_block(number, entry):
     lines = ['[%d] Q: %s' % (number, entry.question)]
     # Extra fields a richer Entry may carry (alternate questions, language): shown, not required.
@@ -221,10 +236,11 @@ def _entry_block(number, entry):
         if f.name in ('id', 'question', 'answer'):
             continue
         value = getattr(entry, f.name)
+        label = _ENTRY_LABELS.get(f.name, f.name)
         if isinstance(value, str) and value:
-            lines.append('    %s: %s' % (f.name, value))
+            lines.append('    %s: %s' % (label, value))
         elif isinstance(value, (list, tuple)) and value and all(isinstance(v, str) for v in value):
-            lines.append('    %s: %s' % (f.name, ' | '.join(value)))
+            lines.append('    %s: %s' % (label, ' | '.join(value)))
     lines.append('    A: %s' % entry.answer)
     return '\n'.join(lines)
 
@@ -259,48 +275,49 @@ class BedrockResponder:
         threshold = self.threshold if threshold is None else threshold
         entries = list(entries or ())
         if not entries or not (text or '').strip():
-            return self._unknown('no_entries', 0.0)
+            return self._unknown(text, 'no_entries', 0.0)
         try:
             call = converse(self.client_factory, self.timeout_s, self.model_id, responder_prompt(entries),
                             _user_message(text, transcript), self.max_tokens)
         except LLMUnavailable as err:
             return self._fall_back(err.outcome, text, entries, threshold, transcript)
-        answer = self._judge(call, entries, threshold)
+        answer = self._judge(text, call, entries, threshold)
         logger.info('bedrock answer: %s (%s, %d ms, %d+%d tokens)', answer.outcome, self.model_id,
                     call.latency_ms, call.input_tokens, call.output_tokens)
         return answer
 
-    def _judge(self, call, entries, threshold):
+    def _judge(self, text, call, entries, threshold):
         usage = {'latency_ms': call.latency_ms, 'input_tokens': call.input_tokens,
                  'output_tokens': call.output_tokens}
         data = parse_json_object(call.text)
         if data is None or 'answer' not in data:
-            return self._unknown('invalid_output', 0.0, **usage)
+            return self._unknown(text, 'invalid_output', 0.0, **usage)
         confidence = _confidence(data.get('confidence', 0.0))
         reply = data.get('answer')
         cited = data.get('entry_ids', [])
         if confidence is None or not (reply is None or isinstance(reply, str)) or not isinstance(cited, list):
-            return self._unknown('invalid_output', 0.0, **usage)
+            return self._unknown(text, 'invalid_output', 0.0, **usage)
         if reply is None or not reply.strip():
-            return self._unknown('unknown', confidence, **usage)
+            return self._unknown(text, 'unknown', confidence, **usage)
         ids = []
         for number in cited:
             if isinstance(number, str) and number.strip().isdigit():
                 number = int(number)
             if isinstance(number, bool) or not isinstance(number, int) or not 1 <= number <= len(entries):
-                return self._unknown('unknown_entry', 0.0, **usage)
+                return self._unknown(text, 'unknown_entry', 0.0, **usage)
             if entries[number - 1].id not in ids:
                 ids.append(entries[number - 1].id)
         if not ids:
-            return self._unknown('unknown_entry', 0.0, **usage)
+            return self._unknown(text, 'unknown_entry', 0.0, **usage)
         if confidence < threshold:
-            return self._unknown('below_threshold', confidence, **usage)
+            return self._unknown(text, 'below_threshold', confidence, **usage)
         first = entries[[e.id for e in entries].index(ids[0])]
         reply = first.answer if self.verbatim else reply.strip()
         return LLMAnswer(reply, round(confidence, 3), ids[0], entry_ids=tuple(ids), model_id=self.model_id, **usage)
 
-    def _unknown(self, outcome, confidence, **usage):
-        return LLMAnswer(FALLBACK, round(confidence, 3), None, model_id=self.model_id, outcome=outcome, **usage)
+    def _unknown(self, text, outcome, confidence, **usage):
+        return LLMAnswer(not_understood_text(text), round(confidence, 3), None, model_id=self.model_id,
+                         outcome=outcome, **usage)
 
     def _fall_back(self, outcome, text, entries, threshold, transcript):
         logger.warning('bedrock answer fell back to the built-in responder: %s (%s)', outcome, self.model_id)
