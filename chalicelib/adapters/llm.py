@@ -256,23 +256,25 @@ class BedrockResponder:
       (us.anthropic.claude-3-5-haiku-20241022-v1:0); the function's role must allow it.
     client_factory(read_timeout_s) -> a bedrock-runtime client (default: bedrock_client).
     fallback: the built-in responder, used when Bedrock fails or its output is unusable.
-    threshold: default confidence needed when the caller passes none.
+    min_confidence: the model's self-reported confidence needed at least, whatever lower threshold the
+      caller passes (the agent's threshold is tuned for the built-in responder's scores).
     verbatim: answer with the first cited entry's own text instead of the model's wording (no
       paraphrase at all; loses answers in the visitor's language and combined answers).
     """
 
     def __init__(self, model_id, client_factory=bedrock_client, timeout_s=RESPONDER_TIMEOUT_S, fallback=None,
-                 threshold=0.5, verbatim=False, max_tokens=400):
+                 min_confidence=0.5, verbatim=False, max_tokens=400):
         self.model_id = model_id
         self.client_factory = client_factory
         self.timeout_s = timeout_s
         self.fallback = fallback if fallback is not None else KnowledgeBaseResponder()
-        self.threshold = threshold
+        self.min_confidence = min_confidence
         self.verbatim = verbatim
         self.max_tokens = max_tokens
 
     def answer(self, text, entries, threshold=None, transcript=()):
-        threshold = self.threshold if threshold is None else threshold
+        """`transcript`: earlier messages as stored ({'role': 'visitor'|'bot'|'operator'|'system', 'text'}),
+        oldest first; system notices and the current message are left out here if present."""
         entries = list(entries or ())
         if not entries or not (text or '').strip():
             return self._unknown(text, 'no_entries', 0.0)
@@ -281,7 +283,7 @@ class BedrockResponder:
                             _user_message(text, transcript), self.max_tokens)
         except LLMUnavailable as err:
             return self._fall_back(err.outcome, text, entries, threshold, transcript)
-        answer = self._judge(text, call, entries, threshold)
+        answer = self._judge(text, call, entries, max(self.min_confidence, threshold or 0.0))
         logger.info('bedrock answer: %s (%s, %d ms, %d+%d tokens)', answer.outcome, self.model_id,
                     call.latency_ms, call.input_tokens, call.output_tokens)
         return answer

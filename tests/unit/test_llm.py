@@ -371,3 +371,12 @@ def test_local_fake_faults_reach_the_fallbacks(fake, fault, outcome):
     assert answer.outcome == outcome
     assert answer.source == ('built-in' if outcome.startswith('error:') else 'bedrock')
     assert time.monotonic() - started < 2.0
+
+
+def test_the_models_confidence_has_a_floor_above_the_agents_lenient_threshold(stubbed):
+    """The agent's threshold is tuned for the built-in scores (0.35 by default); a model saying 0.45
+    is unsure whatever the agent's number."""
+    reply(stubbed, '{"answer": "3-5 days.", "entry_ids": [1], "confidence": 0.45}')
+    reply(stubbed, '{"answer": "3-5 days.", "entry_ids": [1], "confidence": 0.45}')
+    assert responder(stubbed).answer('shipping time', ENTRIES, threshold=0.35).outcome == 'below_threshold'
+    assert responder(stubbed, min_confidence=0.4).answer('shipping time', ENTRIES, threshold=0.35).understood(0.35)
