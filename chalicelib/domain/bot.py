@@ -1,31 +1,157 @@
 """The bot: a small responder interface and the built-in knowledge-base responder.
 
-The built-in responder is TF-IDF cosine similarity in plain Python: a knowledge base holds
-tens to hundreds of entries, and numpy would add ~30 MB to every cold start for no gain here.
-An LLM responder (e.g. Amazon Bedrock) implements the same `answer` method.
+The built-in responder matches the visitor's message against each entry's question and its
+alternates (other phrasings, other languages), in plain Python: a knowledge base holds tens to a few
+hundred entries, and numpy would add ~30 MB to every cold start for no gain here. An LLM responder
+(e.g. Amazon Bedrock) implements the same `answer` method.
+
+How a message is matched (KnowledgeBaseResponder):
+  1. its language is detected (chalicelib.domain.language; None when unsure, then every language the
+     knowledge base is written in is tried);
+  2. it is cut into words, stop words of that language dropped, the rest stemmed with that language's
+     Snowball stemmer ("shipping", "shipped" -> "ship"; "envíos" -> "envi");
+  3. each word also maps to language-independent concepts through a small customer-service lexicon
+     (package/parcel/order, cost/price/fee, envío/livraison/Versand/shipping...), and a few phrases do
+     too ("where is my parcel" -> tracking, "money back" -> refund); an unknown word one typo away
+     from a known one is read as that word;
+  4. a phrasing scores by how much of the MESSAGE it explains (IDF-weighted; an exact stem counts 1,
+     a concept or another language's identical word 0.85, a word found only in the answer 0.5) and,
+     less, how much of the phrasing the message covers. A distinctive word of the message that the
+     knowledge base never mentions ("privacy" in "what is your privacy policy?") weighs the most, so
+     a question about something else is not answered by the entry that shares its generic words.
+The best entry is answered if it scores at least the threshold. A visitor writing in a language the
+knowledge base has nothing in is never given a confident wrong answer: a cross-language match must
+clear a higher bar (CROSS_LANGUAGE_MIN) and is prefixed, in the visitor's language, with a note that
+the answer exists only in the KB's language; otherwise the bot says, in the visitor's language, which
+languages it can answer in and offers a person.
 """
+import functools
 import math
 import re
+import unicodedata
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Optional, Protocol, Sequence
 
-FALLBACK = "I'm not sure I can answer that. Could you rephrase it, or ask to talk to a person?"
-DECLINED = ("Human support isn't available in this chat right now, but I'll keep helping you. "
-            "Could you tell me a bit more about what you need?")
-ERROR = "Sorry, something went wrong on my side. Please try again in a moment."
+from chalicelib.domain import language as language_mod
+from chalicelib.domain.language import DEFAULT as DEFAULT_LANG, LANGUAGES
 
-_STOP = frozenset('''a an the and or but if of to in on at for from by with about as is are was were be been
-being do does did have has had i me my we our you your it its this that these those what which who whom how
-when where why can could would should will shall may might must there here please hi hello hey thanks thank
-any some not no so than then too very just also'''.split())
+# ---- texts, per language ------------------------------------------------------------------------------
 
+_FALLBACK = {
+    'en': "I'm not sure I can answer that. Could you rephrase it, or ask to talk to a person?",
+    'es': 'No estoy seguro de poder responder a eso. ¿Puedes reformularlo o pedir hablar con una persona?',
+    'fr': 'Je ne suis pas sûr de pouvoir répondre à cela. Pouvez-vous reformuler, ou demander à parler à une '
+          'personne ?',
+    'de': 'Ich bin nicht sicher, ob ich das beantworten kann. Können Sie es anders formulieren oder darum bitten, '
+          'mit einer Person zu sprechen?',
+    'pt': 'Não tenho certeza de que posso responder a isso. Pode reformular ou pedir para falar com uma pessoa?',
+    'it': 'Non sono sicuro di poter rispondere. Puoi riformulare la domanda o chiedere di parlare con una persona?',
+    'nl': 'Ik weet niet zeker of ik dat kan beantwoorden. Kunt u het anders formuleren, of vragen om met een '
+          'medewerker te spreken?',
+}
+_DECLINED = {
+    'en': ("Human support isn't available in this chat right now, but I'll keep helping you. "
+           "Could you tell me a bit more about what you need?"),
+    'es': 'La atención de una persona no está disponible en este chat ahora mismo, pero seguiré ayudándote. '
+          '¿Puedes contarme un poco más sobre lo que necesitas?',
+    'fr': "Le support humain n'est pas disponible dans ce chat pour le moment, mais je continue à vous aider. "
+          "Pouvez-vous m'en dire un peu plus sur ce dont vous avez besoin ?",
+    'de': 'Persönlicher Support ist in diesem Chat gerade nicht verfügbar, aber ich helfe Ihnen gern weiter. '
+          'Können Sie etwas genauer beschreiben, was Sie brauchen?',
+    'pt': 'O atendimento humano não está disponível neste chat no momento, mas continuo a ajudar. '
+          'Pode contar um pouco mais sobre o que precisa?',
+    'it': 'Il supporto di una persona non è disponibile in questa chat al momento, ma continuo ad aiutarti. '
+          'Puoi dirmi qualcosa in più su ciò di cui hai bisogno?',
+    'nl': 'Een medewerker is in deze chat nu niet beschikbaar, maar ik help u graag verder. '
+          'Kunt u iets meer vertellen over wat u nodig hebt?',
+}
+_ERROR = {
+    'en': 'Sorry, something went wrong on my side. Please try again in a moment.',
+    'es': 'Lo siento, algo ha fallado por mi parte. Vuelve a intentarlo en un momento.',
+    'fr': 'Désolé, un problème est survenu de mon côté. Veuillez réessayer dans un instant.',
+    'de': 'Entschuldigung, bei mir ist etwas schiefgelaufen. Bitte versuchen Sie es gleich noch einmal.',
+    'pt': 'Desculpe, algo deu errado do meu lado. Tente novamente daqui a pouco.',
+    'it': 'Mi dispiace, qualcosa è andato storto da parte mia. Riprova tra un momento.',
+    'nl': 'Sorry, er ging bij mij iets mis. Probeer het zo nog eens.',
+}
+# {lang} is the visitor's language, {langs} the languages the knowledge base is written in (both named
+# in the visitor's language).
+_UNSUPPORTED = {
+    'en': "I can't answer questions in {lang} yet, only in {langs}. You can write to me in {langs}, or ask to "
+          "talk to a person and someone from the team will help you.",
+    'es': 'Todavía no puedo responder preguntas en {lang}, solo en {langs}. Puedes escribirme en {langs} o pedir '
+          'hablar con una persona del equipo, que te ayudará.',
+    'fr': 'Je ne peux pas encore répondre aux questions en {lang}, seulement en {langs}. Vous pouvez m’écrire en '
+          '{langs}, ou demander à parler à une personne de l’équipe, qui vous aidera.',
+    'de': 'Auf {lang} kann ich leider noch keine Fragen beantworten, nur auf {langs}. Sie können mir auf {langs} '
+          'schreiben oder darum bitten, mit einer Person aus dem Team zu sprechen, die Ihnen weiterhilft.',
+    'pt': 'Ainda não consigo responder a perguntas em {lang}, só em {langs}. Pode escrever-me em {langs} ou pedir '
+          'para falar com uma pessoa da equipe, que vai ajudar.',
+    'it': 'Non posso ancora rispondere a domande in {lang}, solo in {langs}. Puoi scrivermi in {langs} o chiedere '
+          'di parlare con una persona del team, che ti aiuterà.',
+    'nl': 'Ik kan nog geen vragen in het {lang} beantwoorden, alleen in het {langs}. U kunt mij in het {langs} '
+          'schrijven, of vragen om met iemand van het team te spreken die u verder helpt.',
+}
+# Put before an answer found through another language: "this answer exists only in {langs}".
+_CROSS_NOTE = {
+    'en': '(This answer is only available in {langs}.)',
+    'es': '(Esta respuesta solo está disponible en {langs}.)',
+    'fr': '(Cette réponse n’existe qu’en {langs}.)',
+    'de': '(Diese Antwort gibt es nur auf {langs}.)',
+    'pt': '(Esta resposta só está disponível em {langs}.)',
+    'it': '(Questa risposta è disponibile solo in {langs}.)',
+    'nl': '(Dit antwoord is alleen in het {langs} beschikbaar.)',
+}
+
+FALLBACK = _FALLBACK['en']
+DECLINED = _DECLINED['en']
+ERROR = _ERROR['en']
+
+
+def _pick(texts, lang):
+    return texts.get(lang) or texts[DEFAULT_LANG]
+
+
+def fallback(lang=None):
+    """"I'm not sure I can answer that..." in `lang` (English for None or an unknown code)."""
+    return _pick(_FALLBACK, lang)
+
+
+def declined(lang=None):
+    """"Human support isn't available right now..." in `lang`."""
+    return _pick(_DECLINED, lang)
+
+
+def error_text(lang=None):
+    """"Sorry, something went wrong..." in `lang`."""
+    return _pick(_ERROR, lang)
+
+
+def unsupported_language(lang, kb_langs=(DEFAULT_LANG,)):
+    """In the visitor's language `lang`: which languages the bot answers in, and that a person can help."""
+    langs = [l for l in LANGUAGES if l in set(kb_langs)] or [DEFAULT_LANG]
+    return _pick(_UNSUPPORTED, lang).format(lang=language_mod.name(lang, lang),
+                                            langs=language_mod.names(langs, lang))
+
+
+def cross_language_note(lang, answer_lang):
+    return _pick(_CROSS_NOTE, lang).format(langs=language_mod.name(answer_lang, lang))
+
+
+# ---- model ------------------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
 class Entry:
     id: str
     question: str
     answer: str
+    alternates: tuple = ()          # more example questions: other phrasings, other languages
+    lang: Optional[str] = None      # language of question and answer; None = detected, else English
+
+    def __post_init__(self):
+        if not isinstance(self.alternates, tuple):
+            object.__setattr__(self, 'alternates', tuple(self.alternates or ()))
 
 
 @dataclass(frozen=True)
@@ -33,9 +159,30 @@ class BotAnswer:
     text: str
     confidence: float
     entry_id: Optional[str] = None
+    # Not part of equality: information for the caller and for operators (see `meta`).
+    lang: Optional[str] = field(default=None, compare=False)       # language of the visitor's message, if known
+    matched: Optional[str] = field(default=None, compare=False)    # the question or alternate that matched best
+    reason: Optional[str] = field(default=None, compare=False)     # see REASONS
 
     def understood(self, threshold):
         return self.entry_id is not None and self.confidence >= threshold
+
+    def meta(self):
+        """A small dict for the message's meta, readable by operators."""
+        out = {'confidence': self.confidence}
+        for key in ('entry_id', 'lang', 'matched', 'reason'):
+            if getattr(self, key) is not None:
+                out[key] = getattr(self, key)
+        return out
+
+
+REASONS = {
+    'answered': 'an entry matched in the visitor\'s language (or the language is unknown)',
+    'cross_language': 'an entry matched through another language; the answer is prefixed with a note',
+    'no_match': 'no entry scored the threshold; fallback text in the visitor\'s language',
+    'unsupported_language': 'the knowledge base has nothing in the visitor\'s language; says so and offers a person',
+    'empty': 'empty message or empty knowledge base',
+}
 
 
 class Responder(Protocol):
@@ -45,52 +192,498 @@ class Responder(Protocol):
         leaves out system notices, so a model is never told by the transcript to stay silent."""
 
 
-def _stem(word):
-    for suffix in ('ing', 'ed', 'es', 's'):
-        if len(word) > len(suffix) + 2 and word.endswith(suffix):
-            return word[:-len(suffix)]
-    return word
+# ---- lexicon ----------------------------------------------------------------------------------------
+# Domain-independent customer-service vocabulary: each line is a concept and its words per language.
+# Words are stemmed with their language's stemmer when first used. A word may belong to several concepts.
+# Keep it generic (what any shop or online service is asked); a knowledge base's own wording belongs in
+# its entries' alternates, not here.
+_LEXICON = '''
+ship | en: ship ships shipping shipped shipment shipments deliver delivers delivered delivery deliveries dispatch dispatched postage courier send sent mail
+     | es: envío envíos enviar envían envian enviáis mandan mandar entrega entregas entregar entregan
+     | fr: livraison livraisons livrer livrez livré livrée expédition expédier expédiez envoi envoyer envoyez
+     | de: versand versenden versendet verschicken verschickt liefern liefert lieferung lieferungen lieferzeit zustellung
+     | pt: envio envios enviar enviam entrega entregas entregar entregam frete remessa
+     | it: spedizione spedizioni spedire spedite consegna consegne consegnare
+     | nl: verzending verzenden verzendt levering leveren bezorging bezorgen bezorgd versturen verstuurd
+duration | en: long time days fast quickly soon when arrive arrives arriving arrival
+     | es: tarda tardan tardar tiempo demora demoran días plazo rápido llega llegar llegue
+     | fr: temps délai délais jours rapide rapidement arrive arriver
+     | de: dauert dauer lange tage schnell wann ankommen
+     | pt: demora demoram tempo prazo dias rápido chegar chega
+     | it: tempo tempi giorni veloce arriva arrivare
+     | nl: lang duurt tijd dagen snel wanneer aankomen
+cost | en: cost costs costing price prices pricing priced fee fees charge charges expensive cheap cheaper
+     | es: costo costos coste cuesta cuestan precio precios tarifa tarifas cuota caro barato cobran
+     | fr: coût coûts coûte coûtent prix tarif tarifs frais cher payant
+     | de: kosten kostet preis preise gebühr gebühren teuer günstig tarif tarife
+     | pt: custo custos custa custam preço preços taxa taxas tarifa caro barato cobram
+     | it: costo costi costa costano prezzo prezzi tariffa tariffe caro economico
+     | nl: kosten kost prijs prijzen tarief tarieven goedkoop
+free | en: free gratis complimentary
+     | es: gratis gratuito gratuita gratuitos | fr: gratuit gratuite gratuits gratuitement
+     | de: kostenlos kostenlose gratis umsonst | pt: grátis gratuito gratuita | it: gratis gratuito gratuita gratuiti
+     | nl: gratis kosteloos
+abroad | en: international internationally abroad worldwide overseas country countries foreign
+         uk britain england germany france spain italy portugal netherlands holland belgium canada mexico usa america australia ireland switzerland austria
+     | es: internacional internacionales extranjero país países alemania francia españa italia holanda bélgica canadá méxico
+     | fr: international internationale internationaux étranger pays allemagne espagne italie belgique suisse canada
+     | de: international internationale ausland weltweit länder land deutschland frankreich spanien italien österreich schweiz belgien
+     | pt: internacional exterior estrangeiro país países brasil alemanha frança espanha itália
+     | it: internazionale internazionali estero paesi paese germania francia spagna svizzera belgio
+     | nl: internationaal buitenland wereldwijd landen duitsland frankrijk spanje italië belgië
+return | en: return returns returned returning
+     | es: devolver devolución devoluciones devuelvo devolverlo | fr: retour retours retourner renvoyer rendre
+     | de: rücksendung rücksenden zurücksenden zurückschicken retoure rückgabe zurückgeben
+     | pt: devolver devolução devoluções devolvo | it: reso resi restituire restituzione rendere
+     | nl: retour retourneren terugsturen retourzending terugbrengen
+refund | en: refund refunds refunded refunding reimburse reimbursed reimbursement
+     | es: reembolso reembolsos reembolsar reembolsan | fr: remboursement remboursements rembourser remboursé remboursée
+     | de: erstattung rückerstattung erstatten erstattet | pt: reembolso reembolsar estorno
+     | it: rimborso rimborsi rimborsare rimborsato | nl: terugbetaling terugbetalen terugstorting
+exchange | en: exchange exchanges exchanged swap swapped replace replacement
+     | es: cambio cambiar | fr: échange échanger | de: umtausch umtauschen tauschen | pt: troca trocar
+     | it: cambio cambiare sostituire sostituzione | nl: ruilen omruilen omwisselen
+size | en: size sizes sizing fit fits measurements small smaller big bigger large larger tight loose
+     | es: talla tallas tamaño tamaños medida pequeño pequeña grande | fr: taille tailles pointure petit petite grand grande
+     | de: größe größen grösse passform klein kleiner groß größer | pt: tamanho tamanhos medida pequeno pequena grande
+     | it: taglia taglie misura misure piccolo piccola grande | nl: maat maten klein kleiner groot groter
+guide | en: guide chart table | es: guía tabla | fr: guide tableau | de: tabelle ratgeber | pt: guia tabela
+     | it: guida tabella | nl: gids tabel
+hours | en: hours hour open opening opens closed closing close monday tuesday wednesday thursday friday saturday sunday weekend weekends
+     | es: horario horarios abierto abiertos abre abren cierra cierran lunes martes miércoles jueves viernes sábado domingo
+     | fr: horaire horaires ouvert ouverte ouvre ouvrez ouverture fermé ferme fermez fermeture lundi mardi mercredi jeudi vendredi samedi dimanche
+     | de: öffnungszeiten geöffnet offen öffnet schließt geschlossen uhrzeit montag dienstag mittwoch donnerstag freitag samstag sonntag wochenende
+     | pt: horário horários aberto aberta abre fecha fechado segunda terça quarta quinta sexta sábado domingo
+     | it: orario orari aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
+     | nl: openingstijden openingsuren geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
+pay | en: pay paying paid payment payments credit debit visa mastercard amex maestro paypal klarna sepa checkout
+     | es: pagar pago pagos crédito débito plazos | fr: payer paiement paiements crédit
+     | de: bezahlen zahlen zahlung zahlungen bezahlung kreditkarte ratenzahlung
+     | pt: pagar pagamento pagamentos crédito parcelar | it: pagare pagamento pagamenti credito rate
+     | nl: betalen betaling betalingen creditcard betaalmethode
+method | en: method methods option options | es: métodos formas opciones medios | fr: moyens modes méthodes options
+     | de: methoden möglichkeiten optionen zahlungsarten | pt: métodos formas opções | it: metodi modalità opzioni
+     | nl: methoden manieren opties
+accept | en: accept accepts accepted | es: aceptan aceptar aceptáis | fr: acceptez accepter acceptés
+     | de: akzeptieren akzeptiert | pt: aceitam aceitar | it: accettate accettare | nl: accepteren accepteert
+order | en: order orders ordered package packages parcel parcels purchase purchases purchased buy bought sell sells sold selling
+     | es: pedido pedidos paquete paquetes compra compras encargo comprar venden vender | fr: commande commandes colis paquet achat acheter vendez vendre
+     | de: bestellung bestellungen paket pakete sendung kaufen verkaufen verkauft | pt: pedido pedidos encomenda encomendas pacote compra comprar vendem vender
+     | it: ordine ordini pacco pacchi acquisto comprare acquistare vendete vendere | nl: bestelling bestellingen pakket pakketje zending aankoop kopen verkopen verkoopt
+track | en: track tracking trace status whereabouts locate
+     | es: seguimiento seguir rastrear rastreo localizar | fr: suivre suivi localiser statut
+     | de: verfolgen sendungsverfolgung verfolgung status sendungsstatus | pt: rastrear rastreamento rastreio acompanhar
+     | it: tracciare tracciamento seguire | nl: volgen volgnummer
+change | en: change changes changing modify modified edit update amend correct
+     | es: cambiar modificar editar corregir | fr: changer modifier corriger | de: ändern änderung bearbeiten korrigieren
+     | pt: mudar alterar modificar corrigir | it: cambiare modificare correggere | nl: wijzigen veranderen aanpassen
+cancel | en: cancel cancels cancelled canceled cancelling cancellation unsubscribe terminate stop
+     | es: cancelar cancelación anular | fr: annuler annulation résilier résiliation
+     | de: stornieren stornierung storno kündigen kündigung abbestellen | pt: cancelar cancelamento
+     | it: annullare annullamento disdire disdetta | nl: annuleren annulering opzeggen opzegging stopzetten
+loyalty | en: loyalty rewards reward points membership club perks
+     | es: fidelidad fidelización puntos recompensas socio club | fr: fidélité points récompenses club
+     | de: treueprogramm treue punkte prämien mitgliedschaft bonusprogramm club | pt: fidelidade pontos recompensas clube
+     | it: fedeltà punti premi club | nl: loyaliteit loyaliteitsprogramma punten spaarpunten klantenkaart club
+sustainable | en: sustainable sustainability eco green environment environmental environmentally recycled recycle recycling ethical
+     | es: sostenible sostenibilidad ecológico ecológica reciclado reciclados medioambiente
+     | fr: durable durabilité écologique écologiques recyclé recyclés environnement
+     | de: nachhaltig nachhaltigkeit umweltfreundlich ökologisch recycelt recycling umwelt
+     | pt: sustentável sustentabilidade ecológico reciclado ambiente | it: sostenibile sostenibilità ecologico riciclato riciclati ambiente
+     | nl: duurzaam duurzaamheid milieuvriendelijk gerecycled milieu
+account | en: account accounts profile | es: cuenta perfil | fr: compte profil | de: konto profil | pt: conta perfil
+     | it: account profilo | nl: account profiel
+login | en: login signin | es: acceder | fr: connecter connexion | de: anmelden anmeldung einloggen login
+     | pt: login acessar entrar | it: accedere accesso login | nl: inloggen aanmelden
+password | en: password passwords passcode | es: contraseña | fr: mdp | de: passwort kennwort | pt: senha
+     | it: password | nl: wachtwoord
+reset | en: reset forgot forgotten lost recover recovery | es: restablecer olvidé olvidado recuperar
+     | fr: réinitialiser oublié perdu récupérer | de: zurücksetzen vergessen verloren wiederherstellen
+     | pt: redefinir esqueci esqueceu recuperar | it: reimpostare dimenticato recuperare | nl: resetten vergeten kwijt herstellen
+invoice | en: invoice invoices receipt receipts bill bills | es: factura facturas recibo | fr: facture factures reçu
+     | de: rechnung rechnungen quittung beleg | pt: fatura faturas recibo | it: fattura fatture ricevuta
+     | nl: factuur facturen bon
+subscription | en: subscription subscriptions plan plans tier tiers | es: suscripción plan planes abono
+     | fr: abonnement abonnements forfait formule | de: abonnement abo tarif plan | pt: assinatura plano planos
+     | it: abbonamento piano piani | nl: abonnement abonnementen
+trial | en: trial trials try test demo | es: prueba probar | fr: essai essayer tester
+     | de: testphase testversion testen probe | pt: teste testar avaliação | it: prova provare
+     | nl: proefperiode proberen uitproberen testen proef
+data | en: data information stats statistics analytics | es: datos información estadísticas
+     | fr: données statistiques | de: daten statistiken | pt: dados estatísticas | it: dati statistiche
+     | nl: gegevens data statistieken
+export | en: export download extract | es: exportar descargar | fr: exporter télécharger
+     | de: exportieren herunterladen export | pt: exportar baixar | it: esportare scaricare | nl: exporteren downloaden
+delete | en: delete deletion remove erase close | es: eliminar borrar | fr: supprimer effacer | de: löschen entfernen
+     | pt: excluir apagar | it: eliminare cancellare | nl: verwijderen wissen
+contact | en: contact reach email support helpdesk | es: contactar contacto soporte
+     | fr: contacter contact support assistance | de: kontakt kontaktieren support kundendienst kundenservice
+     | pt: contato contatar contactar suporte | it: contattare contatto assistenza supporto
+     | nl: contact contacteren ondersteuning klantenservice support
+team | en: team teammate teammates colleague colleagues coworker coworkers seat seats user users
+     | es: equipo compañero compañeros colega colegas usuarios | fr: équipe collègue collègues utilisateurs
+     | de: team kollege kollegen kollegin nutzer benutzer | pt: equipe colega colegas usuários
+     | it: team squadra collega colleghi utenti | nl: team collega collegas gebruikers
+privacy | en: privacy gdpr private personal cookies cookie dpa | es: privacidad rgpd personales
+     | fr: confidentialité rgpd personnelles | de: datenschutz dsgvo personenbezogene | pt: privacidade lgpd rgpd pessoais
+     | it: privacy riservatezza gdpr personali | nl: privacy avg persoonsgegevens
+policy | en: policy policies rules conditions terms | es: política políticas condiciones | fr: politique conditions
+     | de: richtlinie richtlinien bedingungen regeln | pt: política condições | it: politica condizioni
+     | nl: beleid voorwaarden regels
+install | en: install installation installing embed snippet script plugin | es: instalar instalación
+     | fr: installer installation | de: installieren installation einbinden | pt: instalar instalação
+     | it: installare installazione | nl: installeren installatie
+upgrade | en: upgrade downgrade switch move migrate | es: mejorar | de: upgraden wechseln | it: passare | nl: upgraden overstappen
+store | en: store stores shop boutique | es: tienda tiendas | fr: magasin boutique | de: laden geschäft filiale
+     | pt: loja lojas | it: negozio negozi | nl: winkel winkels
+product | en: item items product products article articles clothes goods stuff | es: artículo artículos producto productos prenda
+     | fr: article articles produit produits vêtement | de: artikel produkt produkte ware | pt: artigo produto produtos peça
+     | it: articolo prodotto prodotti | nl: artikel product producten
+period | en: month months monthly year years yearly annual annually week weeks weekly
+     | es: mes meses mensual año años anual semana | fr: mois mensuel an ans année annuel semaine
+     | de: monat monate monatlich jahr jährlich woche | pt: mês meses mensal ano anos anual semana
+     | it: mese mesi mensile anno anni annuale settimana | nl: maand maanden maandelijks jaar jaarlijks week
+money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it: soldi denaro | nl: geld
+'''
+
+# Phrases read as a concept (the matched words are consumed). Per language; '*' applies to every language.
+_PHRASES = {
+    'en': [(r'\bhow much\b', 'cost'), (r'\bwhat (time|hours?)\b', 'hours'), (r'\bmoney back\b', 'refund'),
+           (r'\b(send|bring|give|ship|take)\s+(\w+\s+)?back\b', 'return'), (r'\b(log|sign)[\s-]?(in|on)\b', 'login'),
+           (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'),
+           (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
+            r"received|got here)\b", 'track'), (r'\bcustomer (service|support|care)\b', 'contact')],
+    'es': [(r'\b(a )?qu[eé] hora', 'hours'), (r'\bmi dinero\b', 'refund'),
+           (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
+           (r'\bno (me )?(ha|han) llegado\b|\bno (me )?llega\b|\bsin llegar\b', 'track'),
+           (r'\biniciar sesi[oó]n\b', 'login')],
+    'fr': [(r'\b(à |a )?quelle heure\b', 'hours'), (r'\bmots? de passe\b', 'password'),
+           (r'\bo[uù] (est|en est|sont|en sont) (mon|ma|mes|le|la|les)\b', 'where'),
+           (r'\bpas (encore )?(reçu|recu|arrivée?s?)\b', 'track'), (r'\bmon argent\b', 'refund'),
+           (r'\bse connecter\b', 'login')],
+    'de': [(r'\bum wie ?viel uhr\b', 'hours'), (r'\bwo (ist|sind|bleibt|bleiben) (mein|meine|die|das|der)\b', 'where'),
+           (r'\bgeld zur[uü]ck\b', 'refund'), (r'\b(setze|setzt|setzen)\b(?=.*\bzur[uü]ck)', 'reset'), (r'\bnoch nicht (angekommen|da|erhalten|geliefert)\b', 'track')],
+    'pt': [(r'\bque horas\b', 'hours'), (r'\bonde (est[aá]|est[aã]o|anda) (o|a|os|as|meu|minha|meus|minhas)\b', 'where'),
+           (r'\bdinheiro de volta\b|\bmeu dinheiro\b', 'refund'), (r'\bn[aã]o chegou\b', 'track')],
+    'it': [(r'\ba che ora\b', 'hours'), (r"\bdov'?\s?[eè] (il|la|lo|i|le|mio|mia)\b", 'where'),
+           (r'\bdove (sono|si trova) (il|la|i|le|mio|mia|miei|mie)\b', 'where'),
+           (r'\bsoldi indietro\b', 'refund'), (r'\bnon [eè] (ancora )?arrivat', 'track')],
+    'nl': [(r'\bhoe laat\b', 'hours'), (r'\bwaar (is|zijn|blijft|blijven) (mijn|de|het)\b', 'where'),
+           (r'\bgeld terug\b', 'refund'), (r'\bniet (aangekomen|ontvangen|binnen|geleverd)\b', 'track')],
+}
+
+EXACT, CROSS, CONCEPT, IN_ANSWER, TYPO = 1.0, 0.85, 0.85, 0.55, 0.85
+ANSWER_ONLY = 0.45
+P_EXP, R_BASE, OTHER_LANGUAGE = 1.5, 0.6, 0.85
+_WHERE_OBJECTS = frozenset(['order', 'ship', 'product'])
+CROSS_LANGUAGE_MIN = 0.5        # a cross-language match must score at least this (and the threshold)
 
 
-def tokens(text):
-    return [_stem(w) for w in re.findall(r"[a-z0-9]+", text.lower()) if w not in _STOP]
+@functools.lru_cache(maxsize=None)
+def _lexicon():
+    """{lang: {stem: frozenset(concepts)}}, {lang: {raw word: concepts}}, {raw word: languages}."""
+    stems, raw, vocab = {}, {}, {}
+    for block in re.split(r'\n(?=\S)', _LEXICON.strip()):
+        concept, _, rest = block.partition('|')
+        concept = concept.strip()
+        for part in rest.split('|'):
+            lang, _, words = part.partition(':')
+            lang = lang.strip()
+            for w in words.split():
+                w = w.lower()
+                s = language_mod.stem(w, lang)
+                stems.setdefault(lang, {}).setdefault(s, set()).add(concept)
+                for form in {w, language_mod.strip_accents(w)}:
+                    raw.setdefault(lang, {}).setdefault(form, set()).add(concept)
+                    vocab.setdefault(form, set()).add(lang)
+    freeze = lambda d: {k: frozenset(v) for k, v in d.items()}
+    return ({l: freeze(d) for l, d in stems.items()}, {l: freeze(d) for l, d in raw.items()},
+            {w: frozenset(ls) for w, ls in vocab.items()})
+
+
+@functools.lru_cache(maxsize=None)
+def _phrases(lang):
+    return [(re.compile(p, re.UNICODE), c) for p, c in _PHRASES.get(lang, [])]
+
+
+def detect_language(text):
+    """The visitor's language (en, es, fr, de, pt, it, nl) or None when unsure, the lexicon helping."""
+    return language_mod.detect(text, vocab=_lexicon()[2])
+
+
+@dataclass(frozen=True)
+class Term:
+    stem: str
+    concepts: frozenset
+    typo: bool = False
+    raw: str = ''           # the word as written, lower case without accents (brand names survive stemming)
+
+
+def _deletes(word):
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _compound(word, lang):
+    """German and Dutch compounds: concepts of a known word the long word starts or ends with."""
+    if lang not in ('de', 'nl') or len(word) < 8:
+        return frozenset()
+    raw = _lexicon()[1].get(lang, {})
+    found = set()
+    for w, concepts in raw.items():
+        if len(w) >= 4 and (word.startswith(w) or word.endswith(w)):
+            found |= concepts
+    return frozenset(found)
+
+
+def analyse(text, lang):
+    """The terms of `text` read as language `lang`: stems without stop words, with their concepts."""
+    text = unicodedata.normalize('NFC', (text or '').lower())
+    terms = []
+    for regex, concept in _phrases(lang):
+        if regex.search(text):
+            text = regex.sub(' ', text)
+            terms.append(Term('#' + concept, frozenset([concept])))
+    stop = language_mod.STOPWORDS.get(lang, frozenset())
+    lex = _lexicon()[0].get(lang, {})
+    for word in re.findall(r'[^\W_]+', text):
+        if word in stop or language_mod.strip_accents(word) in stop or (len(word) < 2 and not word.isdigit()):
+            continue
+        s = language_mod.stem(word, lang)
+        plain = language_mod.strip_accents(word)
+        concepts = lex.get(s) or _compound(plain, lang)
+        terms.append(Term(s, concepts, raw=plain))
+    # "where is my ..." asks where a parcel is only if it is about an order or a delivery ("where is my
+    # package?", "where is it?"); "where is my data stored?" is not about tracking.
+    where = [t for t in terms if t.stem == '#where']
+    if where:
+        others = [t for t in terms if t.stem != '#where']
+        if not others or any(t.concepts & _WHERE_OBJECTS for t in others):
+            others.append(Term('#track', frozenset(['track'])))
+        terms = others
+    return terms
+
+
+def tokens(text, lang=DEFAULT_LANG):
+    """The stems of `text` without stop words (English unless told): 'boxes shipped' -> ['box', 'ship']."""
+    return [t.stem for t in analyse(text, lang) if not t.stem.startswith('#')]
+
+
+# ---- index ------------------------------------------------------------------------------------------
+
+class _Phrasing:
+    __slots__ = ('text', 'lang', 'stems', 'raws', 'concepts', 'terms', 'entry', 'is_answer')
+
+    def __init__(self, text, lang, entry, is_answer=False):
+        self.text, self.lang, self.entry, self.is_answer = text, lang, entry, is_answer
+        self.terms = analyse(text, lang)
+        self.stems = {t.stem for t in self.terms}
+        self.raws = {t.raw for t in self.terms if t.raw}
+        self.concepts = set().union(*(t.concepts for t in self.terms)) if self.terms else set()
+
+
+class _Index:
+    """Everything about a knowledge base that does not depend on the message, built once per KB."""
+
+    def __init__(self, entries):
+        self.entries = list(entries)
+        self.phrasings = []      # per entry: [question, alternates...]
+        self.answers = []        # per entry: the answer as a phrasing
+        self.answer_lang = []
+        detect = detect_language
+        for e in self.entries:
+            qlang = e.lang or detect(e.question) or DEFAULT_LANG
+            alang = e.lang or detect(e.answer) or qlang
+            ps = [_Phrasing(e.question, qlang, e)]
+            for alt in e.alternates:
+                if alt and alt.strip():
+                    ps.append(_Phrasing(alt, detect(alt) or e.lang or qlang, e))
+            self.phrasings.append(ps)
+            self.answers.append(_Phrasing(e.answer, alang, e, is_answer=True))
+            self.answer_lang.append(alang)
+        self.langs = Counter(p.lang for ps in self.phrasings for p in ps)
+        self.entry_langs = [{p.lang for p in ps} | {al} for ps, al in zip(self.phrasings, self.answer_lang)]
+        self.main_lang = (Counter(self.answer_lang).most_common(1)[0][0] if self.answer_lang else DEFAULT_LANG)
+        n = len(self.entries)
+        df = Counter()
+        for ps, a in zip(self.phrasings, self.answers):
+            feats = set()
+            for p in ps + [a]:
+                feats |= p.stems | {'#' + c for c in p.concepts}
+            df.update(feats)
+        self.idf = {f: math.log((n + 1) / (c + 0.5)) + 1.0 for f, c in df.items()}
+        self.idf_unknown = math.log((n + 1) / 0.5) + 1.0
+        self.idf_rare = math.log((n + 1) / 1.5) + 1.0
+        self.postings = {}       # feature -> entry indexes
+        for i, (ps, a) in enumerate(zip(self.phrasings, self.answers)):
+            for p in ps + [a]:
+                for f in p.stems | {'#' + c for c in p.concepts}:
+                    self.postings.setdefault(f, set()).add(i)
+        self.known_stems = {f for f in df if not f.startswith('#')}
+        self._typo = {}
+
+    def weight(self, term):
+        """IDF of the term in the KB. A word the KB never uses weighs like its rarest words; one the
+        lexicon knows as a customer-service concept the KB never mentions ("privacy") weighs more."""
+        if term.stem in self.idf:
+            return self.idf[term.stem]
+        known = [self.idf['#' + c] for c in term.concepts if '#' + c in self.idf]
+        if known:
+            return min(known)
+        return self.idf_unknown if term.concepts else self.idf_rare
+
+    def typo_index(self, lang):
+        """deletion variant -> stems (of the KB, of the lexicon in `lang`, and stop words of `lang`)."""
+        if lang not in self._typo:
+            index = {}
+            words = {st for ps in self.phrasings for p in ps + [] if p.lang == lang for st in p.stems}
+            words |= {st for a in self.answers if a.lang == lang for st in a.stems}
+            words |= set(_lexicon()[0].get(lang, {}))
+            stop = {language_mod.stem(w, lang) for w in language_mod.STOPWORDS.get(lang, ())}
+            for w in words | stop:
+                if len(w) >= 3 and not w.startswith('#'):
+                    for d in _deletes(w) | {w}:
+                        index.setdefault(d, set()).add(w)
+            self._typo[lang] = (index, stop)
+        return self._typo[lang]
+
+    def correct(self, terms, lang):
+        """Unknown stems one typo away from a known one are read as that one; a typo'd stop word is dropped."""
+        lex = _lexicon()[0].get(lang, {})
+        out = []
+        for t in terms:
+            if t.stem.startswith('#') or t.concepts or t.stem in self.idf or len(t.stem) < 4:
+                out.append(t)
+                continue
+            index, stop = self.typo_index(lang)
+            prefix = next((t.stem[:k] for k in range(len(t.stem) - 1, 5, -1) if t.stem[:k] in self.idf), None)
+            if prefix and len(t.stem) - len(prefix) <= 3:      # "subscripton" -> "subscript"
+                out.append(Term(prefix, lex.get(prefix, frozenset()), typo=True, raw=t.raw))
+                continue
+            candidates = set()
+            for d in _deletes(t.stem) | {t.stem}:
+                candidates |= index.get(d, set())
+            candidates = sorted(c for c in candidates if c[0] == t.stem[0] and abs(len(c) - len(t.stem)) <= 2)
+            if not candidates:
+                out.append(t)
+                continue
+            best = min(candidates, key=lambda c: (c not in self.idf, abs(len(c) - len(t.stem)), c))
+            if best in stop and best not in self.idf:
+                continue
+            out.append(Term(best, lex.get(best, frozenset()), typo=True, raw=t.raw))
+        return out
+
+
+@functools.lru_cache(maxsize=16)
+def _index(entries):
+    return _Index(entries)
+
+
+def _match(term, p, query_lang, exact_only=False):
+    """How well phrasing `p` contains `term`: 1, 0.85 (concept, or same word in another language), 0."""
+    same = p.lang == query_lang
+    if term.stem in p.stems and (same or term.stem.startswith('#')):
+        m = EXACT
+    elif exact_only:
+        return 0.0
+    elif term.stem in p.stems or (term.raw and term.raw in p.raws):
+        m = CROSS
+    elif term.concepts and not term.concepts.isdisjoint(p.concepts):
+        m = EXACT if term.stem.startswith('#') else CONCEPT
+    else:
+        return 0.0
+    return m * (TYPO if term.typo else 1.0)
+
+
+def _precision(qterms, weights, p, answer, query_lang, exact_only=False):
+    """The share of the message's weight that phrasing `p` (or, discounted, its answer) explains."""
+    total = sum(weights)
+    got = 0.0
+    for t, w in zip(qterms, weights):
+        m = _match(t, p, query_lang, exact_only)
+        if m < 1.0 and answer is not None:
+            m = max(m, IN_ANSWER * _match(t, answer, query_lang))
+        got += w * m
+    return got / total if total else 0.0
+
+
+def _score(qterms, weights, p, answer, query_lang, idx):
+    precision = _precision(qterms, weights, p, answer, query_lang)
+    if not p.terms:
+        return 0.0
+    qstems = {t.stem for t in qterms}
+    qconcepts = set().union(*(t.concepts for t in qterms))
+    pw = covered = 0.0
+    for u in p.terms:
+        w = idx.weight(u)
+        pw += w
+        if u.stem in qstems:
+            covered += w * (EXACT if p.lang == query_lang else CROSS)
+        elif u.concepts and not u.concepts.isdisjoint(qconcepts):
+            covered += w * CONCEPT
+    recall = covered / pw if pw else 0.0
+    return precision ** P_EXP * (R_BASE + (1 - R_BASE) * recall)
 
 
 class KnowledgeBaseResponder:
-    """Picks the entry whose question (and, weighted lower, answer) is closest to the message."""
+    """Picks the entry whose question or alternates (and, weighted lower, answer) best explain the message."""
 
-    def __init__(self, threshold=0.35):
+    def __init__(self, threshold=0.35, cross_language=True, cross_language_min=CROSS_LANGUAGE_MIN):
         self.threshold = threshold
+        self.cross_language = cross_language
+        self.cross_language_min = cross_language_min
 
     def answer(self, text, entries, threshold=None, transcript=()):
         threshold = self.threshold if threshold is None else threshold
-        query = Counter(tokens(text))
-        if not entries or not query:
-            return BotAnswer(FALLBACK, 0.0)
-        docs = [Counter(tokens(e.question)) + Counter(tokens(e.question)) + Counter(tokens(e.answer))
-                for e in entries]
-        n = len(docs)
-        df = Counter(t for d in docs for t in set(d))
-        idf = {t: math.log((n + 1) / (df[t] + 0.5)) + 1.0 for t in df}
-
-        def vec(counts):
-            return {t: c * idf.get(t, math.log(n + 1) + 1.0) for t, c in counts.items()}
-
-        q = vec(query)
-        q_norm = math.sqrt(sum(v * v for v in q.values()))
-        best, best_score = None, 0.0
-        for entry, doc in zip(entries, docs):
-            d = vec(doc)
-            dot = sum(q[t] * d[t] for t in q if t in d)
-            if not dot:
+        visitor_lang = detect_language(text) if text and text.strip() else None
+        if not entries:
+            return BotAnswer(fallback(visitor_lang), 0.0, lang=visitor_lang, reason='empty')
+        idx = _index(tuple(entries))
+        if visitor_lang:
+            candidates = [visitor_lang]
+        else:   # unsure: read the message as each language the KB is written in, keep the best reading
+            candidates = [l for l, _ in idx.langs.most_common(3)] or [DEFAULT_LANG]
+        best = (0.0, None, None, None)        # score, entry index, phrasing, reading language
+        for lang in candidates:
+            qterms = idx.correct(analyse(text, lang), lang)
+            if not qterms:
                 continue
-            score = dot / (q_norm * math.sqrt(sum(v * v for v in d.values())))
-            # Cosine against a long entry undersells an exact hit on its keywords: blend in the
-            # share of the query's weight that the entry covers.
-            coverage = sum(q[t] for t in q if t in d) / sum(q.values())
-            score = 0.5 * score + 0.5 * coverage
-            if score > best_score:
-                best, best_score = entry, score
-        if best is None or best_score < threshold:
-            return BotAnswer(FALLBACK, round(best_score, 3))
-        return BotAnswer(best.answer, round(best_score, 3), best.id)
+            weights = [idx.weight(t) for t in qterms]
+            hits = set()
+            for t in qterms:
+                hits |= idx.postings.get(t.stem, set())
+                for c in t.concepts:
+                    hits |= idx.postings.get('#' + c, set())
+            for i in sorted(hits):
+                answer_p = idx.answers[i]
+                for p in idx.phrasings[i] + [answer_p]:
+                    if p is answer_p:   # the answer alone: what share of the message it explains, discounted
+                        s = ANSWER_ONLY * _precision(qterms, weights, p, None, lang, exact_only=True) ** P_EXP
+                    else:
+                        s = _score(qterms, weights, p, answer_p, lang, idx)
+                    if p.lang != lang:
+                        s *= OTHER_LANGUAGE      # matched only through concepts and shared words
+                    if visitor_lang and visitor_lang not in idx.entry_langs[i]:
+                        s *= 0.97               # an entry in the visitor's language wins a near tie
+                    if s > best[0] + 1e-9 or (abs(s - best[0]) <= 1e-9 and best[1] is not None
+                                               and idx.entries[i].id < idx.entries[best[1]].id):
+                        best = (s, i, p, lang)      # ties go to the smaller id: entry order does not matter
+        score, i, p, lang = best
+        score = round(min(score, 1.0), 3)
+        reply_lang = visitor_lang or (p.lang if p is not None else None)
+        if i is not None and score >= threshold:
+            entry = idx.entries[i]
+            same = visitor_lang is None or visitor_lang in idx.entry_langs[i]
+            if same:
+                return BotAnswer(entry.answer, score, entry.id, lang=visitor_lang, matched=p.text, reason='answered')
+            if self.cross_language and score >= self.cross_language_min:
+                note = cross_language_note(visitor_lang, idx.answer_lang[i])
+                return BotAnswer('%s %s' % (note, entry.answer), score, entry.id, lang=visitor_lang, matched=p.text,
+                                 reason='cross_language')
+        matched = p.text if p is not None else None
+        if visitor_lang and visitor_lang not in idx.langs and visitor_lang not in idx.answer_lang:
+            kb_langs = set(idx.answer_lang) | set(idx.langs)
+            return BotAnswer(unsupported_language(visitor_lang, kb_langs), score, lang=visitor_lang, matched=matched,
+                             reason='unsupported_language')
+        fb_lang = visitor_lang or (idx.main_lang if not candidates or DEFAULT_LANG not in idx.langs else DEFAULT_LANG)
+        return BotAnswer(fallback(fb_lang), score, lang=visitor_lang, matched=matched,
+                         reason='empty' if not any(analyse(text, l) for l in candidates) else 'no_match')

@@ -46,6 +46,10 @@ def test_the_exact_question_finds_its_entry(entry):
     ('where is my parcel? I want to track it', 'tracking'),
     ('tracking my order', 'tracking'),
     ('can I buy a gift card for my sister', 'giftcards'),
+    ('do you deliver worldwide', 'international'),
+    ('where is my package?', 'tracking'),
+    ('how long does shiping take', 'shipping'),
+    ('wich payment methds do you accept', 'payment'),
 ])
 def test_paraphrases_find_the_right_entry(text, expected):
     a = bot.answer(text, KB)
@@ -81,7 +85,8 @@ def test_threshold_argument_overrides_the_default():
 
 
 def test_threshold_zero_accepts_a_weak_match():
-    text = 'do you deliver worldwide'
+    # (was 'do you deliver worldwide', which the lexicon now answers confidently: deliver ~ ship, worldwide ~ abroad)
+    text = 'my grandmother lives in canada'
     weak = bot.answer(text, KB)
     assert weak.entry_id is None and 0 < weak.confidence < 0.35
     assert bot.answer(text, KB, threshold=0.0).entry_id == 'international'
@@ -90,7 +95,7 @@ def test_threshold_zero_accepts_a_weak_match():
 def test_constructor_threshold():
     strict, lenient = KnowledgeBaseResponder(threshold=0.95), KnowledgeBaseResponder(threshold=0.1)
     assert strict.answer('what size should I get', KB).entry_id is None
-    assert lenient.answer('do you deliver worldwide', KB).entry_id == 'international'
+    assert lenient.answer('my grandmother lives in canada', KB).entry_id == 'international'
 
 
 def test_entry_order_does_not_change_the_pick():
@@ -113,4 +118,5 @@ def test_understood():
 
 def test_tokens_drop_stop_words_and_stem():
     assert tokens('What are the Opening Hours?') == ['open', 'hour']
-    assert tokens('boxes shipped') == ['box', 'shipp']
+    assert tokens('boxes shipped') == ['box', 'ship']         # Snowball (was 'shipp' with the old suffix stripper)
+    assert tokens('shipping') == tokens('ship') == tokens('ships') == ['ship']
