@@ -24,7 +24,7 @@ const REASON_LABEL = {
 /* Trigger switches in Settings (settings.triggers); the editors are drawn from what the server
    sends, so a trigger added server-side appears with its name until it gets a label here. */
 export const TRIGGER_LABEL = {
-  phrases: 'The visitor asks for a person ("talk to a human", "agent"…)',
+  phrases: 'The visitor asks for a person (\u201ctalk to a human\u201d, \u201cagent\u201d…)',
   complaint: 'The visitor complains',
   billing: 'Billing disputes (refunds, double charges)',
   billing_dispute: 'Billing disputes (refunds, double charges)',

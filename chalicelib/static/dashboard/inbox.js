@@ -106,6 +106,7 @@ export function upsertSummary(summary) {
 export function touchSummary(id, m) {
   const s = summaries.get(id);
   if (!s) { return false; }
+  if (m.role === 'system') { return true; }   // status notices are not previewed (as in the REST inbox)
   if (s.last_message && s.last_message.seq >= m.seq) { return true; }
   s.last_message = { seq: m.seq, role: m.role, text: m.text, author: m.author, created_at: m.created_at };
   if (m.created_at && (!s.updated_at || m.created_at > s.updated_at)) { s.updated_at = m.created_at; }

@@ -128,11 +128,15 @@ function addEntry() {
   const a = $('kb-answer');
   if (!q.value.trim() || !a.value.trim()) { $('kb-status').textContent = 'Both a question and an answer are needed.'; return; }
   api('POST', 'agents/' + enc(state.agentId) + '/knowledge', { question: q.value.trim(), answer: a.value.trim() })
-    .then(() => {
+    .then((data) => {
       q.value = '';
       a.value = '';
       $('kb-status').textContent = 'Entry added.';
-      loadKnowledge();
+      if (!data || !data.entry) { loadKnowledge(); return; }
+      const empty = $('kb-list').querySelector('li.empty');
+      if (empty) { empty.remove(); }
+      $('kb-list').appendChild(item(data.entry));
+      changed(data.entry, false);
     })
     .catch((err) => { $('kb-status').textContent = 'Not added: ' + err.message; });
 }
