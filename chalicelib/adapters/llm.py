@@ -367,20 +367,24 @@ class Detection:
         return out
 
 
-def _accepts_transcript(fn):
+def _accepts(fn, name):
     try:
         params = inspect.signature(fn).parameters
     except (TypeError, ValueError):
         return False
-    return 'transcript' in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
+    return name in params or any(p.kind == p.VAR_KEYWORD for p in params.values())
 
 
 class BedrockDetector:
-    """The handoff detector (same call as chalicelib.domain.triggers.detect, plus `transcript`) with a
-    Bedrock model judging the text. The settings switches still apply to the model's label; the VIP
-    rule (about the visitor, not the text) stays the built-in one.
+    """The handoff detector (called like chalicelib.domain.triggers.detect) with a Bedrock model judging
+    the text. The settings switches still apply to the model's label; the VIP rule (about the visitor,
+    not the text) stays the built-in one.
 
-    fallback: the built-in detector, called with the same arguments (and `transcript` if it takes it).
+    recent: the visitor's previous messages, oldest first (texts), as triggers.detect takes them; or
+    transcript: earlier messages as stored dicts (role, text), when the caller has them. The model sees
+    them as quoted context (repeated rephrasing, an escalating thread: `complex`).
+    fallback: the built-in detector, called with the same arguments (`recent` / `transcript` only if
+      it takes them).
     min_confidence: a label below it counts as none.
     """
 
@@ -392,23 +396,25 @@ class BedrockDetector:
         self.fallback = fallback if fallback is not None else triggers.detect
         self.min_confidence = min_confidence
         self.max_tokens = max_tokens
-        self._fallback_takes_transcript = _accepts_transcript(self.fallback)
+        self._fallback_takes = {name for name in ('recent', 'transcript') if _accepts(self.fallback, name)}
 
-    def detect(self, text, visitor, settings_triggers, previous_handoffs=0, transcript=()):
-        return self.judge(text, visitor, settings_triggers, previous_handoffs, transcript).reason
+    def detect(self, text, visitor, settings_triggers, previous_handoffs=0, recent=(), transcript=()):
+        return self.judge(text, visitor, settings_triggers, previous_handoffs, recent, transcript).reason
 
-    def judge(self, text, visitor, settings_triggers, previous_handoffs=0, transcript=()):
+    def judge(self, text, visitor, settings_triggers, previous_handoffs=0, recent=(), transcript=()):
         on = triggers.enabled(settings_triggers)
         switches = {switch for _, (code, switch) in LABELS.items() if switch}
         if not (text or '').strip() or not any(on.get(s, True) for s in switches):
             return Detection(self._vip(visitor, on, previous_handoffs), source='built-in', outcome='skipped')
         try:
+            context = transcript or [{'role': 'visitor', 'text': t} for t in recent or () if isinstance(t, str)]
             call = converse(self.client_factory, self.timeout_s, self.model_id, DETECTOR_SYSTEM,
-                            _user_message(text, transcript), self.max_tokens)
+                            _user_message(text, context), self.max_tokens)
             label, confidence = self._parse(call.text)
         except LLMUnavailable as err:
             logger.warning('bedrock detection fell back to the built-in detector: %s (%s)', err.outcome, self.model_id)
-            kwargs = {'transcript': transcript} if self._fallback_takes_transcript else {}
+            kwargs = {name: value for name, value in (('recent', recent), ('transcript', transcript))
+                      if name in self._fallback_takes and value}
             reason = self.fallback(text, visitor, settings_triggers, previous_handoffs, **kwargs)
             return Detection(reason, source='built-in', outcome=err.outcome)
         usage = {'latency_ms': call.latency_ms, 'input_tokens': call.input_tokens, 'output_tokens': call.output_tokens}

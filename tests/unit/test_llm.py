@@ -321,9 +321,28 @@ def test_detector_throttled_falls_back_and_passes_the_transcript_when_the_fallba
         seen['transcript'] = transcript
         return None
     transcript = ({'role': 'visitor', 'text': 'first'},)
-    detection = llm.BedrockDetector(MODEL, stubbed.factory, fallback=built_in).judge('again', None, {}, 0, transcript)
+    detection = llm.BedrockDetector(MODEL, stubbed.factory, fallback=built_in).judge('again', None, {}, 0,
+                                                                                   transcript=transcript)
     assert detection.reason is None and detection.outcome == 'error:ThrottlingException'
     assert seen['transcript'] == transcript
+
+
+def test_detector_reads_recent_messages_and_hands_them_to_a_fallback_that_takes_them(stubbed):
+    """triggers.detect takes the visitor's previous texts as `recent` (repeated rephrasing -> complex)."""
+    reply(stubbed, '{"label": "complex", "confidence": 0.8}')
+    stubbed.add_client_error('converse', service_error_code='ThrottlingException', http_status_code=429)
+    recent = ('where is my order', 'WHERE IS MY ORDER??')
+    d = detector(stubbed)
+    assert d.detect('where is my order, third time asking', None, {}, 0, recent).code == 'complex'
+    user = stubbed.requests[0]['messages'][0]['content'][0]['text']
+    assert 'Visitor: where is my order\nVisitor: WHERE IS MY ORDER??' in user
+    seen = {}
+
+    def built_in(text, visitor, settings_triggers, previous_handoffs=0, recent=()):
+        seen['recent'] = recent
+        return None
+    llm.BedrockDetector(MODEL, stubbed.factory, fallback=built_in).detect('again', None, {}, 0, recent)
+    assert seen['recent'] == recent
 
 
 def test_detector_default_fallback_is_the_built_in_detector(stubbed):
