@@ -125,3 +125,40 @@ def test_knowledge_base_add_edit_delete(pages):
     alice.reload()
     open_settings(alice)
     expect(alice.locator('#kb-list .kb-item')).to_have_count(count)
+
+
+def test_trigger_switches_follow_the_settings_the_server_sends(pages):
+    """Triggers added server-side (the detector's `emotional`, `complex`, or one without a label yet)
+    get a switch without a dashboard change; the save sends back only fields the server accepts."""
+    import json
+
+    alice = pages.operator('Alice')
+    saved, sent = [], {}
+
+    def settings_route(route):
+        if route.request.method == 'GET':
+            answer = route.fetch()
+            data = answer.json()
+            data['settings']['triggers'].update({'emotional': True, 'complex': False, 'gift_wrapping_woes': True})
+            sent['triggers'] = len(data['settings']['triggers'])
+            route.fulfill(response=answer, json=data)
+        else:
+            body = json.loads(route.request.post_data)
+            saved.append(body)
+            route.fulfill(status=200, json={'agent_id': 'demo-shop', 'settings': body['settings'],
+                                            'version': body['version'] + 1})
+
+    alice.route('**/agents/*/settings', settings_route)
+    open_settings(alice)
+    expect(alice.get_by_label('The visitor is distressed or anxious')).to_be_checked()
+    expect(alice.get_by_label('The problem is complex')).not_to_be_checked()
+    expect(alice.get_by_label('Gift wrapping woes')).to_be_checked()
+    expect(alice.locator('#trigger-list input[type=checkbox]')).to_have_count(sent['triggers'])
+    expect(alice.locator('#trigger-list textarea, #trigger-list input[type=number]')).to_have_count(0)
+    alice.get_by_label('The visitor is distressed or anxious').uncheck()
+    save(alice)
+    settings = saved[-1]['settings']
+    assert set(settings) <= {'allow_human_handoff', 'triggers', 'welcome_message', 'webhook_url',
+                             'confidence_threshold'}, settings
+    assert settings['triggers']['emotional'] is False and settings['triggers']['gift_wrapping_woes'] is True
+    assert all(isinstance(v, bool) for v in settings['triggers'].values()), settings['triggers']
