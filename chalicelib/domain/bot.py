@@ -274,7 +274,7 @@ track | en: track tracking trace status whereabouts locate
      | es: seguimiento seguir rastrear rastreo localizar | fr: suivre suivi localiser statut
      | de: verfolgen sendungsverfolgung verfolgung status sendungsstatus | pt: rastrear rastreamento rastreio acompanhar
      | it: tracciare tracciamento seguire | nl: volgen volgnummer
-change | en: change changes changing modify modified edit update amend correct
+change | en: change changes changing modify modified edit update amend correct switch mistake
      | es: cambiar modificar editar corregir | fr: changer modifier corriger | de: ändern änderung bearbeiten korrigieren
      | pt: mudar alterar modificar corrigir | it: cambiare modificare correggere | nl: wijzigen veranderen aanpassen
 cancel | en: cancel cancels cancelled canceled cancelling cancellation unsubscribe terminate stop
@@ -343,6 +343,11 @@ period | en: month months monthly year years yearly annual annually week weeks w
      | es: mes meses mensual año años anual semana | fr: mois mensuel an ans année annuel semaine
      | de: monat monate monatlich jahr jährlich woche | pt: mês meses mensal ano anos anual semana
      | it: mese mesi mensile anno anni annuale settimana | nl: maand maanden maandelijks jaar jaarlijks week
+comply | en: compliant compliance comply conform | es: cumple cumplen conforme cumplimiento
+     | fr: conforme conformes conformité | de: konform konformität | pt: conforme conformidade
+     | it: conforme conformi conformità | nl: conform naleving
+website | en: website websites site sites webpage webshop | es: web sitio | fr: site web | de: website webseite seite
+     | pt: site sítio | it: sito web | nl: website site webwinkel
 money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it: soldi denaro | nl: geld
 '''
 
@@ -352,7 +357,8 @@ _PHRASES = {
            (r'\b(send|bring|give|ship|take)\s+(\w+\s+)?back\b', 'return'), (r'\b(log|sign)[\s-]?(in|on)\b', 'login'),
            (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'),
            (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
-            r"received|got here)\b", 'track'), (r'\bcustomer (service|support|care)\b', 'contact')],
+            r"received|got here|get|got|receive)\b", 'track'), (r'\bcustomer (service|support|care)\b', 'contact'),
+           (r'\bset(ting)?[\s-]?up\b', 'install')],
     'es': [(r'\b(a )?qu[eé] hora', 'hours'), (r'\bmi dinero\b', 'refund'),
            (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
            (r'\bno (me )?(ha|han) llegado\b|\bno (me )?llega\b|\bsin llegar\b', 'track'),
@@ -395,7 +401,8 @@ def _lexicon():
                 stems.setdefault(lang, {}).setdefault(s, set()).add(concept)
                 for form in {w, language_mod.strip_accents(w)}:
                     raw.setdefault(lang, {}).setdefault(form, set()).add(concept)
-                    vocab.setdefault(form, set()).add(lang)
+                    if lang != DEFAULT_LANG and len(form) >= 4:   # evidence for detection (not brand names)
+                        vocab.setdefault(form, set()).add(lang)
     freeze = lambda d: {k: frozenset(v) for k, v in d.items()}
     return ({l: freeze(d) for l, d in stems.items()}, {l: freeze(d) for l, d in raw.items()},
             {w: frozenset(ls) for w, ls in vocab.items()})
@@ -406,6 +413,7 @@ def _phrases(lang):
     return [(re.compile(p, re.UNICODE), c) for p, c in _PHRASES.get(lang, [])]
 
 
+@functools.lru_cache(maxsize=4096)
 def detect_language(text):
     """The visitor's language (en, es, fr, de, pt, it, nl) or None when unsure, the lexicon helping."""
     return language_mod.detect(text, vocab=_lexicon()[2])
@@ -423,6 +431,7 @@ def _deletes(word):
     return {word[:i] + word[i + 1:] for i in range(len(word))}
 
 
+@functools.lru_cache(maxsize=8192)
 def _compound(word, lang):
     """German and Dutch compounds: concepts of a known word the long word starts or ends with."""
     if lang not in ('de', 'nl') or len(word) < 8:
@@ -437,6 +446,11 @@ def _compound(word, lang):
 
 def analyse(text, lang):
     """The terms of `text` read as language `lang`: stems without stop words, with their concepts."""
+    return list(_analyse(text or '', lang))
+
+
+@functools.lru_cache(maxsize=8192)     # entries' texts come back every time the KB is read again
+def _analyse(text, lang):
     text = unicodedata.normalize('NFC', (text or '').lower())
     terms = []
     for regex, concept in _phrases(lang):
@@ -460,7 +474,7 @@ def analyse(text, lang):
         if not others or any(t.concepts & _WHERE_OBJECTS for t in others):
             others.append(Term('#track', frozenset(['track'])))
         terms = others
-    return terms
+    return tuple(terms)
 
 
 def tokens(text, lang=DEFAULT_LANG):

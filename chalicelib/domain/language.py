@@ -18,6 +18,7 @@ import unicodedata
 
 LANGUAGES = ('en', 'es', 'fr', 'de', 'pt', 'it', 'nl')
 DEFAULT = 'en'
+MAX_CHARS = 600          # the language of a long text is decided on its beginning
 
 _SNOWBALL = {'en': 'english', 'es': 'spanish', 'fr': 'french', 'de': 'german', 'pt': 'portuguese',
              'it': 'italian', 'nl': 'dutch'}
@@ -83,6 +84,7 @@ _STOP_TEXT = {
         graag ja nee heb hebt heeft hebben doe doet doen iets iemand even eigenlijk weten hoeveel per''',
 }
 STOPWORDS = {lang: frozenset(text.split()) for lang, text in _STOP_TEXT.items()}
+_UNIVERSAL = frozenset('ok okay hi hey app api email online web pdf csv'.split())   # stop words, but no evidence
 
 # (pattern, weight) per language: characters and shapes of words. Kept low against whole words.
 _CUES = {
@@ -105,7 +107,10 @@ _CUE_RES = None
 _WORD = re.compile(r"[^\W\d_]+(?:'[^\W\d_]+)?|[^\W\d_]+", re.UNICODE)
 
 
+@functools.lru_cache(maxsize=65536)
 def strip_accents(word):
+    if word.isascii():
+        return word
     return ''.join(c for c in unicodedata.normalize('NFKD', word) if not unicodedata.combining(c))
 
 
@@ -134,10 +139,12 @@ def words(text):
 
 def scores(text, vocab=None):
     """Evidence per language (dict). `vocab` maps a lower-case word to the languages it belongs to."""
-    text = unicodedata.normalize('NFC', (text or '').lower())
+    text = unicodedata.normalize('NFC', (text or '')[:MAX_CHARS].lower())
     result = dict.fromkeys(LANGUAGES, 0.0)
     index = _stop_index()
     for word in re.findall(r"[^\W_]+", text):
+        if word in _UNIVERSAL:
+            continue
         langs = index.get(word) or index.get(strip_accents(word))
         if langs:
             for lang in langs:
@@ -153,11 +160,11 @@ def scores(text, vocab=None):
     return result
 
 
-def detect(text, vocab=None, min_score=1.0, margin=0.6):
+def detect(text, vocab=None, min_score=0.8, margin=0.4):
     """The language code of `text`, or None when the evidence is thin or two languages are close."""
     ranked = sorted(scores(text, vocab).items(), key=lambda kv: -kv[1])
     (best, top), (_, second) = ranked[0], ranked[1]
-    if top < min_score or top - second < margin:
+    if top < min_score or top - second < margin or top < 2 * second:
         return None
     return best
 

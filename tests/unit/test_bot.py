@@ -120,3 +120,121 @@ def test_tokens_drop_stop_words_and_stem():
     assert tokens('What are the Opening Hours?') == ['open', 'hour']
     assert tokens('boxes shipped') == ['box', 'ship']         # Snowball (was 'shipp' with the old suffix stripper)
     assert tokens('shipping') == tokens('ship') == tokens('ships') == ['ship']
+
+
+# ---- languages, alternates, out of scope -------------------------------------------------------------
+
+from chalicelib.domain.bot import (DECLINED, ERROR, cross_language_note, declined, error_text,  # noqa: E402
+                                   fallback, unsupported_language)
+
+ML_KB = KB + [
+    Entry('shipping_es', '¿Cuánto tarda el envío?', 'El envío estándar tarda de 3 a 5 días hábiles.', lang='es'),
+    Entry('returns_fr', 'Quelle est votre politique de retour ?',
+          'Vous pouvez retourner les articles non portés sous 30 jours pour un remboursement complet.', lang='fr'),
+]
+ALT_KB = [Entry(e.id, e.question, e.answer, alternates=alts) for e, alts in zip(KB, [
+    ('¿Cuánto tarda el envío?', 'Wie lange dauert der Versand?'),
+    ('¿Cómo devuelvo un producto?',),
+    (), (), (), (), ('¿Dónde está mi pedido?', 'Waar is mijn pakket?'), (),
+])]
+
+
+def test_entry_and_answer_stay_backward_compatible():
+    e = Entry('x', 'q?', 'a.')
+    assert e.alternates == () and e.lang is None
+    assert Entry('x', 'q?', 'a.', ['alt'], 'en').alternates == ('alt',)      # a list becomes a tuple (hashable)
+    assert hash(Entry('x', 'q?', 'a.', ['alt']))
+    assert BotAnswer('t', 0.5, 'x', lang='es', matched='q?', reason='answered') == BotAnswer('t', 0.5, 'x')
+    assert BotAnswer('t', 0.5, 'x', lang='es', reason='answered').meta() == {
+        'confidence': 0.5, 'entry_id': 'x', 'lang': 'es', 'reason': 'answered'}
+
+
+def test_texts_per_language():
+    assert fallback() == fallback('en') == fallback(None) == fallback('xx') == FALLBACK
+    assert declined() == DECLINED and error_text() == ERROR
+    assert fallback('es').startswith('No estoy seguro') and fallback('de').startswith('Ich bin nicht sicher')
+    for lang in ('es', 'fr', 'de', 'pt', 'it', 'nl'):
+        assert fallback(lang) != FALLBACK and declined(lang) != DECLINED and error_text(lang) != ERROR
+    text = unsupported_language('it', ['en'])
+    assert 'italiano' in text and 'inglese' in text and 'persona' in text
+    assert 'Spanisch' in unsupported_language('de', ['en', 'es'])
+    assert cross_language_note('fr', 'en') == '(Cette réponse n’existe qu’en anglais.)'
+
+
+@pytest.mark.parametrize('text, expected, lang', [
+    ('¿cuántos días tarda el envío?', 'shipping_es', 'es'),
+    ('quelle est la politique de retour ?', 'returns_fr', 'fr'),
+    ('how long does shipping take?', 'shipping', 'en'),          # not the Spanish entry
+    ('what is your return policy', 'returns', 'en'),              # not the French one
+])
+def test_entries_in_the_visitors_language_are_preferred(text, expected, lang):
+    a = bot.answer(text, ML_KB)
+    assert a.entry_id == expected and a.lang == lang and a.reason == 'answered', a
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('¿cuánto tiempo tarda el envío?', 'shipping'),
+    ('¿dónde está mi pedido?', 'tracking'),
+    ('quiero devolver un producto', 'returns'),
+    ('waar is mijn pakket', 'tracking'),
+    ('Wie lange dauert der Versand?', 'shipping'),
+])
+def test_alternates_answer_other_languages(text, expected):
+    a = bot.answer(text, ALT_KB)
+    assert a.entry_id == expected and a.text == BY_ID[expected].answer and a.reason == 'answered', a
+
+
+def test_a_language_the_kb_lacks_gets_no_confident_wrong_answer():
+    # Italian, nothing Italian in the KB: the right entry through the lexicon (with a note) or a no-answer
+    # in Italian that offers a person; never another entry.
+    for text, right in [('Quanto tempo ci vuole per la spedizione?', 'shipping'), ('Vendete biciclette?', None),
+                        ('Qual è la vostra politica sulla privacy?', None), ('Posso pagare con PayPal?', 'payment')]:
+        a = bot.answer(text, KB)
+        assert a.lang == 'it'
+        assert a.entry_id in (None, right), a
+        if a.entry_id is None:
+            assert a.reason == 'unsupported_language' and 'italiano' in a.text and 'persona' in a.text
+            assert not a.understood(bot.threshold)
+        else:
+            assert a.reason == 'cross_language' and a.text.startswith('(Questa risposta')
+            assert a.text.endswith(BY_ID[right].answer)
+
+
+def test_cross_language_answers_can_be_switched_off():
+    strict = KnowledgeBaseResponder(cross_language=False)
+    a = strict.answer('Posso pagare con PayPal?', KB)
+    assert a.entry_id is None and a.reason == 'unsupported_language'
+
+
+def test_fallback_in_the_visitors_language_when_the_kb_has_it():
+    a = bot.answer('¿venden bicicletas de montaña?', ALT_KB)
+    assert a.entry_id is None and a.text == fallback('es') and a.reason == 'no_match'
+
+
+@pytest.mark.parametrize('text', [
+    'what is your privacy policy?', 'do you sell bicycles?', 'are you hiring?', 'what is your cookie policy',
+    'do you have a student discount', 'tell me a joke', 'can I reset my password',
+])
+def test_out_of_scope_questions_get_no_entry(text):
+    a = bot.answer(text, KB)
+    assert a.entry_id is None and a.text == FALLBACK, a
+
+
+def test_demo_knowledge_base_examples():
+    from infra.local.demo import KNOWLEDGE
+    demo = [Entry(str(i), q, a) for i, (q, a) in enumerate(KNOWLEDGE)]
+    by_question = {e.question: e.id for e in demo}
+    track, ship_time = by_question['How can I track my order?'], by_question['How long does shipping take?']
+    assert bot.answer('where is my package?', demo).entry_id == track
+    assert bot.answer('how long does it take to ship', demo).entry_id == ship_time
+    assert bot.answer('what is your privacy policy?', demo).entry_id is None
+
+
+def test_a_few_hundred_entries_answer_in_a_few_ms():
+    import time
+    big = [Entry('%s-%d' % (e.id, i), '%s %d' % (e.question, i), e.answer, e.alternates) for i in range(40) for e in ALT_KB]
+    bot.answer('warm up', big)
+    t0 = time.perf_counter()
+    for text in ('how long does shipping take', 'where is my parcel', '¿dónde está mi pedido?', 'privacy policy'):
+        bot.answer(text, big)
+    assert (time.perf_counter() - t0) / 4 < 0.02
