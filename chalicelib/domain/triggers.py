@@ -143,8 +143,12 @@ _REQ_VERB = _alt(
     r'fal(?:ar|a|o|e)', r'passa\w*', r'transfere', r'transfira',
     r'parla\w*', r'passami', r'passarmi', r'pu[oò] passare', r'mettimi', r'mettermi', r'seguit[oa]',
     r'spre(?:ken|ek|ekt)', r'prat(?:en|e)', r'praat', r'doorverbind\w*', r'doorverbonden', r'zet me door',
-    r'geholpen', r'verbind')
-_WANT_VERB = _alt(r'want\w*', r'wanna', r'need\w*', r'get', r'give me', r'prefer\w*', r'like', r'have',
+    r'geholpen', r'verbind',
+    # being helped/advised by (a person); fetching someone
+    r'conseill(?:e|ee|es|er)', r'asesorad[oa]', r'beraten', r'beratung', r'aconselhad[oa]', r'consigliat[oa]', r'advies',
+    r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call')
+_WANT_VERB = _alt(r'want\w*', r'wanna', r'need\w*', r'get', r'give me', r'prefer\w*', r'like', r'have', r'demand\w*',
+                  r'aimerais', r'gustaria', r'gostaria', r'zou graag', r'exijo', r'exige', r'verlange', r'pretendo', r'eis',
                   r'quiero', r'necesit\w+', r'prefier\w+', r'veux', r'voudrais', r'besoin', r'prefere\w*',
                   r'will', r'mochte\w*', r'brauch\w*', r'hatte gern', r'quer\w*', r'precis\w+', r'prefir\w+',
                   r'voglio', r'vorrei', r'serve', r'preferi\w+', r'wil', r'wens', r'nodig', r'graag')
@@ -156,7 +160,12 @@ _PERSON_STRONG = _alt(
     r'responsabile', r'vorgesetzt\w*', r'leidinggevende', r'conseill\w+', r'atendente', r'berater\w*',
     r'mitarbeiter\w*', r'medewerker', r'(?:persona|pessoa) (?:real|de verdad|de verdade)', r'persona vera',
     r'vraie personne', r'personne reelle', r'echt\w* (?:person|persoon|mens\w*)', r'in carne e ossa',
-    r'(?:someone|somebody) real', r'quelqu un de reel', r'alguien de verdad', r'alguem de verdade', r'addett[oa]')
+    r'(?:someone|somebody|anybody|anyone) real', r'quelqu un de reel', r'alguien (?:de verdad|real)', r'alguem de verdade',
+    r'jemand echt\w*', r'qualcuno di reale', r'iemand echt', r'addett[oa]',
+    r'advis[oe]rs?', r'asesor\w*', r'consultor\w*', r'consulente', r'adviseur\w*', r'ansprechpartner\w*',
+    r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
+    r'(?:operador|operateur|operatore|agente|agent|atendente) (?:humano|humain|umano|humana)',
+    r'menschlich\w* \w+', r'menselijk\w* \w+', r'essere umano')
 _PERSON_WEAK = _alt(
     r'person', r'people', r'persona', r'personne', r'pessoa', r'persoon', r'someone', r'somebody', r'anyone',
     r'alguien', r'alguem', r'quelqu un', r'jemand\w*', r'qualcuno', r'iemand', r'staff', r'team', r'equipo',
@@ -174,7 +183,8 @@ _HUMAN = [
     r'\b%s%s%s\b' % (_PERSON_STRONG, _gap(1), _PLEASE),
     r'\b%s%s%s\b' % (_PLEASE, _gap(1), _PERSON_STRONG),
     r'^\W*(?:an? |un |una |um |uma |een |einen? |le |el |o )?%s\W*$' % _PERSON_STRONG,   # the whole message: "operator"
-    r'\bis there (?:a|an|any|some)(?:one)?%s%s' % (_gap(2), _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body')),
+    r'\b(?:is|are) there (?:a|an|any|some)?(?:one|body)?%s%s' % (_gap(2), _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body')),
+    r'\b(?:hay|il y a|gibt es|ist da|sind da|tem|ha|c e|ci sono|is er|zijn er)%s%s' % (_gap(3), _PERSON_STRONG),
     # a call back
     r'\b(?:call|ring|phone) me(?: back)?\b', r'\bcall ?back\b', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
     r'\b(?:me )?rappel\w*', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
@@ -199,9 +209,22 @@ _EMOTIONAL = [
     r'\bwein\w*', r'\btranen\b', r'\bchor\w+', r'\bpiang\w*', r'\blacrime\b', r'\bhuil\w*',
     r'\bdevastat\w*', r'\bheartbroken\b', r'\bbroken ?hearted\b', r'\bdestrozad\w*', r'\bdevaste\w*',
     r'\bam boden zerstort\b', r'\barrasad\w*', r'\bdistrutt\w*', r'\bkapot van\b',
+    r'\bshaking\b', r'\btrembl\w*', r'\btembl\w*', r'\btremble\w*', r'\bzitter\w*', r'\btremend\w*', r'\btremand\w*',
+    r'\bik tril\b', r'\bbegging\b', r'\bi beg you\b', r'\bsuplic\w*', r'\bsupplie\w*', r'\bflehe\w*', r'\bimplor\w*',
+    r'\b(?:vi|ti) prego\b', r'\bsmeek\w*',
+    r'\bchemo\w*', r'\bquimio\w*', r'\bchimio\w*', r'\bcancer\b', r'\bkrebs\w*', r'\bcancro\b', r'\bkanker\b',
+    r'\b(?:in|im|en el|a l|no|in ospedale|in het) (?:hospital|hopital|krankenhaus|ospedale|ziekenhuis)\b', r'\bhospitali[sz]ed\b',
+    r'\b(?:i feel|i m feeling|feeling|me siento|je me sens|ich fuhle mich|mir geht es|me sinto|mi sento|sto|ik voel me)'
+    r' (?:so |really |very |muy |tres |so |richtig |muito |molto |zo |heel |gerade )?(?:terrible|awful|sick|horrible|fatal|'
+    r'mal|schlecht|elend|mies|pessim\w*|malissimo|ellendig|rot|slecht|miserable|hopeless|helpless|desesperad\w*|perdid[oa])\b',
+    r'\bsick with worry\b', r'\bau fond du trou\b', r'\b(?:account|cuenta|compte|konto|conta|conto|rekening)\b.{0,25}'
+    r'\b(?:empty|vacia|a zero|leer|zerad[oa]|a zero|leeg)\b',
+    r'\bbroken heart\b', r'\bcorazon roto\b', r'\bcoeur brise\b', r'\bbricht (?:mir )?das herz\b', r'\bcoracao partido\b',
+    r'\bcuore spezzato\b', r'\bhart is gebroken\b', r'\bmemorial\b', r'\bhomenaje\b', r'\ben memoire\b', r'\bgedenk\w*',
+    r'\bhomenagem\b', r'\bcommemorazione\b', r'\bherdenking\b',
     r'\bbreaking point\b', r'\bcant (?:cope|take (?:it|this|any ?more)|handle (?:this|it)|deal with (?:this|it)|sleep|breathe)\b',
     r'\bat my wits end\b', r'\boverwhelm\w*', r'\bfreaking out\b', r'\bbreak(?:ing)? down\b', r'\bmental health\b',
-    r'\b(?:so|really|very|extremely|super) (?:stressed|worried|upset|anxious)\b', r'\bworried sick\b',
+    r'\b(?:so|really|very|extremely|super) (?:stressed|worried|anxious)\b', r'\bworried sick\b',
     r'\bstressed out\b', r'\bi m (?:so )?stressed\b', r'\bdepress\w*', r'\bsuicid\w*', r'\bkill myself\b',
     r'\bno puedo (?:mas|con esto|dormir|respirar)\b', r'\bal limite\b', r'\bagobiad\w*', r'\bmuy (?:preocupad|estresad|nervios)\w*',
     r'\bestresad\w*', r'\bdeprimid\w*',
@@ -251,6 +274,11 @@ _PROBLEM = [
     r'\b(?:not|never|hasnt|hasn t|didnt|did not) (?:arrive\w*|here|working|work|shipped|sent|come|came|received)\b',
     r'\bdoesnt work\b', r'\bisnt working\b', r'\bfailed\b', r'\blocked\b', r'\bexpired\b', r'\blost\b',
     r'\bcancel+ed\b', r'\bclosed\b', r'\bcharged\b', r'\bbilled\b', r'\brefunded only\b', r'\bonly (?:refunded )?half\b',
+    r'\blate\b', r'\bstill (?:no|not|waiting|have no|havent|hasnt)\b', r'\b(?:arrived|came) without\b',
+    r'\btarde\b', r'\b(?:todavia|aun) no\b', r'\bllego sin\b', r'\btoujours pas\b', r'\barrive\w* sans\b',
+    r'\bzu spat\b', r'\bimmer noch (?:keine?n?|nicht)\b', r'\bkam ohne\b', r'\batrasou\b', r'\bveio sem\b',
+    r'\btardi\b', r'\bnon ho ancora\b', r'\bancora non\b', r'\barrivat\w* senza\b', r'\bnog steeds (?:geen|niet)\b',
+    r'\bkwam zonder\b',
     r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bonly (?:refunded |paid back )?(?:half|part)\b', r'\bno (?:invoice|receipt|confirmation)\b',
     r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
     # Spanish
@@ -258,15 +286,15 @@ _PROBLEM = [
     r'\bno (?:ha )?(?:llego|llegado|funciona|funciono)\b', r'\bno puedo (?:entrar|acceder)\b', r'\bnunca (?:llego|se envio)\b',
     r'\bfallo\b', r'\bbloquead\w*', r'\bcaduc\w*', r'\bperdid\w*', r'\bcancelad\w*', r'\bcerr\w+ la incidencia\b',
     r'\bme cobr\w*', r'\bse cobro\b', r'\bagotad\w*', r'\bsigue sin\b', r'\bsin enviar\b', r'\bno pedi\b',
-    r'\bmal el nombre\b', r'\bmi antigua direccion\b', r'\bla mitad\b',
+    r'\bmal el nombre\b', r'\b(?:esta|estan) mal\b', r'\bmi antigua direccion\b', r'\bla mitad\b',
     # French
-    r'\bmauvais\w*', r'\bfausse?\b', r'\bincorrecte?\b', r'\bcass\w*', r'\babime\w*', r'\bendommag\w*', r'\bmanqu\w*',
+    r'\bmauvais\w*', r'\bfau(?:x|sse)\b', r'\bincorrecte?\b', r'\bcass\w*', r'\babime\w*', r'\bendommag\w*', r'\bmanqu\w*',
     r'\b(?:pas|jamais) (?:arrive\w*|recu\w*|parti|marche|fonctionne)\b', r'\bne marche pas\b', r'\bechou\w*',
     r'\bbloque\w*', r'\bexpir\w*', r'\bperdu\b', r'\bannul\w*', r'\bfermez\b', r'\bferme mon\b', r'\ben retard\b',
     r'\bfactur\w*', r'\bm avez (?:debite|preleve|facture)\b', r'\bepuise\w*', r'\bn arrive pas a me connecter\b',
     r'\bpas de facture\b', r'\bmon ancienne adresse\b', r'\bn ai pas choisi\w*', r'\bque la moitie\b',
     # German
-    r'\bfalsch\w*', r'\bkaputt\w*', r'\bbeschadigt\w*', r'\bfehlt\b', r'\bnie (?:an|angekommen)\b',
+    r'\bfalsch\w*', r'\bstimmt(?: \w+)? nicht\b', r'\bkaputt\w*', r'\bbeschadigt\w*', r'\bfehlt\b', r'\bnie (?:an|angekommen)\b',
     r'\bnicht (?:an|angekommen|verschickt|funktioniert)\b', r'\bfunktioniert nicht\b', r'\bfehlgeschlagen\b',
     r'\bgesperrt\b', r'\babgelaufen\b', r'\bverloren\b', r'\bstorniert\b', r'\bschliesst ihr\b', r'\bverspat\w*',
     r'\bberechnet\b', r'\babgebucht\b', r'\bausverkauft\b', r'\bkeine rechnung\b', r'\bimmer noch nicht\b',
@@ -283,13 +311,13 @@ _PROBLEM = [
     r'\besaurit\w*', r'\bniente fattura\b', r'\bvecchio indirizzo\b', r'\bsolo meta\b', r'\bnon ho scelto\b',
     r'\bnon e ancora\b',
     # Dutch
-    r'\bverkeerd\w*', r'\bklopt niet\b', r'\bkapot\b', r'\bbeschadigd\b', r'\bontbreekt\b',
+    r'\bverkeerd\w*', r'\bklopt(?: \w+)? niet\b', r'\bkapot\b', r'\bbeschadigd\b', r'\bontbreekt\b',
     r'\bniet (?:aangekomen|verzonden)\b', r'\bnooit aangekomen\b', r'\bwerkte? niet\b', r'\bmislukt\w*',
     r'\bgeblokkeerd\b', r'\bverliep\b', r'\bverlopen\b', r'\bkwijt\b', r'\bgeannuleerd\b', r'\bsluiten jullie\b',
     r'\bte laat\b', r'\bafgeschreven\b', r'\bgerekend\b', r'\buitverkocht\b', r'\bgeen factuur\b',
     r'\bnog steeds niet\b', r'\bkan niet inloggen\b', r'\boude adres\b', r'\bmaar de helft\b',
 ]
-_ADDITIVE = re.compile(r'\b(?:also|as well|on top of (?:that|it)|plus|and now|then|additionally|moreover|besides|another thing|'
+_ADDITIVE = re.compile(r'\btoo\W*$|\btoo[.,;!?]|\b(?:also|as well|on top of (?:that|it)|plus|and now|then|additionally|moreover|besides|another thing|'
                        r'ademas|encima|tambien|y ahora|luego|despues|en plus|de plus|aussi|ensuite|puis|et maintenant|'
                        r'ausserdem|obendrein|zudem|auch noch|dann|und jetzt|alem disso|e ainda|tambem|depois|e agora|'
                        r'in piu|inoltre|anche|poi|e ora|bovendien|daarnaast|ook nog|toen|en nu)\b')
@@ -305,6 +333,7 @@ _SEVERAL = [
     r'\beerst\b.*\b(?:toen|daarna|dan)\b',
 ]
 _REPEAT_STRONG = [
+    r'\b(?:second|third|fourth|fifth|sixth|\d+(?:nd|rd|th)) time (?:i|that i|i ve|im|i m)\b',
     r'\b(?:for the|4 the) (?:second|third|fourth|fifth|\w+th|2nd|3rd|\d+th) time\b',
     r'\b(?:two|three|four|five|several|many|multiple|\d+) times (?:now|already|alr)\b',
     r'\b(?:already|allready|alr) (?:asked|told|explained|said|sent|wrote)\b', r'\b(?:asked|explained|told you) (?:this )?(?:two|three|four|\d+|many|several) times\b',
@@ -342,12 +371,12 @@ _CHARGE_V = _alt(r'charg\w*', r'bill(?:ed|ing)?', r'debit\w*', r'deducted', r'to
                  r'abbuch\w*', r'bucht', r'buchen', r'berechn\w*', r'belast\w*', r'bezahlt', r'gezahlt',
                  r'abgezogen', r'addebit\w*', r'fatto pagare', r'pagat\w*', r'pagado', r'pague', r'paye\w*', r'paguei',
                  r'afgeschreven', r'afschrijv\w*', r'schrijven(?: \w+){0,3} af', r'gerekend', r'betaald')
-_CHARGE_N = _alt(r'charges?', r'payments?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
+_CHARGE_N = _alt(r'charges?', r'payments?', r'paiements?', r'pagos?', r'pagamentos?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
                  r'debitos?', r'prelevements?', r'abbuchung\w*', r'belastung\w*', r'zahlung\w*', r'addebit[oi]',
                  r'pagament[oi]', r'afschrijving\w*', r'betaling\w*', r'transacti\w*', r'transaccion\w*')
 _TWICE = _alt(r'twice', r'two times', r'2 times', r'2x', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
               r'doppelt', r'duas vezes', r'due volte', r'twee keer', r'dubbel')
-_REFUND = _alt(r'refund\w*', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
+_REFUND = _alt(r'refund\w*', r'(?:the |la |die |a |het )?(?:difference|diferencia|differenz|diferenca|differenza|verschil)', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
                r'devolv\w+ el dinero', r'rembours\w*', r'mon argent', r'r?uckerstattung\w*', r'erstattung\w*', r'erstattet',
                r'mein geld', r'geld zuruck', r'estorno', r'reembolso', r'meu dinheiro', r'dinheiro de volta',
                r'rimbors\w*', r'i miei soldi', r'miei soldi', r'soldi indietro', r'terugbetaal\w*', r'terugbetaling\w*',
@@ -386,6 +415,26 @@ _BILLING = [
     r'\bno (?:me )?(?:habeis|han|has) (?:reembolsado|devuelto)\b', r'\bnao (?:me )?(?:reembolsaram|devolveram)\b',
     r'\bm avez (?:debite|preleve)\b.*\bdeux fois\b',
 ]
+_BILLING += [
+    # another identical charge
+    r'\b(?:two|2|dos|deux|zwei|duas|dois|due|twee) (?:identical |same |iguales |identicos |identiques |identische[n]? |gleiche[n]? |iguais |identici |identieke |dezelfde )%s' % _CHARGE_N,
+    r'\b(?:second|another|extra|segund[oa]|otro|deuxieme|second|autre|zweite|weitere|outr[oa]|secondo|altro|tweede|extra) %s%s(?:same|mism[oa]|meme|dieselbe|selbe|gleiche|mesm[oa]|stess[oa]|dezelfde|zelfde)\b' % (_CHARGE_N, _gap(4)),
+    # own money the visitor wants back
+    r'\b(?:refund|reembolsad|rembourse[zr]?|erstatte[tn]?|reembolse\w*|rimborsat\w*|terugbetal\w*) (?:me|moi|mir|mij)\b',
+    r'\b(?:refund|give me back|return) my money\b', r'\bdevolv\w* (?:el|mi|o|meu) (?:dinero|dinheiro)\b',
+    r'\bridate\w* i soldi\b', r'\brestituite\w* i (?:miei )?soldi\b', r'\bgeef (?:me )?(?:mijn )?geld terug\b',
+    r'\bgib\w* mir (?:mein )?geld zuruck\b', r'\brendez moi (?:mon argent|l argent)\b',
+    r'\b(?:my money back|mijn geld terug|mein geld zuruck|mi dinero de vuelta|meu dinheiro de volta|i miei soldi indietro)\b',
+    # paid more than the price, a discount not applied
+    r'\b%s%s%s%s(?:more than|too much|extra|de mas|mas de lo|de plus|mehr|a mais|in piu|meer)\b' % (_CHARGE_V, _gap(3), r'(?:[$£€]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:[$£€]|eur\w*|euro|reais|dollars?|pounds?))', r'\W+'),
+    r'\b(?:cobrado|cobro|cobrad\w*) de mas\b', r'\btrop (?:paye|facture)\b', r'\bzu viel (?:berechnet|bezahlt|abgebucht)\b',
+    r'\bcobrad\w* a mais\b', r'\bpagato troppo\b', r'\bte veel (?:betaald|gerekend|afgeschreven)\b',
+    r'\b(?:discount|coupon|promo code|descuento|cupon|reduction|remise|code promo|rabatt\w*|gutschein|desconto|cupom|sconto|coupon|korting\w*)%s(?:not|wasnt|isnt|wasn t|no|pas|nicht|nao|non|niet)\b%s(?:appl\w*|aplicad\w*|abgezogen|angewendet|berucksichtigt|applicat\w*|toegepast|verrekend)' % (_gap(4), _gap(2)),
+    r'\b(?:difference|diferencia|difference|differenz|diferenca|differenza|verschil) (?:back|de vuelta|zuruck|de volta|terug|indietro)\b',
+    r'(?:[$£€]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:[$£€]|eur\w*|euro|reais|dollars?|pounds?)) (?:more|extra|de mas|mas|de plus|mehr|a mais|in piu|meer)%s%s' % (_gap(2), _CHARGE_V),
+    # charged after a return or cancellation
+    r'\b%s%s(?:after|despues de|apres|nach|depois de|dopo|na)%s(?:return\w*|cancel\w*|devol\w*|renvo\w*|annul\w*|ruck\w*|storn\w*|restitu\w*|retour\w*)' % (_CHARGE_V, _gap(3), _gap(3)),
+]
 _BILLING_CLAIM = [       # "I want a refund": a claim that a negation cancels ("I don't want a refund, just an exchange")
     r'\b%s%s%s' % (_CLAIM_BEFORE_REFUND, _gap(3), _REFUND),
 ]
@@ -411,7 +460,22 @@ _COMPLAINT = [
     r'\bhow hard (?:can|is) it\b', r'\b(?:nobody|no one|noone) (?:ever )?(?:replies|answers|responds|gets back|has (?:replied|answered|responded)|answered|replied|responded|cares)\b',
     r'\bno (?:reply|replies|response|answer)\b', r'\bignor(?:ed|ing) (?:me|my)\b',
     r'\b(?:been )?waiting (?:for )?(?:over |more than |almost |nearly )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months)\b',
-    r'\bnot (?:good enough|what i ordered)\b',
+    r'\bnot (?:good enough|what i (?:ordered|paid for))\b', r'\bnot impressed\b', r'\bunimpressed\b', r'\bgone downhill\b',
+    r'\b(?:annoyed|irritated|pissed|upset|infuriated)\b', r'\bexpected (?:much |a lot |way )?(?:better|more)\b',
+    r'\bnot worth (?:the|its|it s) (?:price|money)\b', r'\b(?:nobody|no one) (?:is )?(?:reading|listening|helping)\b',
+    r'\b(?:is a|what a|such a|un|una|ein|een|uma|um) (?:mess|caos|chaos|bagunca|bazar)\b',
+    r'\bestoy (?:muy )?molest[oa]\b', r'\bno estoy (?:nada |muy )?(?:content|satisfech)\w*', r'\besperaba (?:mucho |bastante )?(?:mas|mejor)\b',
+    r'\bmala calidad\b', r'\bno vale (?:lo que cuesta|el precio|su precio|lo que pague)\b',
+    r'\bpas (?:du tout |tres )?(?:content|satisfait)\w*', r'\bm attendais a (?:beaucoup |bien )?mieux\b', r'\bmauvaise qualite\b',
+    r'\bmediocre\b', r'\b(?:ne |n )?vaut pas (?:le prix|son prix|l argent)\b', r'\bagace\w*', r'\bhorrible\w*',
+    r'\b(?:gar |uberhaupt )?nicht zufrieden\b', r'\b(?:viel |deutlich )?(?:mehr|besser) erwartet\b', r'\bmangelhaft\w*',
+    r'\bden preis nicht wert\b', r'\bfurchtbar\w*', r'\bschrecklich\w*', r'\bgrauenhaft\w*', r'\bverargert\b', r'\bgenervt\b',
+    r'\bnao (?:estou|fiquei|fico|to|tou)(?: nada| nem um pouco)? satisfeit\w*', r'\besperava (?:bem |muito )?(?:mais|melhor)\b',
+    r'\bqualidade (?:fraca|ruim|pessima|baixa)\b', r'\bnao vale o (?:que custa|preco)\b', r'\birritad\w*', r'\bchatead\w*',
+    r'\bper niente soddisfatt\w*', r'\bmi aspettavo (?:molto |ben )?(?:di piu|meglio)\b', r'\bqualita (?:mediocre|bassa|scarsa)\b',
+    r'\bnon vale il prezzo\b', r'\borribil\w*', r'\bseccat\w*', r'\binfastidit\w*',
+    r'\b(?:veel |heel wat )?(?:meer|beter) verwacht\b', r'\bmatige kwaliteit\b', r'\bniet de prijs waard\b', r'\bvreselijk\w*',
+    r'\bverschrikkelijk\w*', r'\bafschuwelijk\w*', r'\bgeirriteerd\b', r'\bgeergerd\b',
     # sarcasm about a simple job done wrong, all languages
     r'\b(?:not that hard|no es tan dificil|no es tan complicado|(?:c est )?pas (?:si |tres )?(?:complique|difficile) pourtant|'
     r'so schwer kann das (?:doch )?nicht sein|nao e tao dificil|non e (?:cosi|poi cosi|tanto) difficile|zo moeilijk is het (?:toch )?niet)\b',
@@ -507,6 +571,10 @@ _SALES = [
     r'\brede de (?:lojas|hoteis)\b', r'\bcatena di (?:negozi|hotel)\b', r'\b(?:hotel|winkel)keten\b',
     r'\b(?:several|multiple|\d+) (?:shops|stores|outlets|branches)\b', r'\bmehrere filialen\b', r'\bplusieurs magasins\b',
     r'\bvarias tiendas\b', r'\bvarias lojas\b', r'\bdiversi negozi\b', r'\b(?:meerdere|een paar) winkels\b',
+    r'\b(?:in|en|dans|im|in unserem|na|nel|no|in onze) (?:our|nuestra|notre|unserem|nossa|nostro|onze|la nostra|a nossa)? ?(?:store|shop|boutique|tienda|magasin|laden|geschaft|loja|negozio|winkel)s?\b.{0,40}\b(?:sell|vender|vendre|verkaufen|vendere|verkopen)\b',
+    r'\b(?:sell|vender|vendre|verkaufen|vendere|verkopen)\b.{0,40}\b(?:in|en|dans|im|na|nel|no|in) (?:our|nuestra|notre|unserem|nossa|nostro|onze|la nostra|a nossa) (?:store|shop|boutique|tienda|magasin|laden|geschaft|loja|negozio|winkel)s?\b',
+    r'\b(?:manage|handle|in charge of|responsible for|run|do|llevo|gestiono|me encargo de|gere|g[eè]re|m occupe des|cuido|fa[cç]o|mi occupo|gestisco|doe|beheer|regel)\w*(?: \w+){0,2} (?:procurement|purchasing|buying|compras|achats|einkauf|acquisti|inkoop)\b',
+    r'\b(?:zustandig|verantwortlich) fur den einkauf\b', r'\bfur den einkauf\b.{0,30}\bzustandig\b', r'\beinkauf\w* (?:einer|eines|fur|bei)\b',
     # customisation for a group
     r'\b(?:with|con|avec|mit|com|met) (?:the |our |el |nuestro |le |notre |unserem |dem |o |nosso |il |nostro |ons |het |la )?(?:club |team |company |school )?logo\b',
     r'\b(?:vereins|firmen|club|team)logo\b', r'\blogo (?:del|de la|du|do|da|della|van) (?:club|equipo|time|squadra|team|empresa|entreprise|azienda|bedrijf)\b',
@@ -523,7 +591,7 @@ _SALES = [
     r'\bwe zijn een (?:bedrijf|organisatie|school|vereniging)\b', r'\bvoor (?:al )?ons personeel\b',
     r'\b(?:our|my|nuestra|mi|notre|ma|unsere?|meine?|nossa|minha|la nostra|mia|ons|mijn) (?:company|firm|empresa|entreprise|societe|unternehmen|firma|azienda|bedrijf)\b.*\b(?:buy|order|purchase|need|want|jackets|comprar|pedir|necesit|acheter|commander|besoin|kaufen|bestellen|brauch|comprar|precis|acquist|ordinar|kopen|bestellen|nodig)\w*',
 ]
-_QTY_NOUN = _alt(
+_QTY_NOUN = r'\w*' + _alt(
     r'jackets?', r'coats?', r'parkas?', r'fleeces?', r'softshells?', r'units?', r'pieces?', r'pcs', r'items?', r'shirts?',
     r'hoodies?', r'vests?', r'uniforms?', r'licen[cs]es?', r'seats?', r'pairs?', r'sets?',
     r'chaquetas?', r'abrigos?', r'unidades', r'piezas?', r'prendas?', r'camisetas?', r'sudaderas?', r'chalecos?',
@@ -587,6 +655,26 @@ def _content_stems(t):
     return {w[:5] for w in re.findall(r'[a-z]{5,}', t) if w not in _STOPWORDS}
 
 
+_REQUEST_TOPICS = (
+    ('return', re.compile(r'\b(?:return\w*|send (?:it |one |them )?back|devolv\w*|devolucion|retourn\w*|renvoy\w*|renvoi\w*|'
+                          r'zuruck(?:schick|send|geb)\w*|rucksend\w*|devolv\w*|restitu\w*|rendere|reso|terugstur\w*|retourner\w*)\b')),
+    ('exchange', re.compile(r'\b(?:exchang\w*|swap\w*|cambi\w*|echang\w*|umtausch\w*|tausch\w*|troc\w*|ruil\w*|omruil\w*)\b')),
+    ('cancel', re.compile(r'\b(?:cancel\w*|anul\w*|annul\w*|stornier\w*|cancel\w*|annull\w*|annuleer\w*)\b')),
+)
+
+
+def _request_topics(t):
+    """Distinct service requests (return, exchange, cancel) in different clauses."""
+    cuts = [m.start() for m in _SPLIT_PROBLEMS.finditer(t)]
+    seen = {}
+    for name, rx in _REQUEST_TOPICS:
+        m = rx.search(t)
+        if m:
+            clause = sum(1 for c in cuts if c <= m.start())
+            seen.setdefault(clause, name)
+    return list(seen.values())
+
+
 def _complex(t, recent):
     m = _regex('several').search(t)
     if m and (_problem_clauses(t) or 'problem' in m.group(0) or 'issue' in m.group(0) or 'proble' in m.group(0)):
@@ -594,6 +682,10 @@ def _complex(t, recent):
     problems = _problem_clauses(t)
     if len(problems) >= 3 or (len(problems) >= 2 and _ADDITIVE.search(t) and len(set(problems)) >= 2):
         return 'several problems: %s' % ', '.join('"%s"' % p for p in problems[:4])
+    if problems:
+        topics = _request_topics(t)
+        if len(topics) >= 2:
+            return 'several requests and a problem: %s, "%s"' % (', '.join(topics), problems[0])
     m = _regex('repeat_strong').search(t)
     if m:
         return 'repeated: "%s"' % _quote(m)
@@ -607,6 +699,9 @@ def _complex(t, recent):
         if len(same) >= 2 and (problems or '?' in t):
             return 'rephrased the same request %d times' % (len(same) + 1)
         upset = sum(1 for r in recent if _regex('complaint').search(r) or _problem_clauses(r))
+        repeated = sum(1 for r in recent if _regex('repeat_strong').search(r))
+        if len(recent) >= 3 and (repeated or upset >= 2) and (_problem_clauses(t) or _regex('complaint').search(t) or '?' in t):
+            return 'long escalating thread: %d messages, %d upset, %d repeating' % (len(recent) + 1, upset, repeated)
         if len(recent) >= 4 and upset >= 3:
             return 'long escalating thread: %d messages, %d upset' % (len(recent) + 1, upset)
     return None
