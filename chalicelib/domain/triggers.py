@@ -611,6 +611,11 @@ _QTY = re.compile(r'(?<![#\w.,/-])(\d{1,3}(?:[.,]\d{3})+|\d+)(?!\s?(?:[$£€%%]
                   r'(?:\+)?\s+(?:\w+\s+){0,2}?(%s|%s)\b' % (_QTY_NOUN, _PEOPLE_NOUN))
 _QTY_WORDS = re.compile(r'\b(?:hundreds|thousands|dozens|cientos|cientas|miles|docenas|centaines|milliers|dizaines|hunderte|tausende|dutzende|'
                         r'centenas|milhares|dezenas|centinaia|migliaia|decine|honderden|duizenden|tientallen)\b')
+_QTY_VERB = re.compile(   # "buy 500 of these", "bestellen 40", "comprar 300"
+    r'\b(?:buy|purchase|need|comprar|pedir|encargar|acheter|commander|kaufen|bestellen|brauchen|comprar|encomendar|'
+    r'comprare|ordinare|kopen|bestellen)\w* (?:about |around |some |over |at least |unos |environ |etwa |uns |circa |ongeveer )?'
+    r'(\d{1,3}(?:[.,]\d{3})+|\d+)\b(?! ?(?:[$£€%%]|eur|euro|reais|dollars?|pounds?|usd|days?|weeks?|dias|jours|tage|giorni|dagen|#))'
+    r'(?: of (?:these|those|them|this|that|it|the|your)\b)?')
 _ORDER_NUMBER = re.compile(r'\b(?:order|number|no|nr|n|pedido|numero|commande|bestellung|bestellnummer|ordine|bestelling|bestelnummer|ticket|invoice)\W*$')
 SALES_MIN_ITEMS = 20
 SALES_MIN_PEOPLE = 10
@@ -737,6 +742,9 @@ def _quantity(t):
         people = re.fullmatch(_PEOPLE_NOUN, noun) is not None
         if n >= (SALES_MIN_PEOPLE if people else SALES_MIN_ITEMS) and n < 1000000:
             return 'quantity: %s %s' % (m.group(1), noun)
+    for m in _QTY_VERB.finditer(t):
+        if int(re.sub(r'[.,]', '', m.group(1))) >= SALES_MIN_ITEMS:
+            return 'quantity: %s' % _quote(m)
     m = _QTY_WORDS.search(t)
     if m and re.search(r'\b%s\b' % _alt(_QTY_NOUN, _PEOPLE_NOUN), t[m.end():m.end() + 40]):
         return 'quantity: "%s"' % _quote(re.match(r'.{0,40}', t[m.start():]))
@@ -798,6 +806,8 @@ def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
         detail = _billing(t)
         if detail:
             return Reason('billing', detail)
+    if on['complaint'] and _shouting(text):
+        return Reason('complaint', 'message in capitals')
     if on['complaint']:
         m = _complaint(t)
         if m:
@@ -806,8 +816,6 @@ def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
         detail = _sales(t)
         if detail:
             return Reason('sales', detail)
-    if on['complaint'] and _shouting(text):
-        return Reason('complaint', 'message in capitals')
     # A VIP goes to a person once; after that handoff closes, the bot may serve them again.
     if on['vip'] and (visitor or {}).get('vip') and previous_handoffs == 0:
         return Reason('vip', 'visitor marked VIP by the site')
