@@ -224,13 +224,13 @@ free | en: free gratis complimentary
      | de: kostenlos kostenlose gratis umsonst | pt: grátis gratuito gratuita | it: gratis gratuito gratuita gratuiti
      | nl: gratis kosteloos
 abroad | en: international internationally abroad worldwide overseas country countries foreign
-         uk britain england germany france spain italy portugal netherlands holland belgium canada mexico usa america australia ireland switzerland austria
-     | es: internacional internacionales extranjero país países alemania francia españa italia holanda bélgica canadá méxico
-     | fr: international internationale internationaux étranger pays allemagne espagne italie belgique suisse canada
-     | de: international internationale ausland weltweit länder land deutschland frankreich spanien italien österreich schweiz belgien
-     | pt: internacional exterior estrangeiro país países brasil alemanha frança espanha itália
-     | it: internazionale internazionali estero paesi paese germania francia spagna svizzera belgio
-     | nl: internationaal buitenland wereldwijd landen duitsland frankrijk spanje italië belgië
+         uk britain england scotland germany france spain italy portugal netherlands holland belgium luxembourg canada mexico usa us america australia ireland switzerland austria denmark sweden norway finland poland czechia japan china brazil argentina chile colombia peru india
+     | es: internacional internacionales extranjero país países alemania francia españa italia holanda bélgica canadá méxico argentina chile colombia perú uruguay venezuela ecuador bolivia paraguay estados unidos reino unido portugal
+     | fr: international internationale internationaux étranger pays allemagne espagne italie belgique suisse canada luxembourg québec royaume uni portugal pays-bas autriche
+     | de: international internationale ausland weltweit länder land deutschland frankreich spanien italien österreich schweiz belgien niederlande england polen dänemark
+     | pt: internacional exterior estrangeiro país países brasil alemanha frança espanha itália angola moçambique
+     | it: internazionale internazionali estero paesi paese germania francia spagna svizzera belgio austria inghilterra
+     | nl: internationaal buitenland wereldwijd landen duitsland frankrijk spanje italië belgië engeland oostenrijk zwitserland
 return | en: return returns returned returning
      | es: devolver devolución devoluciones devuelvo devolverlo | fr: retour retours retourner renvoyer rendre
      | de: rücksendung rücksenden zurücksenden zurückschicken retoure rückgabe zurückgeben
@@ -281,7 +281,7 @@ cancel | en: cancel cancels cancelled canceled cancelling cancellation unsubscri
      | es: cancelar cancelación anular | fr: annuler annulation résilier résiliation
      | de: stornieren stornierung storno kündigen kündigung abbestellen | pt: cancelar cancelamento
      | it: annullare annullamento disdire disdetta | nl: annuleren annulering opzeggen opzegging stopzetten
-loyalty | en: loyalty rewards reward points membership club perks
+loyalty | en: loyalty rewards reward points membership club perks benefits
      | es: fidelidad fidelización puntos recompensas socio club | fr: fidélité points récompenses club
      | de: treueprogramm treue punkte prämien mitgliedschaft bonusprogramm club | pt: fidelidade pontos recompensas clube
      | it: fedeltà punti premi club | nl: loyaliteit loyaliteitsprogramma punten spaarpunten klantenkaart club
@@ -297,9 +297,9 @@ login | en: login signin | es: acceder | fr: connecter connexion | de: anmelden 
      | pt: login acessar entrar | it: accedere accesso login | nl: inloggen aanmelden
 password | en: password passwords passcode | es: contraseña | fr: mdp | de: passwort kennwort | pt: senha
      | it: password | nl: wachtwoord
-reset | en: reset forgot forgotten lost recover recovery | es: restablecer olvidé olvidado recuperar
-     | fr: réinitialiser oublié perdu récupérer | de: zurücksetzen vergessen verloren wiederherstellen
-     | pt: redefinir esqueci esqueceu recuperar | it: reimpostare dimenticato recuperare | nl: resetten vergeten kwijt herstellen
+reset | en: reset forgot forgotten recover recovery | es: restablecer olvidé olvidado recuperar
+     | fr: réinitialiser oublié récupérer | de: zurücksetzen vergessen wiederherstellen
+     | pt: redefinir esqueci esqueceu recuperar | it: reimpostare dimenticato recuperare | nl: resetten vergeten herstellen
 invoice | en: invoice invoices receipt receipts bill bills | es: factura facturas recibo | fr: facture factures reçu
      | de: rechnung rechnungen quittung beleg | pt: fatura faturas recibo | it: fattura fatture ricevuta
      | nl: factuur facturen bon
@@ -348,6 +348,10 @@ comply | en: compliant compliance comply conform | es: cumple cumplen conforme c
      | it: conforme conformi conformità | nl: conform naleving
 website | en: website websites site sites webpage webshop | es: web sitio | fr: site web | de: website webseite seite
      | pt: site sítio | it: sito web | nl: website site webwinkel
+footwear | en: boots boot shoes shoe sneakers trainers | es: botas bota zapatos zapatillas | fr: bottes chaussures baskets
+     | de: stiefel schuhe wanderschuhe | pt: botas sapatos ténis tênis | it: stivali scarpe scarponi | nl: laarzen schoenen
+jacket | en: jacket jackets coat coats | es: chaqueta chaquetas abrigo | fr: veste vestes manteau blouson
+     | de: jacke jacken mantel | pt: jaqueta casaco | it: giacca giacche giubbotto cappotto | nl: jas jassen jack
 money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it: soldi denaro | nl: geld
 '''
 
@@ -358,7 +362,8 @@ _PHRASES = {
            (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'),
            (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
             r"received|got here|get|got|receive)\b", 'track'), (r'\bcustomer (service|support|care)\b', 'contact'),
-           (r'\bset(ting)?[\s-]?up\b', 'install')],
+           (r'\bset(ting)?[\s-]?up\b', 'install'),
+           (r'\b(has|have|did|was|were|is)\s+(my|the|our|it|they)\b[\w\s]{0,20}\b(shipped|dispatched|sent|left|gone out)\b', 'track')],
     'es': [(r'\b(a )?qu[eé] hora', 'hours'), (r'\bmi dinero\b', 'refund'),
            (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
            (r'\bno (me )?(ha|han) llegado\b|\bno (me )?llega\b|\bsin llegar\b', 'track'),
@@ -380,9 +385,10 @@ _PHRASES = {
 
 EXACT, CROSS, CONCEPT, IN_ANSWER, TYPO = 1.0, 0.85, 0.85, 0.55, 0.85
 ANSWER_ONLY = 0.45
-P_EXP, R_BASE, OTHER_LANGUAGE = 1.5, 0.6, 0.85
+ANSWER_DF, UNKNOWN_CONCEPT, UNKNOWN_WORD = 1.0, 1.0, 1.0
+P_EXP, R_BASE, OTHER_LANGUAGE = 1.5, 0.75, 0.85
 _WHERE_OBJECTS = frozenset(['order', 'ship', 'product'])
-CROSS_LANGUAGE_MIN = 0.5        # a cross-language match must score at least this (and the threshold)
+CROSS_LANGUAGE_MIN = 0.45        # a cross-language match must score at least this (and the threshold)
 
 
 @functools.lru_cache(maxsize=None)
@@ -401,11 +407,12 @@ def _lexicon():
                 stems.setdefault(lang, {}).setdefault(s, set()).add(concept)
                 for form in {w, language_mod.strip_accents(w)}:
                     raw.setdefault(lang, {}).setdefault(form, set()).add(concept)
-                    if lang != DEFAULT_LANG and len(form) >= 4:   # evidence for detection (not brand names)
+                    if len(form) >= 4:
                         vocab.setdefault(form, set()).add(lang)
     freeze = lambda d: {k: frozenset(v) for k, v in d.items()}
-    return ({l: freeze(d) for l, d in stems.items()}, {l: freeze(d) for l, d in raw.items()},
-            {w: frozenset(ls) for w, ls in vocab.items()})
+    # Language evidence: words of the other languages (an English-only word is often a brand: PayPal, Visa).
+    vocab = {w: frozenset(ls) for w, ls in vocab.items() if ls != {DEFAULT_LANG}}
+    return ({l: freeze(d) for l, d in stems.items()}, {l: freeze(d) for l, d in raw.items()}, vocab)
 
 
 @functools.lru_cache(maxsize=None)
@@ -433,15 +440,19 @@ def _deletes(word):
 
 @functools.lru_cache(maxsize=8192)
 def _compound(word, lang):
-    """German and Dutch compounds: concepts of a known word the long word starts or ends with."""
+    """German and Dutch compounds: the known words a long word starts and ends with, as
+    ((part, concepts), ...): 'versandkosten' -> (('versand', {ship}), ('kosten', {cost}))."""
     if lang not in ('de', 'nl') or len(word) < 8:
-        return frozenset()
+        return ()
     raw = _lexicon()[1].get(lang, {})
-    found = set()
-    for w, concepts in raw.items():
-        if len(w) >= 4 and (word.startswith(w) or word.endswith(w)):
-            found |= concepts
-    return frozenset(found)
+    head = max((w for w in raw if len(w) >= 4 and word.startswith(w)), key=len, default=None)
+    tail = max((w for w in raw if len(w) >= 4 and word.endswith(w) and w != word), key=len, default=None)
+    parts = []
+    if head:
+        parts.append((head, raw[head]))
+    if tail and (not head or len(head) + len(tail) <= len(word) + 1):
+        parts.append((tail, raw[tail]))
+    return tuple(parts)
 
 
 def analyse(text, lang):
@@ -459,13 +470,18 @@ def _analyse(text, lang):
             terms.append(Term('#' + concept, frozenset([concept])))
     stop = language_mod.STOPWORDS.get(lang, frozenset())
     lex = _lexicon()[0].get(lang, {})
-    for word in re.findall(r'[^\W_]+', text):
-        if word in stop or language_mod.strip_accents(word) in stop or (len(word) < 2 and not word.isdigit()):
+    for word in re.findall(r'[^\W\d_]+', text):      # numbers say little about the topic: left out
+        if word in stop or len(word) < 2 or language_mod.strip_accents(word) in stop:
             continue
         s = language_mod.stem(word, lang)
         plain = language_mod.strip_accents(word)
-        concepts = lex.get(s) or _compound(plain, lang)
-        terms.append(Term(s, concepts, raw=plain))
+        concepts = lex.get(s)
+        parts = () if concepts else _compound(plain, lang)
+        if parts:
+            terms.append(Term(s, parts[0][1], raw=plain))
+            terms.extend(Term(language_mod.stem(w, lang), c, raw=w) for w, c in parts[1:])
+        else:
+            terms.append(Term(s, concepts or frozenset(), raw=plain))
     # "where is my ..." asks where a parcel is only if it is about an order or a delivery ("where is my
     # package?", "where is it?"); "where is my data stored?" is not about tracking.
     where = [t for t in terms if t.stem == '#where']
@@ -518,12 +534,18 @@ class _Index:
         self.entry_langs = [{p.lang for p in ps} | {al} for ps, al in zip(self.phrasings, self.answer_lang)]
         self.main_lang = (Counter(self.answer_lang).most_common(1)[0][0] if self.answer_lang else DEFAULT_LANG)
         n = len(self.entries)
+        # Document frequency: an entry whose questions use a word counts 1, one that has it only in its
+        # answer counts ANSWER_DF (answers mention many things in passing).
         df = Counter()
         for ps, a in zip(self.phrasings, self.answers):
-            feats = set()
-            for p in ps + [a]:
-                feats |= p.stems | {'#' + c for c in p.concepts}
-            df.update(feats)
+            in_q = set()
+            for p in ps:
+                in_q |= p.stems | {'#' + c for c in p.concepts}
+            in_a = (a.stems | {'#' + c for c in a.concepts}) - in_q
+            for f in in_q:
+                df[f] += 1.0
+            for f in in_a:
+                df[f] += ANSWER_DF
         self.idf = {f: math.log((n + 1) / (c + 0.5)) + 1.0 for f, c in df.items()}
         self.idf_unknown = math.log((n + 1) / 0.5) + 1.0
         self.idf_rare = math.log((n + 1) / 1.5) + 1.0
@@ -543,7 +565,7 @@ class _Index:
         known = [self.idf['#' + c] for c in term.concepts if '#' + c in self.idf]
         if known:
             return min(known)
-        return self.idf_unknown if term.concepts else self.idf_rare
+        return self.idf_unknown * UNKNOWN_CONCEPT if term.concepts else self.idf_rare * UNKNOWN_WORD
 
     def typo_index(self, lang):
         """deletion variant -> stems (of the KB, of the lexicon in `lang`, and stop words of `lang`)."""

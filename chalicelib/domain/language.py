@@ -37,8 +37,8 @@ _STOP_TEXT = {
         normally generally exactly maybe perhaps kind sort bit lot lots much many more most well just u ur
         im ya thing things way able s t d ll re ve m until till since already now today yesterday tomorrow
         again ever always last next look looking see go going make made say said same other else
-        happen happens happened mean means give done sure ok fine per take takes taking took use using used
-        receive received good great also there''',
+        happen happens happened mean means give done sure ok fine per take takes taking took use using used still ago yet instead pair work works offer offers provide
+        certain        receive received good great also there''',
     'es': '''el la los las un una unos unas lo al del de a en y e o u ni que qué quien quién quienes como cómo
         cuando donde dónde cual cuál cuales cuáles cuanto cuánto cuanta cuánta cuantos cuántos cuantas cuántas
         por para con sin sobre entre hasta desde es son era eran ser estar está esta están estan estoy estás
@@ -46,9 +46,11 @@ _STOP_TEXT = {
         nuestras vuestro me te se nos os le les ya muy más mas también tambien pero si sí no hay he ha han
         hemos puedo puede pueden podría podria quiero quisiera querría gustaría gustaria necesito saber
         hola gracias buenas buenos días dias tardes favor porfa usted ustedes vosotros yo tú tu él ella
-        ellos tengo tiene tienen tienes hacer hago hace alguien algo algún alguna todo toda todos todas''',
+        ellos tengo tiene tienen tienes hacer hago hace alguien algo algún alguna todo toda todos todas hacen hacer hago hacéis sé elegir escoger
+        recibir recibiré recibo recibo otro otra''',
     'fr': '''le la les un une des du de d l à a au aux en et ou où que qu qui quoi quel quelle quels quelles
-        comment quand combien pourquoi prend prendre prennent faut vais va vont recevoir reçois est sont être suis es êtes sommes était c ce cet cette ces ça cela
+        comment quand combien pourquoi prend prendre prennent faut vais va vont recevoir reçois puis autre
+        autres contre choisir est sont être suis es êtes sommes était c ce cet cette ces ça cela
         mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs je j tu il elle on nous vous ils elles
         me m te t se s lui y ne n pas plus très tres aussi mais si oui non avec sans pour par sur dans chez
         entre peux peut pouvez pourrais pourriez voudrais veux voulez souhaite aimerais besoin savoir
@@ -61,7 +63,8 @@ _STOP_TEXT = {
         euch ihnen ihm ihn mein meine meinen meinem meiner dein deine unser unsere euer eure ihre ihren
         nicht kein keine keinen auch noch schon nur sehr so wie was wo wann warum wer welche welcher welches
         wieso weshalb hallo guten tag hi danke bitte gerne gern ja nein doch mal hier da dort habe hast hat
-        haben gibt es etwas jemand man denn eigentlich zurück zuruck''',
+        haben gibt es etwas jemand man denn eigentlich zurück zuruck hoch bekomme bekommen
+        erhalte erhalten soll sollen andere anderen''',
     'pt': '''o a os as um uma uns umas do da dos das de em no na nos nas ao aos à às e ou que quem qual quais
         como quando onde quanto quanta quantos quantas por para com sem sobre entre até desde é são era ser
         estar está estão estou este esta isto estes estas esse essa isso meu minha meus minhas seu sua seus
