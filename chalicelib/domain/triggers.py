@@ -134,7 +134,7 @@ def _quote(m, limit=60):
 # ---- 1. asking for a person ----------------------------------------------------------------------
 
 _REQ_VERB = _alt(
-    r'talk\w*', r'speak\w*', r'chat(?:ting)?', r'connect\w*', r'transfer\w*', r'put me (?:through|in touch)',
+    r'talk\w*', r'speak\w*', r'chat(?:ting)?', r'connect\w*', r'transfer\w*', r'put me (?:through|in touch)', r'put through',
     r'pass me', r'escalat\w*', r'contact', r'reach',
     r'habl\w+', r'comunica\w*', r'pas(?:a|e|ar|ame|as|en|ad|adme)', r'pon(?:me|es|ga|gan|er|gas)', r'atien\w+',
     r'atend\w+', r'transfier\w*', r'transfer\w*', r'contactar',
@@ -148,7 +148,7 @@ _REQ_VERB = _alt(
     r'conseill(?:e|ee|es|er)', r'asesorad[oa]', r'beraten', r'beratung', r'aconselhad[oa]', r'consigliat[oa]', r'advies',
     r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call')
 _WANT_VERB = _alt(r'want\w*', r'wanna', r'need\w*', r'get', r'give me', r'prefer\w*', r'like', r'have', r'demand\w*',
-                  r'aimerais', r'gustaria', r'gostaria', r'zou graag', r'exijo', r'exige', r'verlange', r'pretendo', r'eis',
+                  r'aimerais', r'gustaria', r'gostaria', r'zou graag', r'faut', r'hace falta', r'exijo', r'exige', r'verlange', r'pretendo', r'eis',
                   r'quiero', r'necesit\w+', r'prefier\w+', r'veux', r'voudrais', r'besoin', r'prefere\w*',
                   r'will', r'mochte\w*', r'brauch\w*', r'hatte gern', r'quer\w*', r'precis\w+', r'prefir\w+',
                   r'voglio', r'vorrei', r'serve', r'preferi\w+', r'wil', r'wens', r'nodig', r'graag')
@@ -162,6 +162,8 @@ _PERSON_STRONG = _alt(
     r'vraie personne', r'personne reelle', r'echt\w* (?:person|persoon|mens\w*)', r'in carne e ossa',
     r'(?:someone|somebody|anybody|anyone) real', r'quelqu un de reel', r'alguien (?:de verdad|real)', r'alguem de verdade',
     r'jemand echt\w*', r'qualcuno di reale', r'iemand echt', r'addett[oa]',
+    r'(?:real|actual|vrai|vraie|vero|vera|echte?[nrs]?) (?:employee|staff member|employe|mitarbeiter\w*|angestellte\w*|dipendente|funcionario|medewerker|werknemer)',
+    r'(?:empleado|funcionario|dipendente|employe|employee) (?:de verdad|de verdade|real|vero|en chair et en os)',
     r'advis[oe]rs?', r'asesor\w*', r'consultor\w*', r'consulente', r'adviseur\w*', r'ansprechpartner\w*',
     r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
     r'(?:operador|operateur|operatore|agente|agent|atendente) (?:humano|humain|umano|humana)',
@@ -187,9 +189,11 @@ _HUMAN = [
     r'\b(?:hay|il y a|gibt es|ist da|sind da|tem|ha|c e|ci sono|is er|zijn er)%s%s' % (_gap(3), _PERSON_STRONG),
     # a call back
     r'\b(?:call|ring|phone) me(?: back)?\b', r'\bcall ?back\b', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
-    r'\b(?:me )?rappel\w*', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
+    r'\b(?:rappelez moi|me rappelle\w*|me rappeler)\b(?! (?:l|le|la|les|votre|vos|mon|ma|mes|ce|cette|comment|quand|si|que|ou|combien)\b)', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
     r'\bme (?:ligue|liga|ligar|liguem)\b', r'\bligar (?:para|pra) mim\b', r'\brichiama\w*', r'\bchiamatemi\b',
-    r'\bterug ?bel\w*', r'\bteruggebeld\b', r'\bbel me\b',
+    r'\bterug ?bel\w*', r'\bteruggebeld\b', r'\bbel me\b', r'\b(?:me|mij) (?:\w+ )?(?:belt|bellen|terugbelt)\b',
+    r'\bmich\b(?: \w+){0,4} an(?:ruft|rufen|rufe)\b', r'\bzuruckrufen\b',
+    r'[?.!] (?:an? )?(?:real|actual) (?:person|human)\b',
 ]
 
 
@@ -206,7 +210,7 @@ _EMOTIONAL = [
     r'\b(?:estou|to|tou) com medo\b(?! (?:de que|que|do|da))', r'\bho (?:tanta |molta )?paura\b(?! (?:che|di|del|della))',
     r'\bik ben (?:zo |heel )?bang\b(?! (?:dat|voor))', r'\bangst\w* (?:attack|aanval)',
     r'\bin tears\b', r'\bcrying\b', r'\bcry\b', r'\bllor\w+', r'\blagrimas\b', r'\ben larmes\b', r'\bpleur\w*',
-    r'\bwein\w*', r'\btranen\b', r'\bchor\w+', r'\bpiang\w*', r'\blacrime\b', r'\bhuil\w*',
+    r'\bweine\b', r'\bweinen\w*', r'\bweinend\b', r'\btranen\b', r'\bchor\w+', r'\bpiang\w*', r'\blacrime\b', r'\bhuil\w*',
     r'\bdevastat\w*', r'\bheartbroken\b', r'\bbroken ?hearted\b', r'\bdestrozad\w*', r'\bdevaste\w*',
     r'\bam boden zerstort\b', r'\barrasad\w*', r'\bdistrutt\w*', r'\bkapot van\b',
     r'\bshaking\b', r'\btrembl\w*', r'\btembl\w*', r'\btremble\w*', r'\bzitter\w*', r'\btremend\w*', r'\btremand\w*',
@@ -222,6 +226,17 @@ _EMOTIONAL = [
     r'\bbroken heart\b', r'\bcorazon roto\b', r'\bcoeur brise\b', r'\bbricht (?:mir )?das herz\b', r'\bcoracao partido\b',
     r'\bcuore spezzato\b', r'\bhart is gebroken\b', r'\bmemorial\b', r'\bhomenaje\b', r'\ben memoire\b', r'\bgedenk\w*',
     r'\bhomenagem\b', r'\bcommemorazione\b', r'\bherdenking\b',
+    r'\blost my job\b', r'\b(?:me quede|estoy) sin (?:trabajo|empleo)\b', r'\bperdi (?:mi|el|meu|o) (?:trabajo|empleo|emprego)\b',
+    r'\bperdu mon (?:travail|emploi|boulot)\b', r'\b(?:job|arbeit|stelle) verloren\b', r'\barbeitslos\b', r'\bdesempregad\w*',
+    r'\bperso il (?:lavoro|posto)\b', r'\blicenziat\w*', r'\bbaan kwijt\w*', r'\bontslagen\b', r'\bwerkloos\b',
+    r'\b(?:pay|paying) (?:my |the )?rent\b', r'\bmy rent\b', r'\balquiler\b', r'\bloyer\b',
+    r'\b(?:account|cuenta|compte|konto|conta|conto|rekening)\b.{0,30}\b(?:empty|vacia|vide|leer|zerad[oa]|zero|leeg\w*)\b',
+    r'\b(?:wiped|emptied|drained|cleaned) (?:out )?(?:my )?(?:bank )?account\b', r'\b(?:vaciado|vacio) (?:mi|la) cuenta\b', r'\bdejado sin nada\b',
+    r'\bvide mon compte\b', r'\bkonto geleert\b', r'\bzerou (?:minha|a) conta\b', r'\bsvuotat\w* il conto\b', r'\brekening leeggehaald\b',
+    r'\b(?:really |so |im |i m )struggling\b(?! (?:to|with (?:the|your|this) (?:site|website|checkout|size|app))\b)',
+    r'\blo estoy pasando (?:muy )?mal\b', r'\bperiode difficile\b', r'\bmir geht es (?:gar )?nicht gut\b',
+    r'\bknow where i live\b', r'\bsaben donde vivo\b', r'\bsavent ou j habite\b', r'\bwissen,? wo ich wohne\b',
+    r'\bsabem onde (?:eu )?moro\b', r'\bsanno dove abito\b', r'\bweten waar ik woon\b',
     r'\bbreaking point\b', r'\bcant (?:cope|take (?:it|this|any ?more)|handle (?:this|it)|deal with (?:this|it)|sleep|breathe)\b',
     r'\bat my wits end\b', r'\boverwhelm\w*', r'\bfreaking out\b', r'\bbreak(?:ing)? down\b', r'\bmental health\b',
     r'\b(?:so|really|very|extremely|super) (?:stressed|worried|anxious)\b', r'\bworried sick\b',
@@ -279,6 +294,7 @@ _PROBLEM = [
     r'\bzu spat\b', r'\bimmer noch (?:keine?n?|nicht)\b', r'\bkam ohne\b', r'\batrasou\b', r'\bveio sem\b',
     r'\btardi\b', r'\bnon ho ancora\b', r'\bancora non\b', r'\barrivat\w* senza\b', r'\bnog steeds (?:geen|niet)\b',
     r'\bkwam zonder\b',
+    r'\bdisappear\w*', r'\bvanished\b', r'\bdesaparec\w*', r'\bdisparu\w*', r'\bverschwunden\b', r'\bsparit\w*', r'\bverdwenen\b',
     r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bonly (?:refunded |paid back )?(?:half|part)\b', r'\bno (?:invoice|receipt|confirmation)\b',
     r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
     # Spanish
@@ -291,14 +307,14 @@ _PROBLEM = [
     r'\bmauvais\w*', r'\bfau(?:x|sse)\b', r'\bincorrecte?\b', r'\bcass\w*', r'\babime\w*', r'\bendommag\w*', r'\bmanqu\w*',
     r'\b(?:pas|jamais) (?:arrive\w*|recu\w*|parti|marche|fonctionne)\b', r'\bne marche pas\b', r'\bechou\w*',
     r'\bbloque\w*', r'\bexpir\w*', r'\bperdu\b', r'\bannul\w*', r'\bfermez\b', r'\bferme mon\b', r'\ben retard\b',
-    r'\bfactur\w*', r'\bm avez (?:debite|preleve|facture)\b', r'\bepuise\w*', r'\bn arrive pas a me connecter\b',
+    r'\bfactur\w*', r'\bm (?:avez|a) (?:debite|preleve|facture)\b', r'\bepuise\w*', r'\bn arrive pas a me connecter\b',
     r'\bpas de facture\b', r'\bmon ancienne adresse\b', r'\bn ai pas choisi\w*', r'\bque la moitie\b',
     # German
     r'\bfalsch\w*', r'\bstimmt(?: \w+)? nicht\b', r'\bkaputt\w*', r'\bbeschadigt\w*', r'\bfehlt\b', r'\bnie (?:an|angekommen)\b',
     r'\bnicht (?:an|angekommen|verschickt|funktioniert)\b', r'\bfunktioniert nicht\b', r'\bfehlgeschlagen\b',
     r'\bgesperrt\b', r'\babgelaufen\b', r'\bverloren\b', r'\bstorniert\b', r'\bschliesst ihr\b', r'\bverspat\w*',
     r'\bberechnet\b', r'\babgebucht\b', r'\bausverkauft\b', r'\bkeine rechnung\b', r'\bimmer noch nicht\b',
-    r'\bkann mich nicht (?:einloggen|anmelden)\b', r'\bmeine alte adresse\b', r'\bnur die halfte\b', r'\bnicht gewahlt\b',
+    r'\bkann mich nicht (?:einloggen|anmelden)\b', r'\bmeine alte adresse\b', r'\bkam nie\b', r'\bnie (?:gekommen|bekommen|erhalten)\b', r'\bnur die halfte\b', r'\bnicht gewahlt\b',
     # Portuguese
     r'\berrad\w*', r'\bquebr\w*', r'\bdanificad\w*', r'\bnao (?:chegou|funciona|consigo entrar|escolhi)\b',
     r'\bnunca chegou\b', r'\bfalhou\b', r'\bbloquead\w*', r'\bvenceu\b', r'\bexpirou\b', r'\bsumiu\b',
@@ -315,7 +331,7 @@ _PROBLEM = [
     r'\bniet (?:aangekomen|verzonden)\b', r'\bnooit aangekomen\b', r'\bwerkte? niet\b', r'\bmislukt\w*',
     r'\bgeblokkeerd\b', r'\bverliep\b', r'\bverlopen\b', r'\bkwijt\b', r'\bgeannuleerd\b', r'\bsluiten jullie\b',
     r'\bte laat\b', r'\bafgeschreven\b', r'\bgerekend\b', r'\buitverkocht\b', r'\bgeen factuur\b',
-    r'\bnog steeds niet\b', r'\bkan niet inloggen\b', r'\boude adres\b', r'\bmaar de helft\b',
+    r'\bnog steeds niet\b', r'\blaten betalen\b', r'\bnooit (?:gekomen|ontvangen)\b', r'\bkan niet inloggen\b', r'\boude adres\b', r'\bmaar de helft\b',
 ]
 _ADDITIVE = re.compile(r'\btoo\W*$|\btoo[.,;!?]|\b(?:also|as well|on top of (?:that|it)|plus|and now|then|additionally|moreover|besides|another thing|'
                        r'ademas|encima|tambien|y ahora|luego|despues|en plus|de plus|aussi|ensuite|puis|et maintenant|'
@@ -366,7 +382,7 @@ update waiting esperando attends warte aspetto wacht'''.split())
 
 # ---- 4. billing disputes -------------------------------------------------------------------------
 
-_CHARGE_V = _alt(r'charg\w*', r'bill(?:ed|ing)?', r'debit\w*', r'deducted', r'took', r'taken', r'taking', r'paid',
+_CHARGE_V = _alt(r'charg\w*', r'pris', r'prise', r'eingezogen', r'preso', r'presi', r'bill(?:ed|ing)?', r'debit\w*', r'deducted', r'took', r'taken', r'taking', r'paid',
                  r'cobr\w+', r'cargad\w*', r'cargo', r'factur\w+', r'prelev\w*', r'preleve\w*', r'abgebucht',
                  r'abbuch\w*', r'bucht', r'buchen', r'berechn\w*', r'belast\w*', r'bezahlt', r'gezahlt',
                  r'abgezogen', r'addebit\w*', r'fatto pagare', r'pagat\w*', r'pagado', r'pague', r'paye\w*', r'paguei',
@@ -402,7 +418,7 @@ _BILLING = [
     r'\bcharged (?:me )?(?:the )?wrong\b', r'\bunauthori[sz]ed\b.*\b(?:card|account|statement)\b',
     r'\bcancel my subscription\b', r'\b(?:billed|charged|charging|billing) (?:me )?(?:again|every month|after i cancel\w*)\b',
     r'\bnever (?:signed up|subscribed|ordered)\b.*\b(?:charg|bill|taking|money)\w*',
-    r'\b(?:cancel\w*|never (?:signed|subscribed)|nunca me suscribi|jamais abonne|nie ein abo|nunca assinei|mai abbonat\w*|nooit ingeschreven|ne me suis jamais abonne)\b.*\b(?:billed|charged|cobr\w+|prelev\w*|bucht|abbuch\w*|cobram|addebit\w*|afschrijv\w*|schrijven(?: \w+){0,3} af)',
+    r'\b(?:never (?:signed|subscribed)|nunca me suscribi|jamais abonne|nie ein abo|nunca assinei|mai abbonat\w*|nooit ingeschreven|ne me suis jamais abonne)\b.*\b(?:billed|charged|cobr\w+|prelev\w*|bucht|abbuch\w*|cobram|addebit\w*|afschrijv\w*|schrijven(?: \w+){0,3} af)',
     r'\b(?:took|taken|take) (?:my )?(?:payment|money)\b.*\b(?:cancel+ed|but)\b',
     r'\bwhere s my money\b', r'\bwhere is my money\b', r'\bmoney (?:is )?gone\b',
     r'\bdinero (?:no ha vuelto|no ha llegado|no aparece|no esta|ha desaparecido)\b', r'\bdonde esta mi dinero\b',
@@ -435,6 +451,19 @@ _BILLING += [
     # charged after a return or cancellation
     r'\b%s%s(?:after|despues de|apres|nach|depois de|dopo|na)%s(?:return\w*|cancel\w*|devol\w*|renvo\w*|annul\w*|ruck\w*|storn\w*|restitu\w*|retour\w*)' % (_CHARGE_V, _gap(3), _gap(3)),
 ]
+_BILLING_CONTEXT = re.compile(   # what makes a charge a dispute
+    r'\b(?:never (?:sent|arrived|received|shipped|delivered|came|got)|out of stock|not (?:received|delivered|sent|shipped)|cancel+ed|'
+    r'no reason|without (?:a )?reason|partial\w*|kept|only (?:part|half)|returned|'
+    r'sin motivo|parcial\w*|nunca (?:se envio|llego|recibi)|agotad[oa]|cancel\w*|quedasteis|devolvi|'
+    r'sans raison|partiel\w*|garde|jamais (?:ete )?(?:envoye|arrive|recu)\w*|rupture|resili\w*|annul\w*|renvoye\w*|'
+    r'ohne grund|teilweise|behalten|nie (?:verschickt|angekommen|erhalten)|ausverkauft|gekundigt|storniert|zuruckgeschickt|'
+    r'sem motivo|ficaram com|nunca (?:foi enviado|chegou|recebi)|esgotad[oa]|devolvi|'
+    r'senza motivo|parzial\w*|trattenut\w*|mai (?:stato )?(?:spedit|arrivat|ricevut)\w*|esaurit\w*|disdett\w*|annullat\w*|restituit\w*|'
+    r'zonder reden|gedeeltelijk|hielden|gehouden|nooit (?:verzonden|aangekomen|ontvangen)|uitverkocht|opgezegd|geannuleerd|teruggestuurd)\b')
+_BILLING_TERM = re.compile(r'\b(?:%s|%s|%s|subscription|suscripcion|abonnement|abo|assinatura|abbonamento)\b' % (_CHARGE_V, _CHARGE_N, _REFUND))
+_HYPOTHETICAL = re.compile(
+    r'^(?:\W*(?:hi|hello|hey|hola|bonjour|salut|hallo|ola|oi|ciao|hoi|ok|so)\W+)?(?:if|si|se|wenn|falls|als|when|cuando|quand|wann|quando|'
+    r'wanneer|will|would|do you|does|can|could|how|what|como|comment|wie|come|hoe|que|est ce que|qual|quel\w*|was|wat|cosa|o que)\b')
 _BILLING_CLAIM = [       # "I want a refund": a claim that a negation cancels ("I don't want a refund, just an exchange")
     r'\b%s%s%s' % (_CLAIM_BEFORE_REFUND, _gap(3), _REFUND),
 ]
@@ -460,7 +489,10 @@ _COMPLAINT = [
     r'\bhow hard (?:can|is) it\b', r'\b(?:nobody|no one|noone) (?:ever )?(?:replies|answers|responds|gets back|has (?:replied|answered|responded)|answered|replied|responded|cares)\b',
     r'\bno (?:reply|replies|response|answer)\b', r'\bignor(?:ed|ing) (?:me|my)\b',
     r'\b(?:been )?waiting (?:for )?(?:over |more than |almost |nearly )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months)\b',
-    r'\bnot (?:good enough|what i (?:ordered|paid for))\b', r'\bnot impressed\b', r'\bunimpressed\b', r'\bgone downhill\b',
+    r'\bnot (?:good enough|what i (?:ordered|paid for))\b', r'\bnightmare\b', r'\bpesadilla\b', r'\bcauchemar\w*', r'\balbtraum\w*',
+    r'\bpesadelo\b', r'\bincubo\b', r'\bnachtmerrie\b', r'\bschande\b',
+    r'\bnothing but (?:problems|trouble|issues)\b', r'\bno he tenido mas que problemas\b', r'\b(?:n )?(?:ai |a |avons )?(?:eu )?que des (?:problemes|soucis|ennuis)\b',
+    r'\bnur (?:arger|probleme|arger und probleme)\b', r'\bso tive problemas?\b', r'\bsolo problemi\b', r'\balleen maar problemen\b', r'\bnot impressed\b', r'\bunimpressed\b', r'\bgone downhill\b',
     r'\b(?:annoyed|irritated|pissed|upset|infuriated)\b', r'\bexpected (?:much |a lot |way )?(?:better|more)\b',
     r'\bnot worth (?:the|its|it s) (?:price|money)\b', r'\b(?:nobody|no one) (?:is )?(?:reading|listening|helping)\b',
     r'\b(?:is a|what a|such a|un|una|ein|een|uma|um) (?:mess|caos|chaos|bagunca|bazar)\b',
@@ -575,6 +607,11 @@ _SALES = [
     r'\b(?:sell|vender|vendre|verkaufen|vendere|verkopen)\b.{0,40}\b(?:in|en|dans|im|na|nel|no|in) (?:our|nuestra|notre|unserem|nossa|nostro|onze|la nostra|a nossa) (?:store|shop|boutique|tienda|magasin|laden|geschaft|loja|negozio|winkel)s?\b',
     r'\b(?:manage|handle|in charge of|responsible for|run|do|llevo|gestiono|me encargo de|gere|g[eè]re|m occupe des|cuido|fa[cç]o|mi occupo|gestisco|doe|beheer|regel)\w*(?: \w+){0,2} (?:procurement|purchasing|buying|compras|achats|einkauf|acquisti|inkoop)\b',
     r'\b(?:zustandig|verantwortlich) fur den einkauf\b', r'\bfur den einkauf\b.{0,30}\bzustandig\b', r'\beinkauf\w* (?:einer|eines|fur|bei)\b',
+    r'\b(?:for|para|pour|fur|per|voor) (?:my|our|mis|nuestros|nuestras|mes|nos|meine|unsere|meus|minhas|nossos|nossas|i miei|i nostri|le mie|le nostre|mijn|onze) (?:\d{2,})\b',
+    r'\b(?:trade|business|wholesale|corporate) (?:account|price|pricing|discount|terms)s?\b', r'\bfor businesses\b',
+    r'\bcuenta (?:de empresa|empresarial|profesional)\b', r'\bcompte (?:pro|professionnel|entreprise)\b', r'\b(?:geschafts|handler|firmen)konto\b',
+    r'\bconta (?:empresarial|pj|corporativa)\b', r'\baccount aziendale\b', r'\bcolaboracion comercial\b', r'\bcollaborazione commerciale\b',
+    r'\bsamenwerking\b', r'\bcooperation commerciale\b', r'\bkooperation\b',
     # customisation for a group
     r'\b(?:with|con|avec|mit|com|met) (?:the |our |el |nuestro |le |notre |unserem |dem |o |nosso |il |nostro |ons |het |la )?(?:club |team |company |school )?logo\b',
     r'\b(?:vereins|firmen|club|team)logo\b', r'\blogo (?:del|de la|du|do|da|della|van) (?:club|equipo|time|squadra|team|empresa|entreprise|azienda|bedrijf)\b',
@@ -726,6 +763,11 @@ def _billing(t):
     m = _regex('billing').search(t) or _first(_regex('billing_claim'), t, window=3)
     if m:
         return 'matched "%s"' % _quote(m)
+    if not _HYPOTHETICAL.search(t):
+        term = _BILLING_TERM.search(t)
+        context = term and _BILLING_CONTEXT.search(t)
+        if context:
+            return 'charge disputed: "%s" + "%s"' % (term.group(0), context.group(0))
     return _price_mismatch(t)
 
 
