@@ -212,13 +212,13 @@ duration | en: long time days fast quickly soon when arrive arrives arriving arr
      | pt: demora demoram tempo prazo dias rápido chegar chega
      | it: tempo tempi giorni veloce arriva arrivare
      | nl: lang duurt tijd dagen snel wanneer aankomen
-cost | en: cost costs costing price prices pricing priced fee fees charge charges expensive cheap cheaper
-     | es: costo costos coste cuesta cuestan precio precios tarifa tarifas cuota caro barato cobran
-     | fr: coût coûts coûte coûtent prix tarif tarifs frais cher payant
-     | de: kosten kostet preis preise gebühr gebühren teuer günstig tarif tarife
-     | pt: custo custos custa custam preço preços taxa taxas tarifa caro barato cobram
-     | it: costo costi costa costano prezzo prezzi tariffa tariffe caro economico
-     | nl: kosten kost prijs prijzen tarief tarieven goedkoop
+cost | en: cost costs costing price prices pricing priced fee fees charge charges expensive cheap cheaper amount free
+     | es: costo costos coste cuesta cuestan precio precios tarifa tarifas cuota caro barato cobran gratis gratuito gratuita
+     | fr: coût coûts coûte coûtent prix tarif tarifs frais cher payant gratuit gratuite
+     | de: kosten kostet preis preise gebühr gebühren teuer günstig tarif tarife kostenlos umsonst gratis
+     | pt: custo custos custa custam preço preços taxa taxas tarifa caro barato cobram grátis gratuito
+     | it: costo costi costa costano prezzo prezzi tariffa tariffe caro economico gratis gratuito
+     | nl: kosten kost prijs prijzen tarief tarieven goedkoop gratis
 free | en: free gratis complimentary
      | es: gratis gratuito gratuita gratuitos | fr: gratuit gratuite gratuits gratuitement
      | de: kostenlos kostenlose gratis umsonst | pt: grátis gratuito gratuita | it: gratis gratuito gratuita gratuiti
@@ -240,7 +240,7 @@ refund | en: refund refunds refunded refunding reimburse reimbursed reimbursemen
      | es: reembolso reembolsos reembolsar reembolsan | fr: remboursement remboursements rembourser remboursé remboursée
      | de: erstattung rückerstattung erstatten erstattet | pt: reembolso reembolsar estorno
      | it: rimborso rimborsi rimborsare rimborsato | nl: terugbetaling terugbetalen terugstorting
-exchange | en: exchange exchanges exchanged swap swapped replace replacement
+exchange | en: exchange exchanges exchanged swap swapped replace replacement instead
      | es: cambio cambiar | fr: échange échanger | de: umtausch umtauschen tauschen | pt: troca trocar
      | it: cambio cambiare sostituire sostituzione | nl: ruilen omruilen omwisselen
 size | en: size sizes sizing fit fits measurements small smaller big bigger large larger tight loose
@@ -352,17 +352,21 @@ footwear | en: boots boot shoes shoe sneakers trainers | es: botas bota zapatos 
      | de: stiefel schuhe wanderschuhe | pt: botas sapatos ténis tênis | it: stivali scarpe scarponi | nl: laarzen schoenen
 jacket | en: jacket jackets coat coats | es: chaqueta chaquetas abrigo | fr: veste vestes manteau blouson
      | de: jacke jacken mantel | pt: jaqueta casaco | it: giacca giacche giubbotto cappotto | nl: jas jassen jack
+customs | en: customs duties duty import tax taxes vat | es: aduana aduanas aranceles impuestos iva
+     | fr: douane douanes droits taxes tva | de: zoll zölle einfuhr steuern mehrwertsteuer | pt: alfândega impostos taxas
+     | it: dogana dazi tasse iva | nl: douane invoerrechten belasting btw
 money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it: soldi denaro | nl: geld
 '''
 
 # Phrases read as a concept (the matched words are consumed). Per language; '*' applies to every language.
 _PHRASES = {
-    'en': [(r'\bhow much\b', 'cost'), (r'\bwhat (time|hours?)\b', 'hours'), (r'\bmoney back\b', 'refund'),
+    'en': [(r'\bhow much\b', 'cost'), (r'\bwhat (time|hours?)\b', 'hours'), (r'\bmoney\b(\s+\w+){0,3}?\s+back\b', 'refund'),
            (r'\b(send|bring|give|ship|take)\s+(\w+\s+)?back\b', 'return'), (r'\b(log|sign)[\s-]?(in|on)\b', 'login'),
            (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'),
            (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
             r"received|got here|get|got|receive)\b", 'track'), (r'\bcustomer (service|support|care)\b', 'contact'),
-           (r'\bset(ting)?[\s-]?up\b', 'install'),
+           (r'\bset(ting)?[\s-]?up\b', 'install'), (r'\b(get|gets|getting|be) here\b', 'duration'),
+           (r'\b(eco|environment(ally)?|planet|climate)[\s-]?friendly\b', 'sustainable'),
            (r'\b(has|have|did|was|were|is)\s+(my|the|our|it|they)\b[\w\s]{0,20}\b(shipped|dispatched|sent|left|gone out)\b', 'track')],
     'es': [(r'\b(a )?qu[eé] hora', 'hours'), (r'\bmi dinero\b', 'refund'),
            (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
@@ -385,10 +389,13 @@ _PHRASES = {
 
 EXACT, CROSS, CONCEPT, IN_ANSWER, TYPO = 1.0, 0.85, 0.85, 0.55, 0.85
 ANSWER_ONLY = 0.45
-ANSWER_DF, UNKNOWN_CONCEPT, UNKNOWN_WORD = 1.0, 1.0, 1.0
-P_EXP, R_BASE, OTHER_LANGUAGE = 1.5, 0.75, 0.85
+ANSWER_DF, UNKNOWN_CONCEPT, UNKNOWN_WORD = 0.5, 1.0, 1.0
+OBJECT_CONCEPTS, OBJECT_WEIGHT = frozenset(["order", "product", "footwear", "jacket"]), 0.5
+R_EXP = 0.5
+RUNNER_UP = 0.1
+P_EXP, R_BASE, OTHER_LANGUAGE = 1.5, 0.6, 0.85
 _WHERE_OBJECTS = frozenset(['order', 'ship', 'product'])
-CROSS_LANGUAGE_MIN = 0.45        # a cross-language match must score at least this (and the threshold)
+CROSS_LANGUAGE_MIN = 0.4        # a cross-language match must score at least this (and the threshold)
 
 
 @functools.lru_cache(maxsize=None)
@@ -559,7 +566,12 @@ class _Index:
 
     def weight(self, term):
         """IDF of the term in the KB. A word the KB never uses weighs like its rarest words; one the
-        lexicon knows as a customer-service concept the KB never mentions ("privacy") weighs more."""
+        lexicon knows as a customer-service concept the KB never mentions ("privacy") weighs more.
+        Words naming the thing (order, parcel, jacket, item) weigh less than what is asked about it."""
+        w = self._weight(term)
+        return w * OBJECT_WEIGHT if term.concepts and term.concepts <= OBJECT_CONCEPTS else w
+
+    def _weight(self, term):
         if term.stem in self.idf:
             return self.idf[term.stem]
         known = [self.idf['#' + c] for c in term.concepts if '#' + c in self.idf]
@@ -657,7 +669,7 @@ def _score(qterms, weights, p, answer, query_lang, idx):
         elif u.concepts and not u.concepts.isdisjoint(qconcepts):
             covered += w * CONCEPT
     recall = covered / pw if pw else 0.0
-    return precision ** P_EXP * (R_BASE + (1 - R_BASE) * recall)
+    return precision ** P_EXP * (R_BASE + (1 - R_BASE) * recall ** R_EXP)
 
 
 class KnowledgeBaseResponder:
@@ -679,6 +691,7 @@ class KnowledgeBaseResponder:
         else:   # unsure: read the message as each language the KB is written in, keep the best reading
             candidates = [l for l, _ in idx.langs.most_common(3)] or [DEFAULT_LANG]
         best = (0.0, None, None, None)        # score, entry index, phrasing, reading language
+        per_entry = {}
         for lang in candidates:
             qterms = idx.correct(analyse(text, lang), lang)
             if not qterms:
@@ -696,15 +709,20 @@ class KnowledgeBaseResponder:
                         s = ANSWER_ONLY * _precision(qterms, weights, p, None, lang, exact_only=True) ** P_EXP
                     else:
                         s = _score(qterms, weights, p, answer_p, lang, idx)
-                    if p.lang != lang:
-                        s *= OTHER_LANGUAGE      # matched only through concepts and shared words
+                    if p.lang != lang and lang in idx.langs:
+                        s *= OTHER_LANGUAGE      # the KB has phrasings in this language: prefer them
                     if visitor_lang and visitor_lang not in idx.entry_langs[i]:
                         s *= 0.97               # an entry in the visitor's language wins a near tie
+                    if s > per_entry.get(i, 0.0):
+                        per_entry[i] = s
                     if s > best[0] + 1e-9 or (abs(s - best[0]) <= 1e-9 and best[1] is not None
                                                and idx.entries[i].id < idx.entries[best[1]].id):
                         best = (s, i, p, lang)      # ties go to the smaller id: entry order does not matter
         score, i, p, lang = best
-        score = round(min(score, 1.0), 3)
+        # Two entries close together: the message is probably about neither exactly ("can I return an item
+        # bought elsewhere" between returns and exchanges); the runner-up lowers the confidence.
+        runner_up = max((v for k, v in per_entry.items() if k != i), default=0.0)
+        score = round(max(0.0, min(score, 1.0) - RUNNER_UP * runner_up), 3)
         reply_lang = visitor_lang or (p.lang if p is not None else None)
         if i is not None and score >= threshold:
             entry = idx.entries[i]

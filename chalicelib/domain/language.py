@@ -36,8 +36,8 @@ _STOP_TEXT = {
         wonder help anyone someone something anything guys sir madam dear possible really actually usually
         normally generally exactly maybe perhaps kind sort bit lot lots much many more most well just u ur
         im ya thing things way able s t d ll re ve m until till since already now today yesterday tomorrow
-        again ever always last next look looking see go going make made say said same other else
-        happen happens happened mean means give done sure ok fine per take takes taking took use using used still ago yet instead pair work works offer offers provide
+        again ever always last next look looking see go going say said same other else
+        happen happens happened mean means give done sure ok fine per take takes taking took use using used still ago yet pair work works offer offers provide
         certain        receive received good great also there''',
     'es': '''el la los las un una unos unas lo al del de a en y e o u ni que qué quien quién quienes como cómo
         cuando donde dónde cual cuál cuales cuáles cuanto cuánto cuanta cuánta cuantos cuántos cuantas cuántas
