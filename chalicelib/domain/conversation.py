@@ -16,9 +16,11 @@ from chalicelib.domain.bot import DECLINED, BotAnswer
 from chalicelib.domain.handoff import Actor, Handoff, HandoffError, Reason, Route
 from chalicelib.domain.notices import notice
 
-PREVIEW_CHARS = 200
-RECENT_TEXTS = 3          # the visitor's last messages, kept for the "rephrasing again and again" trigger
-RECENT_CHARS = 160
+PREVIEW_CHARS = 120
+# The visitor's last messages, kept for the "rephrasing again and again" trigger. Short, and only while no
+# handoff is open: the conversation item is rewritten in every transaction, and past 1 KB each write costs double.
+RECENT_TEXTS = 3
+RECENT_CHARS = 80
 
 
 @dataclass(frozen=True)
@@ -85,15 +87,18 @@ class Conversation:
         if text is not None:
             seq += 1
             messages.append(message(seq, 'visitor', text, now, client_message_id=client_message_id))
-            updates['recent'] = (tuple(self.recent) + (text[:RECENT_CHARS],))[-RECENT_TEXTS:]
+            if not self.open_handoff:
+                updates['recent'] = (tuple(self.recent) + (text[:RECENT_CHARS],))[-RECENT_TEXTS:]
         if explicit:
             if self.open_handoff:
                 raise HandoffError('handoff_already_open', 'a person has already been asked for',
                                    handoff=current.to_dict())
             reason = Reason('visitor_request', 'pressed "talk to a person"')
         else:
+            # Rephrasing only counts while the bot is missing: a visitor asking again after good answers is fine.
             reason = None if self.open_handoff else _detect(
-                text, self.visitor, settings['triggers'], self.handoff_count, tuple(self.recent))
+                text, self.visitor, settings['triggers'], self.handoff_count,
+                tuple(self.recent) if self.bot_misses else ())
         route = rules.route(current, settings['allow_human_handoff'], reason)
         if route == Route.BOT and text is not None:
             reply = answer(text)
@@ -118,7 +123,7 @@ class Conversation:
             messages.append(message(seq, 'system', notice(kind), now, meta={
                 'event': 'handoff.requested', 'handoff_id': opened.id, 'reason': reason.to_dict()}))
             updates.update(handoff=opened, status_since=opened.requested_at, handoff_count=self.handoff_count + 1,
-                           bot_misses=0)
+                           bot_misses=0, recent=())
             transition = transition_record(opened, 'requested', Actor('visitor', self.visitor_id),
                                            reason.to_dict(), now)
             event = 'handoff.requested'

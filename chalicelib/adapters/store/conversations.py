@@ -43,7 +43,7 @@ def _actions(conv, updates):
         elif name == 'status_since':
             actions.append(ConversationItem.gsi1sk.set(value))
         elif name == 'recent':
-            actions.append(ConversationItem.recent.set(list(value)))
+            actions.append(ConversationItem.recent.set(list(value)) if value else ConversationItem.recent.remove())
         else:
             attr = getattr(ConversationItem, name)
             actions.append(attr.remove() if value is None else attr.set(value))
