@@ -160,9 +160,10 @@ class BotAnswer:
     confidence: float
     entry_id: Optional[str] = None
     # Not part of equality: information for the caller and for operators (see `meta`).
-    lang: Optional[str] = field(default=None, compare=False)       # language of the visitor's message, if known
-    matched: Optional[str] = field(default=None, compare=False)    # the question or alternate that matched best
-    reason: Optional[str] = field(default=None, compare=False)     # see REASONS
+    lang: Optional[str] = field(default=None, compare=False)          # language of `text` (None: not known)
+    visitor_lang: Optional[str] = field(default=None, compare=False)  # detected language of the message, or None
+    matched: Optional[str] = field(default=None, compare=False)       # the question or alternate that matched best
+    reason: Optional[str] = field(default=None, compare=False)        # see REASONS
 
     def understood(self, threshold):
         return self.entry_id is not None and self.confidence >= threshold
@@ -170,7 +171,7 @@ class BotAnswer:
     def meta(self):
         """A small dict for the message's meta, readable by operators."""
         out = {'confidence': self.confidence}
-        for key in ('entry_id', 'lang', 'matched', 'reason'):
+        for key in ('entry_id', 'lang', 'visitor_lang', 'matched', 'reason'):
             if getattr(self, key) is not None:
                 out[key] = getattr(self, key)
         return out
@@ -256,7 +257,7 @@ hours | en: hours hour open opening opens closed closing close monday tuesday we
      | pt: horário horários aberto aberta abre fecha fechado segunda terça quarta quinta sexta sábado domingo
      | it: orario orari aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
      | nl: openingstijden openingsuren geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
-pay | en: pay paying paid payment payments credit debit visa mastercard amex maestro paypal klarna sepa checkout
+pay | en: pay paying paid payment payments credit debit bitcoin crypto bank transfer wire visa mastercard amex maestro paypal klarna sepa checkout
      | es: pagar pago pagos crédito débito plazos | fr: payer paiement paiements crédit
      | de: bezahlen zahlen zahlung zahlungen bezahlung kreditkarte ratenzahlung
      | pt: pagar pagamento pagamentos crédito parcelar | it: pagare pagamento pagamenti credito rate
@@ -312,7 +313,7 @@ trial | en: trial trials try test demo | es: prueba probar | fr: essai essayer t
 data | en: data information stats statistics analytics | es: datos información estadísticas
      | fr: données statistiques | de: daten statistiken | pt: dados estatísticas | it: dati statistiche
      | nl: gegevens data statistieken
-export | en: export download extract | es: exportar descargar | fr: exporter télécharger
+export | en: export download extract csv excel spreadsheet | es: exportar descargar | fr: exporter télécharger
      | de: exportieren herunterladen export | pt: exportar baixar | it: esportare scaricare | nl: exporteren downloaden
 delete | en: delete deletion remove erase close | es: eliminar borrar | fr: supprimer effacer | de: löschen entfernen
      | pt: excluir apagar | it: eliminare cancellare | nl: verwijderen wissen
@@ -324,7 +325,7 @@ team | en: team teammate teammates colleague colleagues coworker coworkers seat 
      | es: equipo compañero compañeros colega colegas usuarios | fr: équipe collègue collègues utilisateurs
      | de: team kollege kollegen kollegin nutzer benutzer | pt: equipe colega colegas usuários
      | it: team squadra collega colleghi utenti | nl: team collega collegas gebruikers
-privacy | en: privacy gdpr private personal cookies cookie dpa | es: privacidad rgpd personales
+privacy | en: privacy gdpr private personal cookies cookie dpa ip anonymous anonymised anonymized tracking-free | es: privacidad rgpd personales
      | fr: confidentialité rgpd personnelles | de: datenschutz dsgvo personenbezogene | pt: privacidade lgpd rgpd pessoais
      | it: privacy riservatezza gdpr personali | nl: privacy avg persoonsgegevens
 policy | en: policy policies rules conditions terms | es: política políticas condiciones | fr: politique conditions
@@ -355,6 +356,9 @@ jacket | en: jacket jackets coat coats | es: chaqueta chaquetas abrigo | fr: ves
 customs | en: customs duties duty import tax taxes vat | es: aduana aduanas aranceles impuestos iva
      | fr: douane douanes droits taxes tva | de: zoll zölle einfuhr steuern mehrwertsteuer | pt: alfândega impostos taxas
      | it: dogana dazi tasse iva | nl: douane invoerrechten belasting btw
+hosting | en: hosted hosting host server servers datacenter eu europe european | es: alojado alojamiento servidor servidores europa
+     | fr: hébergé hébergement hébergées serveur serveurs europe | de: gehostet hosting server rechenzentrum eu europa
+     | pt: hospedado hospedagem servidor servidores europa | it: ospitato hosting server europa | nl: gehost hosting server servers europa
 money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it: soldi denaro | nl: geld
 '''
 
@@ -365,6 +369,7 @@ _PHRASES = {
            (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'),
            (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
             r"received|got here|get|got|receive)\b", 'track'), (r'\bcustomer (service|support|care)\b', 'contact'),
+           (r'\b(get in touch|reach out|reach you|talk to you|contact you)\b', 'contact'),
            (r'\bset(ting)?[\s-]?up\b', 'install'), (r'\b(get|gets|getting|be) here\b', 'duration'),
            (r'\b(eco|environment(ally)?|planet|climate)[\s-]?friendly\b', 'sustainable'),
            (r'\b(has|have|did|was|were|is)\s+(my|the|our|it|they)\b[\w\s]{0,20}\b(shipped|dispatched|sent|left|gone out)\b', 'track')],
@@ -684,7 +689,8 @@ class KnowledgeBaseResponder:
         threshold = self.threshold if threshold is None else threshold
         visitor_lang = detect_language(text) if text and text.strip() else None
         if not entries:
-            return BotAnswer(fallback(visitor_lang), 0.0, lang=visitor_lang, reason='empty')
+            return BotAnswer(fallback(visitor_lang), 0.0, lang=visitor_lang or DEFAULT_LANG, visitor_lang=visitor_lang,
+                             reason='empty')
         idx = _index(tuple(entries))
         if visitor_lang:
             candidates = [visitor_lang]
@@ -723,21 +729,20 @@ class KnowledgeBaseResponder:
         # bought elsewhere" between returns and exchanges); the runner-up lowers the confidence.
         runner_up = max((v for k, v in per_entry.items() if k != i), default=0.0)
         score = round(max(0.0, min(score, 1.0) - RUNNER_UP * runner_up), 3)
-        reply_lang = visitor_lang or (p.lang if p is not None else None)
         if i is not None and score >= threshold:
             entry = idx.entries[i]
-            same = visitor_lang is None or visitor_lang in idx.entry_langs[i]
-            if same:
-                return BotAnswer(entry.answer, score, entry.id, lang=visitor_lang, matched=p.text, reason='answered')
+            if visitor_lang is None or visitor_lang in idx.entry_langs[i]:
+                return BotAnswer(entry.answer, score, entry.id, lang=idx.answer_lang[i], visitor_lang=visitor_lang,
+                                 matched=p.text, reason='answered')
             if self.cross_language and score >= self.cross_language_min:
                 note = cross_language_note(visitor_lang, idx.answer_lang[i])
-                return BotAnswer('%s %s' % (note, entry.answer), score, entry.id, lang=visitor_lang, matched=p.text,
-                                 reason='cross_language')
+                return BotAnswer('%s %s' % (note, entry.answer), score, entry.id, lang=visitor_lang,
+                                 visitor_lang=visitor_lang, matched=p.text, reason='cross_language')
         matched = p.text if p is not None else None
         if visitor_lang and visitor_lang not in idx.langs and visitor_lang not in idx.answer_lang:
             kb_langs = set(idx.answer_lang) | set(idx.langs)
-            return BotAnswer(unsupported_language(visitor_lang, kb_langs), score, lang=visitor_lang, matched=matched,
-                             reason='unsupported_language')
-        fb_lang = visitor_lang or (idx.main_lang if not candidates or DEFAULT_LANG not in idx.langs else DEFAULT_LANG)
-        return BotAnswer(fallback(fb_lang), score, lang=visitor_lang, matched=matched,
+            return BotAnswer(unsupported_language(visitor_lang, kb_langs), score, lang=visitor_lang,
+                             visitor_lang=visitor_lang, matched=matched, reason='unsupported_language')
+        fb_lang = visitor_lang or (DEFAULT_LANG if DEFAULT_LANG in idx.langs else idx.main_lang)
+        return BotAnswer(fallback(fb_lang), score, lang=fb_lang, visitor_lang=visitor_lang, matched=matched,
                          reason='empty' if not any(analyse(text, l) for l in candidates) else 'no_match')

@@ -37,8 +37,13 @@ _STOP_TEXT = {
         normally generally exactly maybe perhaps kind sort bit lot lots much many more most well just u ur
         im ya thing things way able s t d ll re ve m until till since already now today yesterday tomorrow
         again ever always last next look looking see go going say said same other else
-        happen happens happened mean means give done sure ok fine per take takes taking took use using used still ago yet pair work works offer offers provide
-        certain        receive received good great also there''',
+        happen happens happened mean means give done sure fine per take takes taking took use using used still
+        ago yet pair work works offer offers provide certain receive received good great there
+        gives giving gave put puts keep keeps kept come comes came try tries tried ask asks asked
+        think thought hope wish love hate seems seem looks tell told show shows shown easy easily simple
+        available currently recently lately soon anyway though although however because while everyone
+        anybody everybody nobody nothing everything stuff kinda sorta gonna gotta honestly basically
+        literally seriously totally definitely probably certainly''',
     'es': '''el la los las un una unos unas lo al del de a en y e o u ni que qué quien quién quienes como cómo
         cuando donde dónde cual cuál cuales cuáles cuanto cuánto cuanta cuánta cuantos cuántos cuantas cuántas
         por para con sin sobre entre hasta desde es son era eran ser estar está esta están estan estoy estás

@@ -147,6 +147,8 @@ def test_entry_and_answer_stay_backward_compatible():
     assert BotAnswer('t', 0.5, 'x', lang='es', matched='q?', reason='answered') == BotAnswer('t', 0.5, 'x')
     assert BotAnswer('t', 0.5, 'x', lang='es', reason='answered').meta() == {
         'confidence': 0.5, 'entry_id': 'x', 'lang': 'es', 'reason': 'answered'}
+    assert set(bot.answer('where is my parcel?', KB).meta()) == {'confidence', 'entry_id', 'lang', 'visitor_lang',
+                                                                  'matched', 'reason'}
 
 
 def test_texts_per_language():
@@ -169,7 +171,7 @@ def test_texts_per_language():
 ])
 def test_entries_in_the_visitors_language_are_preferred(text, expected, lang):
     a = bot.answer(text, ML_KB)
-    assert a.entry_id == expected and a.lang == lang and a.reason == 'answered', a
+    assert a.entry_id == expected and a.lang == lang == a.visitor_lang and a.reason == 'answered', a
 
 
 @pytest.mark.parametrize('text, expected', [
@@ -182,6 +184,7 @@ def test_entries_in_the_visitors_language_are_preferred(text, expected, lang):
 def test_alternates_answer_other_languages(text, expected):
     a = bot.answer(text, ALT_KB)
     assert a.entry_id == expected and a.text == BY_ID[expected].answer and a.reason == 'answered', a
+    assert a.lang == 'en' and a.visitor_lang in ('es', 'de', 'nl')       # answered in the entry's language
 
 
 def test_a_language_the_kb_lacks_gets_no_confident_wrong_answer():
@@ -190,7 +193,7 @@ def test_a_language_the_kb_lacks_gets_no_confident_wrong_answer():
     for text, right in [('Quanto tempo ci vuole per la spedizione?', 'shipping'), ('Vendete biciclette?', None),
                         ('Qual è la vostra politica sulla privacy?', None), ('Posso pagare con PayPal?', 'payment')]:
         a = bot.answer(text, KB)
-        assert a.lang == 'it'
+        assert a.lang == a.visitor_lang == 'it'
         assert a.entry_id in (None, right), a
         if a.entry_id is None:
             assert a.reason == 'unsupported_language' and 'italiano' in a.text and 'persona' in a.text
