@@ -39,6 +39,8 @@ def _operator_typing(ctx, sock, cmd):
 
 def _operator_replay(ctx, sock, cmd):
     conv = conversation_for(ctx, _operator(sock), cmd.conversation_id)
+    if cmd.action == 'open':        # this dashboard now shows it: its live traffic comes here too
+        ctx.connections.set_viewing(conv.agent_id, sock.connection_id, conv.id)
     replay.replay(ctx, sock.connection_id, conv.id, cmd.after, conv=conv)
 
 

@@ -20,11 +20,17 @@ class Fanout:
             gone += self.sender.fan_out([origin], [e for e in events if e is not acked])
         self.forget(gone, conversation_id=conv.id)
 
-    def to_operators(self, agent_id, events, connections=None):
-        """To every operator socket of the agent (`connections` if the caller has just queried them)."""
-        if connections is None:
-            connections = self.connections.operators_of(agent_id)
-        self.forget(self.sender.fan_out(connections, events), agent_id=agent_id)
+    def to_operators(self, agent_id, events, sockets=None, conv=None):
+        """To the agent's operator sockets (`sockets` if the caller has just queried them). With `conv`, the
+        traffic of an acknowledged conversation (its messages, the visitor typing) goes only to the owner's
+        sockets and to dashboards that have it open; everything else reaches every operator."""
+        if sockets is None:
+            sockets = self.connections.operators_of(agent_id)
+        owner = conv.handoff.owner_id if conv is not None and conv.handoff is not None and \
+            conv.handoff.status.value == 'acknowledged' else None
+        if owner:
+            sockets = [s for s in sockets if s.operator_id == owner or s.viewing == conv.id]
+        self.forget(self.sender.fan_out([s.connection_id for s in sockets], events), agent_id=agent_id)
 
     def forget(self, gone, conversation_id=None, agent_id=None):
         """Drop sockets API Gateway called gone. Best effort: the message is stored, and a failure here

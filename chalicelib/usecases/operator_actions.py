@@ -48,7 +48,7 @@ def reply(ctx, operator, conversation_id, client_message_id, text, conv=None, ac
     result = ack(msg['seq'], False)
     events = [protocol.message_event(conversation_id, msg)]
     ctx.fanout.to_visitor(conv, events)
-    ctx.fanout.to_operators(conv.agent_id, events)
+    ctx.fanout.to_operators(conv.agent_id, events, conv=conv)
     return result
 
 

@@ -59,7 +59,7 @@ def turn(ctx, sock, cmd, explicit):
     echo = events[0] if cmd.client_message_id and change.messages[0]['role'] == 'visitor' else None
     ctx.fanout.to_visitor(conv, events, origin=sock.connection_id, acked=echo)
     if route in (Route.HUMAN, Route.HANDOFF):
-        ctx.fanout.to_operators(agent_id, events, online.get('sockets'))
+        ctx.fanout.to_operators(agent_id, events, online.get('sockets'), conv=conv)
 
 
 def bot_answer(ctx, text, entries, settings):
@@ -81,4 +81,4 @@ def typing(ctx, sock, cmd):
     conv = ctx.conversations.get(sock.conversation_id)
     if conv is not None and conv.open_handoff:
         ctx.fanout.to_operators(conv.agent_id, [protocol.event(
-            'typing', conversation_id=conv.id, role='visitor', name=None, is_typing=cmd.is_typing)])
+            'typing', conversation_id=conv.id, role='visitor', name=None, is_typing=cmd.is_typing)], conv=conv)

@@ -90,7 +90,7 @@ def test_gone_operator_socket_is_removed(h, monkeypatch):
     h.visitor('v1')
     h.send('v1', {'action': 'request_human'})
     assert types(h.take('alice-new')) == ['message', 'handoff']
-    assert app_module._services.ctx.connections.operators_of('shop') == ['alice-new']
+    assert [s.connection_id for s in app_module._services.ctx.connections.operators_of('shop')] == ['alice-new']
 
 
 def test_disconnect_forgets_the_socket(h):
@@ -153,7 +153,7 @@ def test_a_socket_still_upgrading_is_not_forgotten(h):
     h.visitor('v1')
     h.send('v1', {'action': 'request_human'})
     h.sender.gone.discard('alice')             # now it has
-    assert app_module._services.ctx.connections.operators_of('shop') == ['alice']
+    assert [s.connection_id for s in app_module._services.ctx.connections.operators_of('shop')] == ['alice']
     h.send('v1', {'action': 'send', 'client_message_id': 'c2', 'text': 'still there?'})
     assert [e['type'] for e in h.take('alice')] == ['message']
 
@@ -194,3 +194,27 @@ def test_replay_of_a_long_conversation_is_complete(h, monkeypatch):
     events = h.send('v1', {'action': 'resume', 'after': 0})
     seqs = [m['seq'] for e in events for m in e['messages']]
     assert seqs == list(range(1, 21)) and events[-1]['complete'] is True
+
+
+def test_an_acknowledged_conversation_reaches_its_owner_and_its_viewers_only(h):
+    """Cost: a colleague's dashboard gets the transitions (and inbox pushes), not every message and keystroke."""
+    s = h.visitor('v1')
+    cid = s['conversation_id']
+    for name, token in (('alice', h.alice), ('bob', h.bob), ('bob-2', h.bob)):
+        h.connect(name, token=token)
+    h.send('v1', {'action': 'send', 'client_message_id': 'q', 'text': 'hello'})
+    h.send('v1', {'action': 'request_human', 'client_message_id': 'ask'})
+    assert types(h.take('bob')) == ['message', 'handoff']            # pending: everyone sees it
+    h.send('alice', {'action': 'acknowledge', 'conversation_id': cid})
+    assert types(h.take('bob')) == ['message', 'handoff']            # transitions: everyone
+    h.take('bob-2')
+    h.take('alice')
+    h.send('v1', {'action': 'typing', 'is_typing': True})
+    h.send('v1', {'action': 'send', 'client_message_id': 'm1', 'text': 'my parcel is late'})
+    seen = h.send('alice', {'action': 'reply', 'conversation_id': cid, 'client_message_id': 'r1', 'text': 'Checking'})
+    assert h.take('bob') == [] and h.take('bob-2') == []
+    assert types(seen) == ['typing', 'message', 'ack', 'message']
+    h.send('bob-2', {'action': 'open', 'conversation_id': cid})        # Bob opens it in one tab
+    h.take('bob-2')
+    h.send('v1', {'action': 'send', 'client_message_id': 'm2', 'text': 'thanks'})
+    assert messages(h.take('bob-2')) == [('visitor', 'thanks')] and h.take('bob') == []

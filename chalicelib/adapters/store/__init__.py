@@ -1,6 +1,6 @@
 """DynamoDB storage, one repository per concept; models.py holds the table layout."""
 from chalicelib.adapters.store.agents import AgentExists, Agents, StaleVersion
-from chalicelib.adapters.store.connections import Connections, Socket
+from chalicelib.adapters.store.connections import Connections, OperatorSocket, Socket
 from chalicelib.adapters.store.conversations import ConflictError, Conversations
 from chalicelib.adapters.store.markers import Markers
 from chalicelib.adapters.store.models import shared_connection
@@ -19,4 +19,4 @@ class Stores:
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',
-           'Socket', 'StaleVersion', 'Stores']
+           'OperatorSocket', 'Socket', 'StaleVersion', 'Stores']

@@ -4,7 +4,10 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Optional, Tuple
 
-from chalicelib.adapters.store.models import AgentConnectionItem, ConnectionItem, Entity, get, key
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.adapters.store.models import (AgentConnectionItem, ConnectionItem, Entity, condition_failed, get,
+                                              key)
 
 # API Gateway answers 410 Gone for a socket whose upgrade is still in flight; a socket that connected
 # this recently is not forgotten, or a live operator or visitor tab would silently stop receiving.
@@ -21,6 +24,14 @@ class Socket:
     operator_id: Optional[str] = None
     operator_name: Optional[str] = None
     connected_at: Optional[int] = None
+
+
+@dataclass(frozen=True)
+class OperatorSocket:
+    """An operator's socket as the agent's fan-out sees it: who, and which conversation it has open."""
+    connection_id: str
+    operator_id: Optional[str] = None
+    viewing: Optional[str] = None
 
 
 def _socket(item):
@@ -57,8 +68,20 @@ class Connections:
     def operators_of(self, agent_id):
         """The agent's operator sockets (one Query); expired ones are skipped before TTL removes them."""
         now = int(time.time())
-        return [c.sk.split('#', 1)[1] for c in AgentConnectionItem.query(key('AGENTCONN', agent_id))
+        return [OperatorSocket(c.sk.split('#', 1)[1], c.operator_id, c.viewing)
+                for c in AgentConnectionItem.query(key('AGENTCONN', agent_id))
                 if c.expires_at is None or c.expires_at.timestamp() > now]
+
+    def set_viewing(self, agent_id, connection_id, conversation_id):
+        """Remember which conversation a dashboard has open (one UpdateItem per `open`), so the messages of a
+        colleague's conversation reach it too. Ignored if the socket's record is gone."""
+        item = AgentConnectionItem(key('AGENTCONN', agent_id), key('CONN', connection_id))
+        try:
+            item.update(actions=[AgentConnectionItem.viewing.set(conversation_id)],
+                        condition=AgentConnectionItem.pk.exists())
+        except UpdateError as exc:
+            if not condition_failed(exc):
+                raise
 
     def delete(self, connection_id, sock=None):
         """Forget a socket everywhere it is indexed. Safe to call twice."""

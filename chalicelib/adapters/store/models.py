@@ -126,6 +126,7 @@ class ConnectionItem(Entity, discriminator='conn'):
 
 class AgentConnectionItem(Entity, discriminator='agentconn'):
     operator_id = UnicodeAttribute()
+    viewing = UnicodeAttribute(null=True)         # the conversation this dashboard has open, if any
 
 
 class OperatorItem(Entity, discriminator='operator'):
