@@ -48,7 +48,8 @@ def test_history_is_paged_by_sequence(h):
 def test_settings_round_trip_and_stale_version_conflict(h):
     status, settings = h.rest('GET', '/agents/shop/settings', token=h.alice)
     assert settings['settings']['allow_human_handoff'] is True and settings['version'] == 1
-    assert set(settings['settings']['triggers']) == {'phrases', 'complaint', 'billing', 'sales', 'vip', 'bot_unable'}
+    assert set(settings['settings']['triggers']) == {'phrases', 'complaint', 'billing', 'sales', 'vip', 'bot_unable',
+                                                   'emotional', 'complex'}
     status, saved = h.rest('PUT', '/agents/shop/settings', token=h.alice, body={
         'settings': {'allow_human_handoff': False, 'triggers': {'sales': False}, 'webhook_url': 'https://x.test/h'},
         'version': 1})
