@@ -233,8 +233,8 @@ free | en: free gratis complimentary
      | nl: gratis kosteloos
 abroad | en: international internationally abroad worldwide overseas country countries foreign
          uk britain england scotland germany france spain italy portugal netherlands holland belgium luxembourg canada mexico usa us america australia ireland switzerland austria denmark sweden norway finland poland czechia japan china brazil argentina chile colombia peru india
-     | es: internacional internacionales extranjero país países alemania francia españa italia holanda bélgica canadá méxico argentina chile colombia perú uruguay venezuela ecuador bolivia paraguay estados unidos reino unido portugal
-     | fr: international internationale internationaux étranger pays allemagne espagne italie belgique suisse canada luxembourg québec royaume uni portugal pays-bas autriche
+     | es: internacional internacionales extranjero país países alemania francia españa italia holanda bélgica canadá méxico argentina chile colombia perú uruguay venezuela ecuador bolivia paraguay portugal
+     | fr: international internationale internationaux étranger pays allemagne espagne italie belgique suisse canada luxembourg québec portugal autriche
      | de: international internationale ausland weltweit länder land deutschland frankreich spanien italien österreich schweiz belgien niederlande england polen dänemark
      | pt: internacional exterior estrangeiro país países brasil alemanha frança espanha itália angola moçambique
      | it: internazionale internazionali estero paesi paese germania francia spagna svizzera belgio austria inghilterra
@@ -279,9 +279,9 @@ order | en: order orders ordered package packages parcel parcels purchase purcha
      | de: bestellung bestellungen paket pakete sendung kaufen verkaufen verkauft | pt: pedido pedidos encomenda encomendas pacote compra comprar vendem vender
      | it: ordine ordini pacco pacchi acquisto comprare acquistare vendete vendere | nl: bestelling bestellingen pakket pakketje zending aankoop kopen verkopen verkoopt
 track | en: track tracking trace status whereabouts locate
-     | es: seguimiento seguir rastrear rastreo localizar | fr: suivre suivi localiser statut
-     | de: verfolgen sendungsverfolgung verfolgung status sendungsstatus | pt: rastrear rastreamento rastreio acompanhar
-     | it: tracciare tracciamento seguire | nl: volgen volgnummer
+     | es: seguimiento seguir rastrear rastreo localizar estado | fr: suivre suivi localiser statut
+     | de: verfolgen sendungsverfolgung verfolgung status sendungsstatus | pt: rastrear rastreamento rastreio acompanhar estado status
+     | it: tracciare tracciamento seguire stato | nl: volgen volgnummer status
 change | en: change changes changing modify modified edit update amend correct switch mistake
      | es: cambiar modificar editar corregir | fr: changer modifier corriger | de: ändern änderung bearbeiten korrigieren
      | pt: mudar alterar modificar corrigir | it: cambiare modificare correggere | nl: wijzigen veranderen aanpassen
@@ -381,6 +381,7 @@ _PHRASES = {
            (r'\b(eco|environment(ally)?|planet|climate)[\s-]?friendly\b', 'sustainable'),
            (r'\b(has|have|did|was|were|is)\s+(my|the|our|it|they)\b[\w\s]{0,20}\b(shipped|dispatched|sent|left|gone out)\b', 'track')],
     'es': [(r'\b(a )?qu[eé] hora', 'hours'), (r'\bmi dinero\b', 'refund'),
+           (r'\bdevolver\w*\s+(el|mi)\s+dinero\b', 'refund'),
            (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
            (r'\bno (me )?(ha|han) llegado\b|\bno (me )?llega\b|\bsin llegar\b', 'track'),
            (r'\biniciar sesi[oó]n\b', 'login')],
@@ -704,8 +705,11 @@ class KnowledgeBaseResponder:
         idx = _index(tuple(entries))
         if visitor_lang:
             candidates = [visitor_lang]
-        else:   # unsure: read the message as each language the KB is written in, keep the best reading
+        else:   # unsure: read the message as each language the KB is written in and the two likeliest
+            #     languages of the message, keep the best reading
             candidates = [l for l, _ in idx.langs.most_common(3)] or [DEFAULT_LANG]
+            guesses = sorted(language_mod.scores(text, _lexicon()[2]).items(), key=lambda kv: -kv[1])[:2]
+            candidates += [l for l, v in guesses if v >= 0.5 and l not in candidates]
         best = (0.0, None, None, None)        # score, entry index, phrasing, reading language
         per_entry = {}
         for lang in candidates:
@@ -741,11 +745,11 @@ class KnowledgeBaseResponder:
         score = round(max(0.0, min(score, 1.0) - RUNNER_UP * runner_up), 3)
         if i is not None and score >= threshold:
             entry = idx.entries[i]
-            if visitor_lang is None or visitor_lang in idx.entry_langs[i]:
+            if (visitor_lang or lang) in idx.entry_langs[i]:
                 return BotAnswer(entry.answer, score, entry.id, lang=idx.answer_lang[i], visitor_lang=visitor_lang,
                                  matched=p.text, reason='answered')
             if self.cross_language and score >= self.cross_language_min:
-                note = cross_language_note(visitor_lang, idx.answer_lang[i])
+                note = cross_language_note(visitor_lang or lang, idx.answer_lang[i])
                 return BotAnswer('%s %s' % (note, entry.answer), score, entry.id, lang=visitor_lang,
                                  visitor_lang=visitor_lang, matched=p.text, reason='cross_language')
         matched = p.text if p is not None else None
