@@ -146,9 +146,10 @@ _REQ_VERB = _alt(
     r'geholpen', r'verbind',
     # being helped/advised by (a person); fetching someone
     r'conseill(?:e|ee|es|er)', r'asesorad[oa]', r'beraten', r'beratung', r'aconselhad[oa]', r'consigliat[oa]', r'advies',
-    r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call')
+    r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call',
+    r'contacted', r'contactad[oa]', r'contacte\w*', r'kontaktiert', r'contatad[oa]', r'contattat[oa]', r'gecontacteerd')
 _WANT_VERB = _alt(r'want\w*', r'wanna', r'need\w*', r'get', r'give me', r'prefer\w*', r'like', r'have', r'demand\w*',
-                  r'aimerais', r'gustaria', r'gostaria', r'zou graag', r'faut', r'hace falta', r'exijo', r'exige', r'verlange', r'pretendo', r'eis',
+                  r'aimerais', r'gustaria', r'gostaria', r'zou graag', r'faut', r'hace falta', r'bisogno', r'exijo', r'exige', r'verlange', r'pretendo', r'eis',
                   r'quiero', r'necesit\w+', r'prefier\w+', r'veux', r'voudrais', r'besoin', r'prefere\w*',
                   r'will', r'mochte\w*', r'brauch\w*', r'hatte gern', r'quer\w*', r'precis\w+', r'prefir\w+',
                   r'voglio', r'vorrei', r'serve', r'preferi\w+', r'wil', r'wens', r'nodig', r'graag')
@@ -194,6 +195,14 @@ _HUMAN = [
     r'\bterug ?bel\w*', r'\bteruggebeld\b', r'\bbel me\b', r'\b(?:me|mij) (?:\w+ )?(?:belt|bellen|terugbelt)\b',
     r'\bmich\b(?: \w+){0,4} an(?:ruft|rufen|rufe)\b', r'\bzuruckrufen\b',
     r'[?.!] (?:an? )?(?:real|actual) (?:person|human)\b',
+    # a person + can: "can a real person look at my case", "une vraie personne peut ..."
+    r'\b(?:can|could|puede|podria|peut|pourrait|kann|konnte|pode|poderia|puo|potrebbe|kan|kunnen)%s%s' % (_gap(4), _PERSON_STRONG),
+    r'\b%s%s(?:can|could|puede|podria|peut|pourrait|kann|konnte|pode|poderia|puo|potrebbe|kan|kunnen)\b' % (_PERSON_STRONG, _gap(1)),
+    r'(?:^|[?.!,] ?)(?:an? |une |un |una |um |uma |een |eine |ein )?(?:person|personne|persona|pessoa|persoon|human|humano|humain|umano|mens|mensch)'
+    r'\W+(?:please|pls|por favor|svp|s il vous plait|bitte|per favore|graag|aub|alsjeblieft)\b',
+    r'\bwho (?:can|could|do|should) i (?:talk|speak) to\b', r'\bcon quien (?:puedo|podria) hablar\b', r'\ba qui (?:je peux|puis je|pourrais je) parler\b',
+    r'\bmit wem kann ich (?:reden|sprechen)\b', r'\bcom quem (?:posso|eu posso|poderia) falar\b', r'\bcon chi posso parlare\b',
+    r'\bmet wie kan ik (?:praten|spreken)\b',
 ]
 
 
@@ -237,6 +246,13 @@ _EMOTIONAL = [
     r'\blo estoy pasando (?:muy )?mal\b', r'\bperiode difficile\b', r'\bmir geht es (?:gar )?nicht gut\b',
     r'\bknow where i live\b', r'\bsaben donde vivo\b', r'\bsavent ou j habite\b', r'\bwissen,? wo ich wohne\b',
     r'\bsabem onde (?:eu )?moro\b', r'\bsanno dove abito\b', r'\bweten waar ik woon\b',
+    r'\b(?:husband|wife|mum|mom|mother|dad|father|son|daughter|brother|sister|partner|grandma|grandmother|grandpa|grandfather|friend|dog|cat) (?:has |just |recently )*passed\b',
+    r'\b(?:acaba de|acabo de) morir\b', r'\bha muerto\b', r'\bvient de mourir\b', r'\b(?:e|sono) (?:appena |da poco )?mort[oaie]\b',
+    r'\bend of my (?:rope|tether)\b', r'\bau bout du rouleau\b', r'\bno puedo mas\b',
+    r'\btenho (?:muito )?medo\b(?! (?:de que|que|do|da|dos|das)\b)',
+    r'\bpeur (?:de|d) (?:rentrer|sortir|ouvrir|aller|rester)\b', r'\bmiedo de (?:volver|salir|abrir|ir)\b', r'\bangst,? (?:nach hause|die tur|rauszugehen)\b',
+    r'\bmedo de (?:voltar|sair|abrir|ir)\b', r'\bpaura (?:a|di) (?:tornare|uscire|aprire)\b', r'\bbang om (?:naar huis|de deur|naar buiten)\b',
+    r'\bscared to (?:go|open|leave)\b',
     r'\bbreaking point\b', r'\bcant (?:cope|take (?:it|this|any ?more)|handle (?:this|it)|deal with (?:this|it)|sleep|breathe)\b',
     r'\bat my wits end\b', r'\boverwhelm\w*', r'\bfreaking out\b', r'\bbreak(?:ing)? down\b', r'\bmental health\b',
     r'\b(?:so|really|very|extremely|super) (?:stressed|worried|anxious)\b', r'\bworried sick\b',
@@ -295,6 +311,7 @@ _PROBLEM = [
     r'\btardi\b', r'\bnon ho ancora\b', r'\bancora non\b', r'\barrivat\w* senza\b', r'\bnog steeds (?:geen|niet)\b',
     r'\bkwam zonder\b',
     r'\bdisappear\w*', r'\bvanished\b', r'\bdesaparec\w*', r'\bdisparu\w*', r'\bverschwunden\b', r'\bsparit\w*', r'\bverdwenen\b',
+    r'\b(?:pay|paying|charge|charged|pagar|payer|zahlen|pagare|betalen) (?:\w+ )?again\b', r'\bde nuevo\b.{0,20}\bpag\w*',
     r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bonly (?:refunded |paid back )?(?:half|part)\b', r'\bno (?:invoice|receipt|confirmation)\b',
     r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
     # Spanish
@@ -340,7 +357,8 @@ _ADDITIVE = re.compile(r'\btoo\W*$|\btoo[.,;!?]|\b(?:also|as well|on top of (?:t
 _SPLIT_PROBLEMS = re.compile(r'[.;:!?,()]|\b(?:and|y|e|et|und|en|but|pero|mais|aber|mas|ma|maar|also|then|luego|puis|'
                              r'dann|depois|poi|toen|ademas|encima|ausserdem|obendrein|bovendien|inoltre)\b|\d\)')
 _SEVERAL = [
-    r'\b(?:several|multiple|a few|two|three|four|2|3|4) (?:separate |different )?(?:problems|issues|things)\b',
+    r'\b(?:several|multiple|a few|two|three|four|2|3|4|some) (?:separate |different )?(?:problems|issues|things)\b',
+    r'\b(?:algunos|alguns|quelques|einige|alcuni|een paar) (?:problemas|problemes|soucis|probleme|problemi|problemen)\b',
     r'\b(?:varios|dos|tres|cuatro) (?:problemas|cosas)\b', r'\b(?:plusieurs|deux|trois|quatre) (?:problemes|choses|soucis)\b',
     r'\b(?:mehrere|zwei|drei|vier) (?:probleme|sachen|dinge)\b', r'\b(?:varios|dois|tres|quatro) (?:problemas|coisas)\b',
     r'\b(?:diversi|vari|due|tre|quattro) (?:problemi|cose)\b', r'\b(?:meerdere|twee|drie|vier) (?:problemen|dingen)\b',
@@ -392,7 +410,7 @@ _CHARGE_N = _alt(r'charges?', r'payments?', r'paiements?', r'pagos?', r'pagament
                  r'pagament[oi]', r'afschrijving\w*', r'betaling\w*', r'transacti\w*', r'transaccion\w*')
 _TWICE = _alt(r'twice', r'two times', r'2 times', r'2x', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
               r'doppelt', r'duas vezes', r'due volte', r'twee keer', r'dubbel')
-_REFUND = _alt(r'refund\w*', r'(?:the |la |die |a |het )?(?:difference|diferencia|differenz|diferenca|differenza|verschil)', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
+_REFUND = _alt(r'refund\w*', r'estorn\w*', r'(?:the |la |die |a |het )?(?:difference|diferencia|differenz|diferenca|differenza|verschil)', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
                r'devolv\w+ el dinero', r'rembours\w*', r'mon argent', r'r?uckerstattung\w*', r'erstattung\w*', r'erstattet',
                r'mein geld', r'geld zuruck', r'estorno', r'reembolso', r'meu dinheiro', r'dinheiro de volta',
                r'rimbors\w*', r'i miei soldi', r'miei soldi', r'soldi indietro', r'terugbetaal\w*', r'terugbetaling\w*',
@@ -452,18 +470,40 @@ _BILLING += [
     r'\b%s%s(?:after|despues de|apres|nach|depois de|dopo|na)%s(?:return\w*|cancel\w*|devol\w*|renvo\w*|annul\w*|ruck\w*|storn\w*|restitu\w*|retour\w*)' % (_CHARGE_V, _gap(3), _gap(3)),
 ]
 _BILLING_CONTEXT = re.compile(   # what makes a charge a dispute
-    r'\b(?:never (?:sent|arrived|received|shipped|delivered|came|got)|out of stock|not (?:received|delivered|sent|shipped)|cancel+ed|'
+    r'\b(?:never (?:\w+ )?(?:sent|arrived|received|shipped|delivered|came|got)|out of stock|not (?:received|delivered|sent|shipped)|cancel+ed|'
     r'no reason|without (?:a )?reason|partial\w*|kept|only (?:part|half)|returned|'
     r'sin motivo|parcial\w*|nunca (?:se envio|llego|recibi)|agotad[oa]|cancel\w*|quedasteis|devolvi|'
     r'sans raison|partiel\w*|garde|jamais (?:ete )?(?:envoye|arrive|recu)\w*|rupture|resili\w*|annul\w*|renvoye\w*|'
     r'ohne grund|teilweise|behalten|nie (?:verschickt|angekommen|erhalten)|ausverkauft|gekundigt|storniert|zuruckgeschickt|'
     r'sem motivo|ficaram com|nunca (?:foi enviado|chegou|recebi)|esgotad[oa]|devolvi|'
     r'senza motivo|parzial\w*|trattenut\w*|mai (?:stato )?(?:spedit|arrivat|ricevut)\w*|esaurit\w*|disdett\w*|annullat\w*|restituit\w*|'
-    r'zonder reden|gedeeltelijk|hielden|gehouden|nooit (?:verzonden|aangekomen|ontvangen)|uitverkocht|opgezegd|geannuleerd|teruggestuurd)\b')
+    r'zonder reden|gedeeltelijk|hielden|gehouden|nooit (?:\w+ )?(?:verzonden|aangekomen|ontvangen)|uitverkocht|opgezegd|geannuleerd|teruggestuurd)\b')
 _BILLING_TERM = re.compile(r'\b(?:%s|%s|%s|subscription|suscripcion|abonnement|abo|assinatura|abbonamento)\b' % (_CHARGE_V, _CHARGE_N, _REFUND))
 _HYPOTHETICAL = re.compile(
     r'^(?:\W*(?:hi|hello|hey|hola|bonjour|salut|hallo|ola|oi|ciao|hoi|ok|so)\W+)?(?:if|si|se|wenn|falls|als|when|cuando|quand|wann|quando|'
-    r'wanneer|will|would|do you|does|can|could|how|what|como|comment|wie|come|hoe|que|est ce que|qual|quel\w*|was|wat|cosa|o que)\b')
+    r'wanneer|will|would|do you|does|can|could|how|what|como|comment|wie|come|hoe|que|est ce que|qual|quel\w*|was|wat|cosa|o que|'
+    r'cual|welche\w*|quale|welk\w*)\b|\b(?:policy|politica|politique|richtlinie\w*|bedingungen|beleid|voorwaarden)\b')
+_BILLING += [
+    r'\b(?:amount|total|sum|importe|montant|betrag|valor|importo|bedrag)\b.{0,50}\b(?:doesnt match|does not match|dont match|is wrong|'
+    r'no coincide|ne correspond pas|stimmt nicht|nao bate|non corrisponde|klopt niet)',
+    r'\b(?:free (?:shipping|delivery)|envio gratis|livraison gratuite|kostenlos\w* (?:versand|lieferung)|frete gratis|'
+    r'spedizione gratuita|gratis (?:verzending|levering))\b.{0,60}\b(?:%s|pay|paid|pagar|payer|zahlen|pagare|betalen|moest)\b' % _CHARGE_V,
+    r'\b(?:didnt|did not|never) (?:make|made|place|placed|order|ordered|authori[sz]e|authori[sz]ed) (?:this|these|that|the|those) (?:purchase|order|payment|transaction)s?\b',
+    r'\bno (?:he )?hice (?:esta|esa|estas|esas) compras?\b', r'\b(?:n ai )?pas fait (?:cet|cette|ces) (?:achat|commande)s?\b',
+    r'\b(?:kauf|bestellung|zahlung)\b.{0,25}\bnicht (?:getatigt|gemacht|bestellt|autorisiert)\b', r'\bnao fiz (?:essa|esta|essas|estas) compras?\b',
+    r'\bnon ho fatto (?:io )?(?:questo|quest|questi) (?:acquist|ordin)\w*', r'\b(?:aankoop|bestelling|betaling)\b.{0,25}\bniet (?:gedaan|besteld|geautoriseerd)\b',
+    r'\b(?:renew\w*|renov\w*|renouvel\w*|verlanger\w*|verlangert|rinnov\w*|verleng\w*)\b.{0,50}\b(?:without|sin|sans|ohne|sem|senza|zonder)\b',
+    r'\b(?:without|sin|sans|ohne|sem|senza|zonder) (?:\w+ ){0,3}(?:renew\w*|renov\w*|renouvel\w*|verlanger\w*|verlangert|rinnov\w*|verleng\w*)\b',
+    r'\b(?:call|contact|calling|contacting|phone) (?:my|the) bank\b', r'\b(?:llamar|llamo|contactar|hablar con|hablare con) (?:a )?mi banco\b',
+    r'\bcontact\w* ma banque\b', r'\bmeine bank (?:kontaktieren|anrufen|einschalten)\b', r'\b(?:ligar|ligo|falar) (?:pro|para o|com o) banco\b',
+    r'\bcontatt\w* la mia banca\b', r'\bmijn bank (?:bellen|contacteren|inschakelen)\b',
+    r'\bcontestar (?:este|el|esta|la|essa|esse|a|o) (?:cargo|cobro|cobranca|pago|pagamento|debito)\b',
+    r'\bcontester (?:ce|le|cette|la) (?:prelevement|paiement|debit|achat|facture)\b', r'\bcontestare (?:questo|l|il|la) (?:addebito|pagamento)\b',
+    r'\b(?:zuruckholen|zuruckbuchen|ruckbuchung|lastschrift zuruck\w*|widerspruch einlegen)\b', r'\b(?:terugboeken|terugdraaien|storneren)\b',
+    r'\b(?:still|sigo sin|todavia sin|toujours pas d|immer noch kein|ate agora nada do|ainda nada do|ancora niente|nog steeds geen) ?(?:no )?(?:el |l )?(?:money|dinero|argent|geld|dinheiro|soldi)\b',
+    r'\b(?:refund (?:it|this|that)|remboursez (?:moi|le|la|les)|rembourser moi|bitte (?:erstatten|zuruckzahlen)|erstattet (?:mir|es|das)|estornem|estorne|'
+    r'rimborsatemi|stort \w+ (?:\w+ )?terug|devuelvanme|reembolsem|reembolsenme)\b',
+]
 _BILLING_CLAIM = [       # "I want a refund": a claim that a negation cancels ("I don't want a refund, just an exchange")
     r'\b%s%s%s' % (_CLAIM_BEFORE_REFUND, _gap(3), _REFUND),
 ]
@@ -482,7 +522,8 @@ _COMPLAINT = [
     r'\b(?:terrible|awful|horrible|horrendous|worst(?! case)|unacceptable|ridiculous|disgusting|useless|pathetic|'
     r'furious|angry|livid|outrag\w*|appalling|shocking|disgrace\w*|shameful|rubbish|garbage|crap|crappy|shit\w*|'
     r'incompetent|rude|disappoint\w*|unprofessional|joke|infuriat\w*|frustrat\w*)\b',
-    r'\bscam\w*\b(?!\?)', r'\blet down\b', r'\b(?:poor|bad|lousy|crap) (?:quality|service|support|experience)\b',
+    r'\bscam\w*\b(?!\?)', r'\blet down\b', r'\b(?:poor|bad|lousy|crap|awful) (?:\w+ )?(?:quality|service|support|experience|communication|handling|treatment)\b',
+    r'\bmauvaise (?:communication|experience|gestion)\b', r'\b(?:est|etait) (?:vraiment |tres |super |franchement )?mauvais\w*\b',
     r'\bnot happy\b', r'\bunhappy\b', r'\bnot (?:satisfied|acceptable|ok)\b', r'\bdissatisf\w*',
     r'\bfed up\b', r'\bsick (?:of|and tired)\b', r'\bnever again\b', r'\brip ?off\b', r'\bcomplain\w*', r'\bcomplaint\w*',
     r'\b(?:falling|coming|fell|came) apart\b', r'\b(?:very|so|really|extremely|pretty) poor\b', r'\bwaste of (?:money|time)\b', r'\bwhat the (?:hell|heck|f\w*)\b', r'\bwtf\b',
@@ -498,11 +539,11 @@ _COMPLAINT = [
     r'\b(?:is a|what a|such a|un|una|ein|een|uma|um) (?:mess|caos|chaos|bagunca|bazar)\b',
     r'\bestoy (?:muy )?molest[oa]\b', r'\bno estoy (?:nada |muy )?(?:content|satisfech)\w*', r'\besperaba (?:mucho |bastante )?(?:mas|mejor)\b',
     r'\bmala calidad\b', r'\bno vale (?:lo que cuesta|el precio|su precio|lo que pague)\b',
-    r'\bpas (?:du tout |tres )?(?:content|satisfait)\w*', r'\bm attendais a (?:beaucoup |bien )?mieux\b', r'\bmauvaise qualite\b',
+    r'\b(?:ne (?:suis|sommes) )?pas (?:du tout |tres )?(?:content|satisfait)\w*', r'\bm attendais a (?:beaucoup |bien )?mieux\b', r'\bmauvaise qualite\b',
     r'\bmediocre\b', r'\b(?:ne |n )?vaut pas (?:le prix|son prix|l argent)\b', r'\bagace\w*', r'\bhorrible\w*',
     r'\b(?:gar |uberhaupt )?nicht zufrieden\b', r'\b(?:viel |deutlich )?(?:mehr|besser) erwartet\b', r'\bmangelhaft\w*',
     r'\bden preis nicht wert\b', r'\bfurchtbar\w*', r'\bschrecklich\w*', r'\bgrauenhaft\w*', r'\bverargert\b', r'\bgenervt\b',
-    r'\bnao (?:estou|fiquei|fico|to|tou)(?: nada| nem um pouco)? satisfeit\w*', r'\besperava (?:bem |muito )?(?:mais|melhor)\b',
+    r'\bnao (?:estou|fiquei|fico|to|tou)(?: nada| nem um pouco)? (?:satisfeit|content|feliz)\w*', r'\besperava (?:bem |muito )?(?:mais|melhor)\b',
     r'\bqualidade (?:fraca|ruim|pessima|baixa)\b', r'\bnao vale o (?:que custa|preco)\b', r'\birritad\w*', r'\bchatead\w*',
     r'\bper niente soddisfatt\w*', r'\bmi aspettavo (?:molto |ben )?(?:di piu|meglio)\b', r'\bqualita (?:mediocre|bassa|scarsa)\b',
     r'\bnon vale il prezzo\b', r'\borribil\w*', r'\bseccat\w*', r'\binfastidit\w*',
@@ -543,7 +584,7 @@ _COMPLAINT = [
     r'\bvergogn\w*', r'\bscadent\w*', r'\bdisastr\w*', r'\bdelus\w*', r'\bstuf[oa]\b', r'\bmai piu\b', r'\btruff\w*',
     r'\bpresa in giro\b', r'\b(?:il|la) peggior\w*', r'\blamentar\w*', r'\bmi lamento\b', r'\bscortes\w*',
     r'\bmaleducat\w*', r'\bnessuno (?:mi )?risponde\b', r'\binaccettabil\w*', r'\bschif\w*', r'\barrabbiat\w*',
-    r'\bindecent\w*', r'\binsoddisfatt\w*', r'\bnon sono soddisfatt\w*', r'\breclamo\b',
+    r'\bindecent\w*', r'\binsoddisfatt\w*', r'\bnon sono (?:per niente |affatto |molto )?(?:soddisfatt|content)\w*', r'\breclamo\b',
     r'\baspetto da (?:\d+|due|tre|quattro) (?:giorni|settimane|mesi)\b',
     # Dutch
     r'\bschandalig\w*', r'\bwaardeloo\w*', r'\bbelachelijk\w*', r'\bslecht\w*', r'\bteleurstell\w*', r'\bteleurgesteld\b',
@@ -626,7 +667,12 @@ _SALES = [
     r'\bsomos uma (?:empresa|escola|associacao)\b', r'\bpara (?:toda a|todos os) (?:equipe|funcionarios|empresa)\b',
     r'\bsiamo (?:un|una) (?:azienda|societa|scuola|associazione)\b', r'\bper tutto il personale\b',
     r'\bwe zijn een (?:bedrijf|organisatie|school|vereniging)\b', r'\bvoor (?:al )?ons personeel\b',
-    r'\b(?:our|my|nuestra|mi|notre|ma|unsere?|meine?|nossa|minha|la nostra|mia|ons|mijn) (?:company|firm|empresa|entreprise|societe|unternehmen|firma|azienda|bedrijf)\b.*\b(?:buy|order|purchase|need|want|jackets|comprar|pedir|necesit|acheter|commander|besoin|kaufen|bestellen|brauch|comprar|precis|acquist|ordinar|kopen|bestellen|nodig)\w*',
+    r'\b(?:our|my|nuestra|mi|notre|ma|unsere?|meine?|nossa|minha|la nostra|mia|ons|mijn) (?:company|firm|empresa|entreprise|societe|unternehmen|firma|azienda|bedrijf)\b.*\b(?:buy|purchase|jackets|coats|comprar|chaquetas|acheter|vestes|kaufen|jacken|jaquetas|acquist\w*|giacche|kopen|jassen)\b',
+    r'\b(?:i|we) represent (?:a|an|our)\b', r'\brepresento (?:a|uma?|una?) \w+', r'\bje represente (?:une?|notre)\b', r'\bich vertrete (?:eine?n?|unser\w*)\b',
+    r'\brappresento (?:una?|la nostra|il nostro)\b', r'\bik vertegenwoordig\b',
+    r'\b(?:official|exclusive) (?:outfitter|supplier|partner)\b', r'\bproveedor oficial\b', r'\bfournisseur officiel\b', r'\boffizielle[rn]? (?:ausstatter|lieferant)\b',
+    r'\bfornecedor oficial\b', r'\bfornitore ufficiale\b', r'\bofficiele (?:leverancier|kledingsponsor)\b',
+    r'\b(?:supply|equip|outfit|kit out) (?:schools|clubs|companies|teams|hotels|businesses)\b',
 ]
 _QTY_NOUN = r'\w*' + _alt(
     r'jackets?', r'coats?', r'parkas?', r'fleeces?', r'softshells?', r'units?', r'pieces?', r'pcs', r'items?', r'shirts?',
@@ -639,7 +685,7 @@ _QTY_NOUN = r'\w*' + _alt(
     r'jassen', r'jas', r'stuks', r'jacks', r'truien', r'vesten')
 _PEOPLE_NOUN = _alt(
     r'people', r'persons', r'staff', r'employees?', r'workers?', r'members?', r'colleagues?', r'drivers?', r'volunteers?',
-    r'students?', r'players?', r'guests?', r'personas', r'empleados?', r'trabajadores', r'miembros', r'socios', r'alumnos',
+    r'students?', r'pupils?', r'alunni', r'players?', r'guests?', r'personas', r'empleados?', r'trabajadores', r'miembros', r'socios', r'alumnos',
     r'personnes', r'salaries', r'employes', r'collaborateurs', r'membres', r'eleves', r'personen', r'mitarbeiter\w*',
     r'angestellte\w*', r'beschaftigte\w*', r'leute', r'mitglieder\w*', r'schuler\w*', r'pessoas', r'funcionarios',
     r'colaboradores', r'membros', r'alunos', r'persone', r'dipendenti', r'collaboratori', r'membri', r'studenti',
