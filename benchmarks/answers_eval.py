@@ -31,6 +31,7 @@ import random
 import statistics
 import sys
 import time
+from collections import Counter
 
 from benchmarks.common import emit, row
 from chalicelib.domain import bot as bot_mod
@@ -181,6 +182,14 @@ def main(argv=None):
             lines.append('| %s | %s | %s (%d) | %s (%d) | %s / %s (%d) | %s of %d |' % (
                 lang, split, pct(s['acc']), s['n_in'], pct(s['wrong']), s['n_oos'], pct(s['nl_wrong']), pct(s['nl_right']),
                 s['n_nl'], pct(inlang), len(declines)))
+    detected = Counter()
+    for kb in KBS:
+        for split in SPLITS:
+            for q in load_questions(kb, split):
+                got = bot_mod.detect_language(q['q'])
+                detected[q['lang'], 'right' if got == q['lang'] else 'unsure' if got is None else 'wrong'] += 1
+    lines += ['', 'Language detection on these questions (right / unsure / wrong): ' + ', '.join(
+        '%s %d/%d/%d' % (l, detected[l, 'right'], detected[l, 'unsure'], detected[l, 'wrong']) for l in langs)]
     lat = {name: latency(responder, entries, [q for s in SPLITS for q in load_questions(name, s)])
            for name, entries in kbs.items()}
     big = big_kb(kbs)

@@ -620,7 +620,7 @@ class _Index:
                 continue
             index, stop = self.typo_index(lang)
             prefix = next((t.stem[:k] for k in range(len(t.stem) - 1, 5, -1) if t.stem[:k] in self.idf), None)
-            if prefix and len(t.stem) - len(prefix) <= 3:      # "subscripton" -> "subscript"
+            if prefix and len(t.stem) - len(prefix) <= 2:      # "subscripton" -> "subscript"
                 out.append(Term(prefix, lex.get(prefix, frozenset()), typo=True, raw=t.raw))
                 continue
             candidates = set()

@@ -68,7 +68,7 @@ _STOP_TEXT = {
         euch ihnen ihm ihn mein meine meinen meinem meiner dein deine unser unsere euer eure ihre ihren
         nicht kein keine keinen auch noch schon nur sehr so wie was wo wann warum wer welche welcher welches
         wieso weshalb hallo guten tag hi danke bitte gerne gern ja nein doch mal hier da dort habe hast hat
-        haben gibt es etwas jemand man denn eigentlich zurück zuruck hoch bekomme bekommen
+        haben gibt es etwas jemand man denn eigentlich zurück zuruck vielen hoch bekomme bekommen
         erhalte erhalten soll sollen andere anderen''',
     'pt': '''o a os as um uma uns umas do da dos das de em no na nos nas ao aos à às e ou que quem qual quais
         como quando onde quanto quanta quantos quantas por para com sem sobre entre até desde é são era ser
@@ -76,7 +76,7 @@ _STOP_TEXT = {
         suas nosso nossa vosso vossa eu tu ele ela nós vós eles elas você vocês voce voces me te se lhe lhes
         nos já muito mais também tambem mas se sim não nao há tem têm tenho posso pode podem poderia quero
         queria gostaria preciso saber olá ola oi obrigado obrigada bom dia boa tarde favor alguém algo algum
-        alguma tudo todo toda todos todas fazer faz''',
+        alguma tudo todo toda todos todas fazer faz valeu tô tá né''',
     'it': '''il lo la i gli le un uno una del dello della dei degli delle di a da in con su tra fra al
         allo alla ai agli alle dal dallo dalla dai nel nello nella nei negli nelle sul sulla sui l dell all e ed o che chi
         cosa come quando dove quanto quanta quanti quante quale quali perché perche è e' sono sei siamo siete
