@@ -85,20 +85,20 @@ _ERROR = {
 # {lang} is the visitor's language, {langs} the languages the knowledge base is written in (both named
 # in the visitor's language).
 _UNSUPPORTED = {
-    'en': "I can't answer questions in {lang} yet, only in {langs}. You can write to me in {langs}, or ask to "
-          "talk to a person and someone from the team will help you.",
-    'es': 'Todavía no puedo responder preguntas en {lang}, solo en {langs}. Puedes escribirme en {langs} o pedir '
-          'hablar con una persona del equipo, que te ayudará.',
-    'fr': 'Je ne peux pas encore répondre aux questions en {lang}, seulement en {langs}. Vous pouvez m’écrire en '
-          '{langs}, ou demander à parler à une personne de l’équipe, qui vous aidera.',
-    'de': 'Auf {lang} kann ich leider noch keine Fragen beantworten, nur auf {langs}. Sie können mir auf {langs} '
-          'schreiben oder darum bitten, mit einer Person aus dem Team zu sprechen, die Ihnen weiterhilft.',
-    'pt': 'Ainda não consigo responder a perguntas em {lang}, só em {langs}. Pode escrever-me em {langs} ou pedir '
-          'para falar com uma pessoa da equipe, que vai ajudar.',
-    'it': 'Non posso ancora rispondere a domande in {lang}, solo in {langs}. Puoi scrivermi in {langs} o chiedere '
-          'di parlare con una persona del team, che ti aiuterà.',
-    'nl': 'Ik kan nog geen vragen in het {lang} beantwoorden, alleen in het {langs}. U kunt mij in het {langs} '
-          'schrijven, of vragen om met iemand van het team te spreken die u verder helpt.',
+    'en': "I don't have an answer to that in {lang}. My answers are written in {langs}: you can ask me in {langs}, "
+          "or ask to talk to a person and someone from the team will help you.",
+    'es': 'No tengo una respuesta a eso en {lang}. Mis respuestas están escritas en {langs}: puedes preguntarme en '
+          '{langs} o pedir hablar con una persona del equipo, que te ayudará.',
+    'fr': 'Je n’ai pas de réponse à cela en {lang}. Mes réponses sont rédigées en {langs} : vous pouvez me poser la '
+          'question en {langs}, ou demander à parler à une personne de l’équipe, qui vous aidera.',
+    'de': 'Darauf habe ich auf {lang} keine Antwort. Meine Antworten sind auf {langs} verfasst: Sie können mich auf '
+          '{langs} fragen oder darum bitten, mit einer Person aus dem Team zu sprechen, die Ihnen weiterhilft.',
+    'pt': 'Não tenho uma resposta para isso em {lang}. As minhas respostas estão escritas em {langs}: pode '
+          'perguntar-me em {langs} ou pedir para falar com uma pessoa da equipe, que vai ajudar.',
+    'it': 'Non ho una risposta a questo in {lang}. Le mie risposte sono scritte in {langs}: puoi chiedermelo in '
+          '{langs} o chiedere di parlare con una persona del team, che ti aiuterà.',
+    'nl': 'Daar heb ik in het {lang} geen antwoord op. Mijn antwoorden zijn in het {langs} geschreven: u kunt het '
+          'mij in het {langs} vragen, of vragen om met iemand van het team te spreken die u verder helpt.',
 }
 # Put before an answer found through another language: "this answer exists only in {langs}".
 _CROSS_NOTE = {

@@ -241,3 +241,28 @@ def test_a_few_hundred_entries_answer_in_a_few_ms():
     for text in ('how long does shipping take', 'where is my parcel', '¿dónde está mi pedido?', 'privacy policy'):
         bot.answer(text, big)
     assert (time.perf_counter() - t0) / 4 < 0.02
+
+
+@pytest.mark.parametrize('text, question, lang', [
+    ('¿Cuánto cuesta el envío?', 'How much does shipping cost?', 'es'),
+    ('¿Dónde está mi pedido?', 'How can I track my order?', 'es'),
+    ('Combien coûte la livraison ?', 'How much does shipping cost?', 'fr'),
+    ('Où est mon colis ?', 'How can I track my order?', 'fr'),
+    ('Wie lange dauert der Versand?', 'How long does shipping take?', 'de'),
+    ('Wo ist mein Paket?', 'How can I track my order?', 'de'),
+    ('Quanto custa o frete?', 'How much does shipping cost?', 'pt'),
+    ('Quanto costa la spedizione?', 'How much does shipping cost?', 'it'),
+    ('Hoeveel kost de verzending?', 'How much does shipping cost?', 'nl'),
+    ('¿Cuál es su política de privacidad?', None, 'es'),
+    ('Wie ist eure Datenschutzrichtlinie?', None, 'de'),
+])
+def test_english_demo_kb_asked_in_other_languages(text, question, lang):
+    from infra.local.demo import KNOWLEDGE
+    demo = [Entry(str(i), q, a) for i, (q, a) in enumerate(KNOWLEDGE)]
+    a = bot.answer(text, demo)
+    assert a.visitor_lang == lang
+    if question is None:
+        assert a.entry_id is None and a.reason == 'unsupported_language' and a.text == unsupported_language(lang)
+    else:
+        assert KNOWLEDGE[int(a.entry_id)][0] == question and a.reason == 'cross_language', a
+        assert a.text == '%s %s' % (cross_language_note(lang, 'en'), KNOWLEDGE[int(a.entry_id)][1])
