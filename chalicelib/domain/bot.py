@@ -416,8 +416,9 @@ _WHERE_OBJECTS = frozenset(['order', 'ship', 'product'])
 
 @functools.lru_cache(maxsize=None)
 def _lexicon():
-    """{lang: {stem: frozenset(concepts)}}, {lang: {raw word: concepts}}, {raw word: languages}."""
-    stems, raw, vocab = {}, {}, {}
+    """({lang: [(word, concept)]}, {lang: {raw word: concepts}}, {raw word: languages}): no stemming,
+    which is done per language on first use (_lexicon_stems) to keep the first message fast."""
+    words_by_lang, raw, vocab = {}, {}, {}
     for block in re.split(r'\n(?=\S)', _LEXICON.strip()):
         concept, _, rest = block.partition('|')
         concept = concept.strip()
@@ -426,8 +427,7 @@ def _lexicon():
             lang = lang.strip()
             for w in words.split():
                 w = w.lower()
-                s = language_mod.stem(w, lang)
-                stems.setdefault(lang, {}).setdefault(s, set()).add(concept)
+                words_by_lang.setdefault(lang, []).append((w, concept))
                 for form in {w, language_mod.strip_accents(w)}:
                     raw.setdefault(lang, {}).setdefault(form, set()).add(concept)
                     if len(form) >= 4:
@@ -435,7 +435,16 @@ def _lexicon():
     freeze = lambda d: {k: frozenset(v) for k, v in d.items()}
     # Language evidence: words of the other languages (an English-only word is often a brand: PayPal, Visa).
     vocab = {w: frozenset(ls) for w, ls in vocab.items() if ls != {DEFAULT_LANG}}
-    return ({l: freeze(d) for l, d in stems.items()}, {l: freeze(d) for l, d in raw.items()}, vocab)
+    return words_by_lang, {l: freeze(d) for l, d in raw.items()}, vocab
+
+
+@functools.lru_cache(maxsize=None)
+def _lexicon_stems(lang):
+    """{stem: frozenset(concepts)} for the lexicon's words in `lang`."""
+    stems = {}
+    for w, concept in _lexicon()[0].get(lang, ()):
+        stems.setdefault(language_mod.stem(w, lang), set()).add(concept)
+    return {k: frozenset(v) for k, v in stems.items()}
 
 
 @functools.lru_cache(maxsize=None)
@@ -492,7 +501,7 @@ def _analyse(text, lang):
             text = regex.sub(' ', text)
             terms.append(Term('#' + concept, frozenset([concept])))
     stop = language_mod.STOPWORDS.get(lang, frozenset())
-    lex = _lexicon()[0].get(lang, {})
+    lex = _lexicon_stems(lang)
     for word in re.findall(r'[^\W\d_]+', text):      # numbers say little about the topic: left out
         if word in stop or len(word) < 2 or language_mod.strip_accents(word) in stop:
             continue
@@ -601,7 +610,7 @@ class _Index:
             index = {}
             words = {st for ps in self.phrasings for p in ps + [] if p.lang == lang for st in p.stems}
             words |= {st for a in self.answers if a.lang == lang for st in a.stems}
-            words |= set(_lexicon()[0].get(lang, {}))
+            words |= set(_lexicon_stems(lang))
             stop = {language_mod.stem(w, lang) for w in language_mod.STOPWORDS.get(lang, ())}
             for w in words | stop:
                 if len(w) >= 3 and not w.startswith('#'):
@@ -612,7 +621,7 @@ class _Index:
 
     def correct(self, terms, lang):
         """Unknown stems one typo away from a known one are read as that one; a typo'd stop word is dropped."""
-        lex = _lexicon()[0].get(lang, {})
+        lex = _lexicon_stems(lang)
         out = []
         for t in terms:
             if t.stem.startswith('#') or t.concepts or t.stem in self.idf or len(t.stem) < 4:
