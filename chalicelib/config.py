@@ -19,6 +19,11 @@ class Config:
     bot_confidence_threshold: float = 0.35
     connection_ttl_seconds: int = 3 * 3600   # API Gateway closes sockets after 2 h; keep a margin
     session_ttl_seconds: int = 90 * 24 * 3600
+    # Bedrock models this deployment may call (the template grants InvokeModel on exactly these); empty: none.
+    bedrock_model_ids: tuple = ()
+    # Webhooks go to public https hosts only; the local runtime sets WEBHOOK_ALLOW_LOOPBACK_HTTP=1 so a
+    # developer's http://127.0.0.1 receiver works. Never set in AWS.
+    webhook_allow_loopback_http: bool = False
 
     @classmethod
     def from_env(cls, env=None):
@@ -36,6 +41,8 @@ class Config:
             session_secret_param=env.get('SESSION_SECRET_PARAM', ''),
             webhook_secret_param=env.get('WEBHOOK_SECRET_PARAM', ''),
             bot_confidence_threshold=float(env.get('BOT_CONFIDENCE_THRESHOLD', '0.35')),
+            bedrock_model_ids=tuple(x.strip() for x in env.get('BEDROCK_MODEL_IDS', '').split(',') if x.strip()),
+            webhook_allow_loopback_http=env.get('WEBHOOK_ALLOW_LOOPBACK_HTTP') == '1',
         )
 
 

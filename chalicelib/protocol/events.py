@@ -40,6 +40,7 @@ def summary(conv):
     current = conv.handoff
     visitor = dict(conv.visitor or {})
     visitor['id'] = conv.visitor_id
+    visitor['verified'] = visitor.get('verified') is True     # only a checked user_hash sets it
     return {'id': conv.id, 'agent_id': conv.agent_id, 'visitor': visitor, 'status': conv.status,
             'handoff': current.to_dict() if current else None, 'last_message': conv.last_message,
             'updated_at': conv.updated_at, 'status_since': conv.status_since, 'seq': conv.seq,

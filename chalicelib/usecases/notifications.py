@@ -2,12 +2,20 @@
 
 Each record is processed at least once. Per-channel markers (`inbox`, `webhook`) make a
 redelivered record notify nobody twice, and let a failing webhook be retried without
-pushing the inbox again.
+pushing the inbox again. A webhook to a forbidden destination (adapters.webhooks: not public,
+not https) is not retried: it is logged and dropped.
+
+The webhook is signed with the agent's own webhook secret (both the new and the previous one during a
+rotation's grace period); an agent that never created one gets the deployment-wide WEBHOOK_SECRET's
+signature, as before per-agent secrets existed. The body is the status event plus the visitor as
+operators see it, `verified` included.
 """
 import json
 import logging
+import time
 
-from chalicelib.adapters.webhooks import post_webhook
+from chalicelib import protocol
+from chalicelib.adapters.webhooks import WebhookRefused, post_webhook
 from chalicelib.usecases import inbox
 
 logger = logging.getLogger(__name__)
@@ -19,13 +27,14 @@ class NotificationConsumer:
     def __init__(self, ctx, webhook_secret, post=post_webhook, metrics=None):
         self.ctx = ctx
         self.markers = ctx.stores.markers
-        self.webhook_secret = webhook_secret
+        self.webhook_secret = webhook_secret        # the deployment-wide fallback (callable: read lazily)
         self.post = post
         self.metrics = metrics          # Powertools Metrics (CloudWatch EMF) or None
 
     def handle(self, body):
         event = json.loads(body)
         event_id, agent_id = event['event_id'], event['agent_id']
+        summary = None
         if not self.markers.was_notified(event_id, 'inbox'):
             summary, counts = inbox.inbox_entry(self.ctx, agent_id, event['conversation_id'])
             push = {'type': 'inbox', 'agent_id': agent_id, 'event': event['event'],
@@ -37,8 +46,23 @@ class NotificationConsumer:
         agent = self.ctx.stores.agents.get(agent_id)
         url = agent and agent.settings.get('webhook_url')
         if url and not self.markers.was_notified(event_id, 'webhook'):
-            self.post(url, event, self.webhook_secret())
+            if summary is None:
+                conv = self.ctx.conversations.get(event['conversation_id'])
+                summary = protocol.summary(conv) if conv else None
+            payload = dict(event, visitor=summary['visitor'] if summary else None)
+            try:
+                self.post(url, payload, self._secrets(agent_id),
+                          allow_loopback_http=self.ctx.config.webhook_allow_loopback_http)
+            except WebhookRefused as refused:        # retrying cannot help; the admin must fix the URL
+                logger.warning('webhook of agent %s not sent: %s', agent_id, refused)
             self.markers.mark_notified(event_id, 'webhook')
+
+    def _secrets(self, agent_id):
+        """The agent's valid webhook secrets (current first), or the deployment-wide one."""
+        own = self.ctx.stores.secrets.get(agent_id, 'webhook')
+        if own is not None:
+            return [s.encode() for s in own.valid(time.time())]
+        return [self.webhook_secret()]
 
     def _measure(self, event, operators_online):
         """Counted once per event (inside the inbox marker): the figures a support lead watches."""
