@@ -43,7 +43,8 @@ _STOP_TEXT = {
         think thought hope wish love hate seems seem looks tell told show shows shown easy easily simple
         available currently recently lately soon anyway though although however because while everyone
         anybody everybody nobody nothing everything stuff kinda sorta gonna gotta honestly basically
-        literally seriously totally definitely probably certainly''',
+        literally seriously totally definitely probably certainly isn aren wasn weren don doesn didn hasn
+        haven hadn won wouldn couldn shouldn mustn ain between before after within without during''',
     'es': '''el la los las un una unos unas lo al del de a en y e o u ni que qué quien quién quienes como cómo
         cuando donde dónde cual cuál cuales cuáles cuanto cuánto cuanta cuánta cuantos cuántos cuantas cuántas
         por para con sin sobre entre hasta desde es son era eran ser estar está esta están estan estoy estás
