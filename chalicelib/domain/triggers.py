@@ -196,16 +196,29 @@ _PERSON_WEAK = _alt(
     r'klantenservice', r'helpdesk', r'help desk', r'soporte')
 _PLEASE = _alt(r'please', r'pls', r'plz', r'now', r'por favor', r'porfa', r'svp', r's il vous plait', r's il te plait',
                r'bitte', r'per favore', r'graag', r'aub', r'alsjeblieft', r'alstublieft')
+_MODAL = _alt(r'can', r'could', r'puede', r'podria', r'peut', r'pourrait', r'kann', r'konnte', r'pode', r'poderia', r'puo',
+              r'potrebbe', r'kan', r'kunnen')
+# Frames "A, then B at most N words later in the same clause". The word lists are matched once each and the
+# distances checked in Python: one regex per list instead of every list repeated in every frame keeps the
+# first-message compile short.
+_HUMAN_TOKENS = {
+    'req': r'\b%s\b' % _REQ_VERB, 'want': r'\b%s\b' % _WANT_VERB, 'please': r'\b%s\b' % _PLEASE,
+    'person': r'\b%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK), 'strong': r'\b%s\b' % _PERSON_STRONG,
+    'modal': r'\b%s\b' % _MODAL, 'person_or_one': r'%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body'),
+    'is_there': r'\b(?:is|are) there (?:(?:any|some|an|a)(?:one|body)?)\b',
+    'there_is': r'\b(?:hay|il y a|gibt es|ist da|sind da|tem|ha|c e|ci sono|is er|zijn er)',
+}
+_HUMAN_FRAMES = (
+    ('req', 'person', 5),            # "talk ... to a real person", "pásame con un agente"
+    ('person', 'req', 4),            # verb-final: "mit einem Menschen sprechen"
+    ('want', 'strong', 3),           # "I need a human"
+    ('strong', 'want', 1),           # "geen medewerker nodig" (then negated)
+    ('strong', 'please', 1), ('please', 'strong', 1),
+    ('is_there', 'person_or_one', 2), ('there_is', 'strong', 3),
+    ('modal', 'strong', 4), ('strong', 'modal', 1),     # "can a real person look at my case", "une vraie personne peut"
+)
 _HUMAN = [
-    r'\b%s%s%s\b' % (_REQ_VERB, _gap(5), _alt(_PERSON_STRONG, _PERSON_WEAK)),
-    r'\b%s%s%s\b' % (_alt(_PERSON_STRONG, _PERSON_WEAK), _gap(4), _REQ_VERB),     # verb-final: "mit einem Menschen sprechen"
-    r'\b%s%s%s\b' % (_WANT_VERB, _gap(3), _PERSON_STRONG),
-    r'\b%s%s%s\b' % (_PERSON_STRONG, _gap(1), _WANT_VERB),                         # "geen medewerker nodig"
-    r'\b%s%s%s\b' % (_PERSON_STRONG, _gap(1), _PLEASE),
-    r'\b%s%s%s\b' % (_PLEASE, _gap(1), _PERSON_STRONG),
     r'^\W*(?:an? |un |una |um |uma |een |einen? |le |el |o )?%s\W*$' % _PERSON_STRONG,   # the whole message: "operator"
-    r'\b(?:is|are) there (?:a|an|any|some)?(?:one|body)?%s%s' % (_gap(2), _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body')),
-    r'\b(?:hay|il y a|gibt es|ist da|sind da|tem|ha|c e|ci sono|is er|zijn er)%s%s' % (_gap(3), _PERSON_STRONG),
     # a call back
     r'\b(?:call|ring|phone) me(?: back)?\b', r'\bcall ?back\b', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
     r'\b(?:rappelez moi|me rappelle\w*|me rappeler)\b(?! (?:l|le|la|les|votre|vos|mon|ma|mes|ce|cette|comment|quand|si|que|ou|combien)\b)', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
@@ -213,9 +226,6 @@ _HUMAN = [
     r'\bterug ?bel\w*', r'\bteruggebeld\b', r'\bbel me\b', r'\b(?:me|mij) (?:\w+ )?(?:belt|bellen|terugbelt)\b',
     r'\bmich\b(?: \w+){0,4} an(?:ruft|rufen|rufe)\b', r'\bzuruckrufen\b',
     r'[?.!] (?:an? )?(?:real|actual) (?:person|human)\b',
-    # a person + can: "can a real person look at my case", "une vraie personne peut ..."
-    r'\b(?:can|could|puede|podria|peut|pourrait|kann|konnte|pode|poderia|puo|potrebbe|kan|kunnen)%s%s' % (_gap(4), _PERSON_STRONG),
-    r'\b%s%s(?:can|could|puede|podria|peut|pourrait|kann|konnte|pode|poderia|puo|potrebbe|kan|kunnen)\b' % (_PERSON_STRONG, _gap(1)),
     r'(?:^|[?.!,] ?)(?:an? |une |un |una |um |uma |een |eine |ein )?(?:person|personne|persona|pessoa|persoon|human|humano|humain|umano|mens|mensch)'
     r'\W+(?:please|pls|por favor|svp|s il vous plait|bitte|per favore|graag|aub|alsjeblieft)\b',
     r'\bwho (?:can|could|do|should) i (?:talk|speak) to\b', r'\bcon quien (?:puedo|podria) hablar\b', r'\ba qui (?:je peux|puis je|pourrais je) parler\b',
@@ -735,8 +745,54 @@ def _regex(name):
 
 # ---- the rules -----------------------------------------------------------------------------------
 
+class _Span:
+    """What a frame matched, shaped like a re.Match for the callers (group, start, end)."""
+    __slots__ = ('text', 'a', 'b')
+
+    def __init__(self, text, a, b):
+        self.text, self.a, self.b = text, a, b
+
+    def group(self, index=0):
+        return self.text[self.a:self.b]
+
+    def start(self):
+        return self.a
+
+    def end(self):
+        return self.b
+
+
+@functools.lru_cache(maxsize=None)
+def _token_rx(name):
+    return re.compile(_HUMAN_TOKENS[name])
+
+
+@functools.lru_cache(maxsize=None)
+def _gap_rx(n):
+    return re.compile(r'(?:[^\w.,;!?]+\w+){0,%d}[^\w.,;!?]+' % n)
+
+
+def _frames(t, frames):
+    found = {}
+    spans = []
+    for left, right, n in frames:
+        for name in (left, right):
+            if name not in found:
+                found[name] = [(m.start(), m.end()) for m in _token_rx(name).finditer(t)]
+        gap = _gap_rx(n)
+        for la, lb in found[left]:
+            for ra, rb in found[right]:
+                if ra >= lb and ra - lb <= 12 * (n + 1) and gap.fullmatch(t, lb, ra):
+                    spans.append(_Span(t, la, rb))
+    return spans
+
+
 def _human_request(t):
-    return _first(_regex('human'), t, window=6, after=1, inside=True)
+    candidates = _frames(t, _HUMAN_FRAMES) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)]
+    for m in sorted(candidates, key=lambda m: (m.a, m.b)):
+        if not _negated(t, m.a, m.b, 6, 1, True):
+            return m
+    return None
 
 
 def _sales_department(t):
