@@ -103,7 +103,10 @@ def h():
         resources.create_table(ddb, 'handoff-test')
         queue_url, dlq_url = resources.create_queues(boto3.client('sqs', region_name='us-east-1'),
                                                      'handoff-test-notifications')
-        config = Config.from_env(dict(__import__('os').environ, NOTIFY_QUEUE_URL=queue_url))
+        # As the local runtime: webhooks may go to an http://127.0.0.1 receiver (tests/integration/
+        # test_webhook_security.py turns this off to see AWS's rules).
+        config = Config.from_env(dict(__import__('os').environ, NOTIFY_QUEUE_URL=queue_url,
+                                      WEBHOOK_ALLOW_LOOPBACK_HTTP='1'))
         sender = RecordingSender()
         app_module._services = build(config, sender=sender)
         admin.create_agent('shop', 'Acme Outfitters', allow_human_handoff=True)
@@ -111,9 +114,9 @@ def h():
             admin.add_knowledge('shop', q, a)
         admin.create_agent('other', 'Other Corp', allow_human_handoff=True)
         harness = Harness(sender, queue_url, dlq_url, Client(app_module.app, project_dir=PROJECT_DIR))
-        harness.alice = admin.create_operator('Alice', ['shop'])
+        harness.alice = admin.create_operator('Alice', ['shop'], role='admin')    # Bob is an operator
         harness.bob = admin.create_operator('Bob', ['shop'])
-        harness.mallory = admin.create_operator('Mallory', ['other'])
+        harness.mallory = admin.create_operator('Mallory', ['other'], role='admin')   # admin, of another tenant
         yield harness
         app_module._services = None
 
