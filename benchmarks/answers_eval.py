@@ -155,7 +155,7 @@ def main(argv=None):
         results[(PLAIN, split)] = evaluate(responder, plain, load_questions('demo', split), alternates=False)
 
     lines = ['Answers: %d questions over %d KBs (%s), threshold %.2f' % (
-        sum(len(v) for v in results.values()), len(KBS), ', '.join('%s %d entries' % (k, len(v)) for k, v in kbs.items()),
+        sum(len(v) for (kb, _), v in results.items() if kb in KBS), len(KBS), ', '.join('%s %d entries' % (k, len(v)) for k, v in kbs.items()),
         THRESHOLD), '',
         '| KB | split | accuracy in scope (n) | confident wrong, out of scope (n) | KB lacks the language: '
         'wrong / right / declined in their language (n) |', '|---|---|---|---|---|']
