@@ -214,11 +214,11 @@ ship | en: ship ships shipping shipped shipment shipments deliver delivers deliv
      | it: spedizione spedizioni spedire spedite consegna consegne consegnare
      | nl: verzending verzenden verzendt levering leveren bezorging bezorgen bezorgd versturen verstuurd
 duration | en: long time days fast quickly soon when arrive arrives arriving arrival
-     | es: tarda tardan tardar tiempo demora demoran días plazo rápido llega llegar llegue
-     | fr: temps délai délais jours rapide rapidement arrive arriver
+     | es: tarda tardan tardar tiempo demora demoran días plazo rápido llega llegar llegue cuándo
+     | fr: temps délai délais jours rapide rapidement arrive arriver quand
      | de: dauert dauer lange tage schnell wann ankommen
-     | pt: demora demoram tempo prazo dias rápido chegar chega
-     | it: tempo tempi giorni veloce arriva arrivare
+     | pt: demora demoram tempo prazo dias rápido chegar chega quando
+     | it: tempo tempi giorni veloce arriva arrivare quando
      | nl: lang duurt tijd dagen snel wanneer aankomen
 cost | en: cost costs costing price prices pricing priced fee fees charge charges expensive cheap cheaper amount free
      | es: costo costos coste cuesta cuestan precio precios tarifa tarifas cuota caro barato cobran gratis gratuito gratuita
@@ -371,6 +371,9 @@ instalment | en: instalment instalments installment installments split monthly-p
      | it: rate rateale | nl: termijnen gespreid
 program | en: program programme scheme | es: programa | fr: programme | de: programm | pt: programa
      | it: programma | nl: programma
+repair | en: repair repairs repaired fix mend | es: reparar reparación reparaciones arreglar arreglo
+     | fr: réparer réparation réparations | de: reparieren repariert reparatur | pt: reparar reparo conserto consertar
+     | it: riparare riparazione riparazioni | nl: repareren reparatie
 money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it: soldi denaro | nl: geld
 '''
 
@@ -389,18 +392,19 @@ _PHRASES = {
            (r'\bdevolver\w*\s+(el|mi)\s+dinero\b', 'refund'),
            (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
            (r'\bno (me )?(ha|han) llegado\b|\bno (me )?llega\b|\bsin llegar\b', 'where'),
-           (r'\biniciar sesi[oó]n\b', 'login')],
+           (r'\biniciar sesi[oó]n\b', 'login'), (r'\b(atenci[oó]n|servicio) al cliente\b', 'contact')],
     'fr': [(r'\b(à |a )?quelle heure\b', 'hours'), (r'\bmots? de passe\b', 'password'),
            (r'\bo[uù] (est|en est|sont|en sont) (mon|ma|mes|le|la|les)\b', 'where'),
            (r'\bpas (encore )?(reçu|recu|arrivée?s?)\b', 'where'), (r'\bmon argent\b', 'refund'),
-           (r'\bse connecter\b', 'login')],
-    'de': [(r'\bum wie ?viel uhr\b', 'hours'), (r'\bwo (ist|sind|bleibt|bleiben) (mein|meine|die|das|der)\b', 'where'),
+           (r'\bse connecter\b', 'login'), (r'\bservice (client|clients|clientèle)\b', 'contact')],
+    'de': [(r'\bum wie ?viel uhr\b', 'hours'), (r'\b(kommt|kommen)\b(?=.*\ban\b)', 'duration'), (r'\bwo (ist|sind|bleibt|bleiben) (mein|meine|die|das|der)\b', 'where'),
            (r'\bgeld zur[uü]ck\b', 'refund'), (r'\b(setze|setzt|setzen)\b(?=.*\bzur[uü]ck)', 'reset'), (r'\bnoch nicht (angekommen|da|erhalten|geliefert)\b', 'where')],
     'pt': [(r'\bque horas\b', 'hours'), (r'\bonde (est[aá]|est[aã]o|anda) (o|a|os|as|meu|minha|meus|minhas)\b', 'where'),
-           (r'\bdinheiro de volta\b|\bmeu dinheiro\b', 'refund'), (r'\bn[aã]o chegou\b', 'where')],
+           (r'\bdinheiro de volta\b|\bmeu dinheiro\b', 'refund'), (r'\bn[aã]o chegou\b', 'where'),
+           (r'\b(atendimento|servi[cç]o) (ao|de atendimento ao) cliente\b', 'contact')],
     'it': [(r'\ba che ora\b', 'hours'), (r"\bdov'?\s?[eè] (il|la|lo|i|le|mio|mia)\b", 'where'),
            (r'\bdove (sono|si trova) (il|la|i|le|mio|mia|miei|mie)\b', 'where'),
-           (r'\bsoldi indietro\b', 'refund'), (r'\bnon [eè] (ancora )?arrivat', 'where')],
+           (r'\bsoldi indietro\b', 'refund'), (r'\b(servizio|assistenza) clienti\b', 'contact'), (r'\bnon [eè] (ancora )?arrivat', 'where')],
     'nl': [(r'\bhoe laat\b', 'hours'), (r'\bwaar (is|zijn|blijft|blijven) (mijn|de|het)\b', 'where'),
            (r'\bgeld terug\b', 'refund'), (r'\bniet (aangekomen|ontvangen|binnen|geleverd)\b', 'where')],
 }
@@ -507,8 +511,10 @@ def _analyse(text, lang):
             terms.append(Term('#' + concept, frozenset([concept])))
     stop = language_mod.STOPWORDS.get(lang, frozenset())
     lex = _lexicon_stems(lang)
+    raw_lex = _lexicon()[1].get(lang, {})
     for word in re.findall(r'[^\W\d_]+', text):      # numbers say little about the topic: left out
-        if word in stop or len(word) < 2 or language_mod.strip_accents(word) in stop:
+        if len(word) < 2 or ((word in stop or language_mod.strip_accents(word) in stop)
+                             and language_mod.strip_accents(word) not in raw_lex):    # the lexicon wins
             continue
         s = language_mod.stem(word, lang)
         plain = language_mod.strip_accents(word)

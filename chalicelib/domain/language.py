@@ -44,7 +44,8 @@ _STOP_TEXT = {
         available currently recently lately soon anyway though although however because while everyone
         anybody everybody nobody nothing everything stuff kinda sorta gonna gotta honestly basically
         literally seriously totally definitely probably certainly isn aren wasn weren don doesn didn hasn
-        haven hadn won wouldn couldn shouldn mustn ain between before after within without during''',
+        haven hadn won wouldn couldn shouldn mustn ain between before after within without during
+        recommend recommended suggest''',
     'es': '''el la los las un una unos unas lo al del de a en y e o u ni que qué quien quién quienes como cómo
         cuando donde dónde cual cuál cuales cuáles cuanto cuánto cuanta cuánta cuantos cuántos cuantas cuántas
         por para con sin sobre entre hasta desde es son era eran ser estar está esta están estan estoy estás
@@ -53,10 +54,11 @@ _STOP_TEXT = {
         hemos puedo puede pueden podría podria quiero quisiera querría gustaría gustaria necesito saber
         hola gracias buenas buenos días dias tardes favor porfa usted ustedes vosotros yo tú tu él ella
         ellos tengo tiene tienen tienes hacer hago hace alguien algo algún alguna todo toda todos todas hacen hacer hago hacéis sé elegir escoger
-        recibir recibiré recibo recibo otro otra''',
+        recibir recibiré recibo otro otra recomiendan recomiendas recomendar
+        recomienda''',
     'fr': '''le la les un une des du de d l à a au aux en et ou où que qu qui quoi quel quelle quels quelles
         comment quand combien pourquoi prend prendre prennent faut vais va vont recevoir reçois puis autre
-        autres contre choisir est sont être suis es êtes sommes était c ce cet cette ces ça cela
+        autres contre choisir conseillez recommandez recommander trop est sont être suis es êtes sommes était c ce cet cette ces ça cela
         mon ma mes ton ta tes son sa ses notre nos votre vos leur leurs je j tu il elle on nous vous ils elles
         me m te t se s lui y ne n pas plus très tres aussi mais si oui non avec sans pour par sur dans chez
         entre peux peut pouvez pourrais pourriez voudrais veux voulez souhaite aimerais besoin savoir
@@ -70,7 +72,7 @@ _STOP_TEXT = {
         nicht kein keine keinen auch noch schon nur sehr so wie was wo wann warum wer welche welcher welches
         wieso weshalb hallo guten tag hi danke bitte gerne gern ja nein doch mal hier da dort habe hast hat
         haben gibt es etwas jemand man denn eigentlich zurück zuruck vielen hoch bekomme bekommen
-        erhalte erhalten soll sollen andere anderen''',
+        erhalte erhalten soll sollen andere anderen empfehlen empfehlt''',
     'pt': '''o a os as um uma uns umas do da dos das de em no na nos nas ao aos à às e ou que quem qual quais
         como quando onde quanto quanta quantos quantas por para com sem sobre entre até desde é são era ser
         estar está estão estou este esta isto estes estas esse essa isso meu minha meus minhas seu sua seus
