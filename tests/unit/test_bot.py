@@ -241,7 +241,6 @@ def _timed(fn, *args):
 
 
 def test_a_few_hundred_entries_answer_in_a_few_ms():
-    import time
     big = [Entry('%s-%d' % (e.id, i), '%s %d' % (e.question, i), e.answer, e.alternates) for i in range(40) for e in ALT_KB]
     texts = ('how long does shipping take', 'where is my parcel', '¿dónde está mi pedido?', 'privacy policy')
     for text in texts:                       # builds the index and the per-language lexicon once
