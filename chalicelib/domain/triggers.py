@@ -458,7 +458,7 @@ _BILLING = [
     r'\b(?:double|duplicate|doppelt\w*|duplicad\w*|doppio|doble|dubbele) (?:charge|payment|cobro|cargo|cobranca|prelevement|debit|abbuchung|addebito|afschrijving|betaling)\w*',
     r'\b(?:unauthori[sz]ed|unrecogni[sz]ed|fraudulent|unknown) (?:charge|payment|transaction|debit)s?\b',
     r'\b%s%s(?:i |yo |je |ich |eu |io |ik |que |die |das |che |dat |que eu )?%s%s(?:authori|recogni|reconoz|reconozc|reconhe|reconnai|kenne|erkenne|autorisiert|herken|goedgekeurd|autoriz|autoris|riconosc|make|made|order|agree)\w*' % (
-        _CHARGE_N, _gapc(8), _alt(r'never', r'not', r'didnt', r'dont', r'did not', r'no', r'ne', r'nicht', r'nao', r'non', r'niet'), _gapc(3)),
+        _CHARGE_N, _gapc(8), _alt(r'never', r'not', r'didnt', r'dont', r'did not', r'no', r'ne', r'n', r'nicht', r'nao', r'non', r'niet'), _gapc(3)),
     r'\bchargebacks?\b', r'\bcharge back\b', r'\bdispute (?:the|this|a|my)? ?(?:charge|payment|transaction)\b',
     r'\bbilling (?:issue|problem|error|dispute|mistake)\b', r'\bovercharg\w*', r'\bwrong amount\b',
     r'\bcharged (?:me )?(?:the )?wrong\b', r'\bunauthori[sz]ed\b.*\b(?:card|account|statement)\b',
@@ -787,10 +787,18 @@ def _frames(t, frames):
     return spans
 
 
+_HEADCOUNT = _Lazy(r'\d+\W*$')
+
+
 def _human_request(t):
-    candidates = _frames(t, _HUMAN_FRAMES) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)]
-    for m in sorted(candidates, key=lambda m: (m.a, m.b)):
-        if not _negated(t, m.a, m.b, 6, 1, True):
+    """The first request for a person that is not negated. Frames with a modal ("can a real person ...")
+    are a second tier: "Can I talk to a human?" quotes "talk to a human". A person noun right after a
+    number is a headcount ("250 Mitarbeitern und möchten Jacken"), not a request."""
+    first = _frames(t, _HUMAN_FRAMES[:-2]) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)]
+    for tier in (first, _frames(t, _HUMAN_FRAMES[-2:])):
+        for m in sorted(tier, key=lambda m: (m.a, m.b)):
+            if _HEADCOUNT.search(t, 0, m.a) or _negated(t, m.a, m.b, 6, 1, True):
+                continue
             return m
     return None
 

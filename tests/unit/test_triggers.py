@@ -175,3 +175,256 @@ def test_order_number_is_not_a_sales_lead():
 
 def test_dutch_verb_final_request_for_a_person():
     assert code('Ik wil graag met een medewerker spreken') == 'visitor_request'
+
+
+# ==== issue 10: multilingual judgement, negation, policy questions, emotional, complex, sales ====
+
+import ast
+import os
+
+from chalicelib.domain import detector_model, triggers
+
+NEW_SWITCHES = ('emotional', 'complex')
+
+
+@pytest.fixture
+def rules_only(monkeypatch):
+    """The word-list rules alone: these tests must not depend on the trained fallback's weights."""
+    monkeypatch.setattr(triggers, '_model_guess', lambda text: None)
+
+
+def test_new_switches_default_on():
+    for name in NEW_SWITCHES:
+        assert DEFAULT_TRIGGERS[name] is True
+
+
+# (language, expected code, message): every class in every language the triggers claim
+EACH_CLASS_EACH_LANGUAGE = [
+    # English
+    ('en', 'visitor_request', 'can u put me through to someone who actually works there'),
+    ('en', 'complaint', 'honestly the worst customer service ever, three emails and no reply'),
+    ('en', 'billing', 'you charged me twice and I want my money back'),
+    ('en', 'sales', 'We are a company of 300 people and want to buy jackets for all of our staff. Can we get a bulk quote?'),
+    ('en', 'sales', 'I would like a quote for a large order'),
+    ('en', 'sales', 'Can I talk to sales?'),
+    ('en', 'sales', 'corporate order for 40 jackets'),
+    ('en', 'emotional', "I'm desperate, that was my rent money and now it's gone"),
+    ('en', 'complex', 'Three things: my order arrived damaged, the invoice has the wrong address, and I cannot log in'),
+    # Spanish
+    ('es', 'visitor_request', '¿me pasas con un agente por favor?'),
+    ('es', 'complaint', 'es una vergüenza, llevo tres semanas esperando y nadie contesta'),
+    ('es', 'billing', 'me habéis cobrado dos veces el mismo pedido'),
+    ('es', 'sales', 'somos una empresa de 200 empleados, ¿nos hacéis un presupuesto?'),
+    ('es', 'emotional', 'estoy desesperada, mi madre falleció y no sé qué hacer'),
+    ('es', 'complex', 'tengo varios problemas: el pedido llegó roto y la factura está mal'),
+    # French
+    ('fr', 'visitor_request', 'je veux parler à une vraie personne, pas à un robot'),
+    ('fr', 'complaint', "c'est scandaleux, j'attends depuis trois semaines"),
+    ('fr', 'billing', 'on m\'a prélevé deux fois, je veux être remboursé'),
+    ('fr', 'billing', "il y a un débit que je ne reconnais pas sur mon compte"),
+    ('fr', 'sales', 'je voudrais un devis pour une grosse commande'),
+    ('fr', 'emotional', "je suis en pleine crise d'angoisse, quelqu'un a utilisé ma carte"),
+    ('fr', 'complex', "d'abord le code promo n'a pas marché, ensuite le colis est parti à mon ancienne adresse"),
+    # German
+    ('de', 'visitor_request', 'können Sie mich bitte mit einem Mitarbeiter verbinden?'),
+    ('de', 'complaint', 'eine Frechheit, ich warte seit drei Wochen und niemand antwortet'),
+    ('de', 'billing', 'ihr habt mir dieselbe Bestellung zweimal abgebucht'),
+    ('de', 'sales', 'wir sind ein Unternehmen mit 250 Mitarbeitern und möchten Jacken für die ganze Belegschaft'),
+    ('de', 'emotional', 'ich bin verzweifelt, das war das Geschenk für die Beerdigung meines Vaters'),
+    ('de', 'complex', 'ich habe mehrere Probleme: die Bestellung kam beschädigt an und ich kann mich nicht einloggen'),
+    # Portuguese
+    ('pt', 'visitor_request', 'pode me transferir para um atendente?'),
+    ('pt', 'complaint', 'que absurdo, estou esperando há três semanas'),
+    ('pt', 'billing', 'vocês me cobraram duas vezes pelo mesmo pedido'),
+    ('pt', 'sales', 'pedido corporativo de 40 jaquetas'),
+    ('pt', 'emotional', 'estou desesperada, minha mãe faleceu e não sei o que fazer'),
+    ('pt', 'complex', 'tenho vários problemas: o pedido chegou danificado e não consigo entrar na minha conta'),
+    # Italian
+    ('it', 'visitor_request', 'mi può passare un operatore per favore?'),
+    ('it', 'complaint', 'è una vergogna, aspetto da tre settimane e nessuno risponde'),
+    ('it', 'billing', 'mi avete addebitato due volte lo stesso ordine'),
+    ('it', 'sales', 'vorrei un preventivo per un ordine all\'ingrosso'),
+    ('it', 'emotional', 'sto avendo un attacco di panico, qualcuno ha usato la mia carta'),
+    ('it', 'complex', 'ho diversi problemi: l\'ordine è arrivato danneggiato e non riesco ad accedere al mio account'),
+    # Dutch
+    ('nl', 'visitor_request', 'kunt u me doorverbinden met een medewerker?'),
+    ('nl', 'complaint', 'schandalig, ik wacht al drie weken en niemand reageert'),
+    ('nl', 'billing', 'jullie hebben me twee keer afgeschreven voor dezelfde bestelling'),
+    ('nl', 'sales', 'we zijn een bedrijf met 300 medewerkers, kunnen jullie een offerte maken?'),
+    ('nl', 'emotional', 'ik ben wanhopig, mijn vrouw is overleden en ik weet niet wat ik moet doen'),
+    ('nl', 'complex', 'ik heb meerdere problemen: de bestelling kwam beschadigd aan en ik kan niet inloggen'),
+]
+
+
+@pytest.mark.parametrize('lang, expected, text', EACH_CLASS_EACH_LANGUAGE)
+def test_each_class_in_each_language(rules_only, lang, expected, text):
+    reason = detect(text, None, {})
+    assert reason is not None and reason.code == expected, (lang, text, reason)
+    assert reason.detail
+
+
+def test_every_language_covers_every_class():
+    seen = {(lang, code) for lang, code, _ in EACH_CLASS_EACH_LANGUAGE}
+    codes = {'visitor_request', 'complaint', 'billing', 'sales', 'emotional', 'complex'}
+    assert seen >= {(lang, code) for lang in ('en', 'es', 'fr', 'de', 'pt', 'it', 'nl') for code in codes}
+
+
+# ---- no handoff: negations, policy questions, near misses -----------------------------------------
+
+NEGATED_OR_NEAR_MISS = [
+    "I don't need a human, just tell me the hours",
+    'no need for an agent, I found the tracking link thanks',
+    "I don't want to speak to anyone, what's the return address?",
+    'no necesito hablar con nadie, solo dime el horario',
+    'no hace falta un agente, solo quería saber si la chaqueta es impermeable',
+    "je n'ai pas besoin d'un humain, dites-moi juste les horaires",
+    "pas besoin d'un conseiller, je voulais juste savoir si c'est imperméable",
+    'ich brauche keinen Menschen, sag mir einfach die Öffnungszeiten',
+    'não preciso falar com ninguém, só me diz o horário',
+    'não precisa de atendente, só queria saber se a jaqueta é impermeável',
+    'non ho bisogno di un operatore, dimmi solo gli orari',
+    'non serve un operatore, volevo solo sapere se la giacca è impermeabile',
+    'ik hoef geen mens te spreken, zeg me gewoon de openingstijden',
+    'geen medewerker nodig, ik wilde alleen weten of de jas waterdicht is',
+    # not complaining, just asking
+    "I'm not complaining, just wondering when the winter collection drops",
+    'no me quejo, solo pregunto cuándo llega la nueva colección',
+    'je ne me plains pas, je demande juste quand sort la collection',
+    'ich beschwere mich nicht, ich frage nur wann die neue Kollektion kommt',
+    'não tô reclamando, só queria saber quando chega a coleção nova',
+    'non mi sto lamentando, chiedo solo quando esce la nuova collezione',
+    'ik klaag niet, ik vraag alleen wanneer de nieuwe collectie komt',
+    # questions about a policy are not disputes under it
+    'what is your refund policy',
+    'How long do refunds usually take to show on my card?',
+    '¿Cuál es vuestra política de devoluciones?',
+    'Quelle est votre politique de remboursement ?',
+    'Wie funktioniert die Rückerstattung bei Zahlung mit Kreditkarte?',
+    'Qual é a política de reembolso de vocês?',
+    'come funzionano i rimborsi se ho pagato con carta?',
+    'Wat is jullie beleid voor terugbetalingen?',
+    'If I cancel now will I be charged anything?',
+    # ordinary near misses
+    'where is my package?', 'Where is my order 12345?', 'my order number is 88231, when should it arrive?',
+    "I'm worried the size will be too small, do you have a size chart?",
+    'ich habe Angst, dass die Größe zu klein ist, gibt es eine Größentabelle?',
+    'do you sell to companies? just curious, it is for me personally',
+    'Can I buy 2 of these?', "I'd like to order 2 jackets, one for me and one for my brother",
+    'Is the sales tax included?', 'Do you have a sale on at the moment?',
+    'vous pouvez me rappeler l\'adresse de retour ?',
+]
+
+
+@pytest.mark.parametrize('text', NEGATED_OR_NEAR_MISS)
+def test_negations_policy_questions_and_near_misses_hand_off_nothing(text):
+    assert code(text) is None, detect(text, None, {})
+
+
+# ---- what the detail says -----------------------------------------------------------------------------
+
+def test_details_say_what_matched(rules_only):
+    assert detect('Can I talk to a human?', None, {}).detail == 'asked: "talk to a human"'
+    assert detect('We are a company of 300 people and want jackets for everyone', None, {}).detail == 'quantity: 300 people'
+    assert detect("I'm desperate, please help", None, {}).detail == 'distress: "desperate"'
+    assert detect('Can I talk to sales?', None, {}).detail == 'matched "sales"'
+
+
+def test_a_request_for_a_person_that_names_sales_is_a_sales_lead(rules_only):
+    assert code('can I speak to someone in your sales team?') == 'sales'
+    assert code('can I speak to someone in your sales team?', triggers={'sales': False}) == 'visitor_request'
+
+
+# ---- sales beyond fixed phrases ------------------------------------------------------------------------
+
+@pytest.mark.parametrize('text', [
+    'we need 1000 units by June', 'I want to buy 500 of these', 'need 25 matching jackets for our football club',
+    'Looking to kit out our whole warehouse team (about 70 people) with hi-vis jackets',
+    'necesitamos 500 chaquetas para finales de junio', 'il nous faut 500 vestes pour fin juin',
+    'wir brauchen 500 Jacken bis Ende Juni', 'precisamos de 500 jaquetas até o fim de junho',
+    'ci servono 500 giacche entro fine giugno', 'we hebben 500 jassen nodig voor eind juni',
+    'ik doe de inkoop voor een school, we hebben ongeveer 600 winterjassen nodig',
+])
+def test_quantities_and_company_size_are_sales(rules_only, text):
+    assert code(text) == 'sales'
+
+
+@pytest.mark.parametrize('text', ['Can I buy 2 of these?', 'we are a family of 5, do you have kids sizes?',
+                                  'my order number is 88231', 'it cost 300 euros', 'I waited 30 days'])
+def test_small_numbers_prices_and_order_numbers_are_not_sales(rules_only, text):
+    assert code(text) is None
+
+
+# ---- complex: several problems, repetition across `recent` -------------------------------------------------
+
+def test_rephrasing_the_same_request_is_complex_only_with_recent(rules_only):
+    recent = ['where is my replacement??', 'I asked about the replacement yesterday, any news?', 'hello?? replacement??']
+    text = "I'll ask again. When will my replacement be sent?"
+    assert detect(text, None, {}, recent=recent).code == 'complex'
+    assert code(text) is None
+
+
+def test_a_long_escalating_thread_is_complex(rules_only):
+    recent = ["where's my parcel", 'can someone check my parcel please', "parcel still not here, it's been 10 days",
+              "this is the fourth time I'm asking"]
+    reason = detect('why is nobody reading my messages', None, {}, recent=recent)
+    assert reason.code == 'complex' and 'thread' in reason.detail
+
+
+def test_recent_is_optional_and_old_positional_calls_still_work():
+    assert detect('I want a refund', None, {}, 0).code == 'billing'
+    assert detect('hello', None, {}, 0, ()) is None
+    assert detect('hello', None, {}, recent=['hi', 'hello']) is None
+
+
+def test_two_ordinary_questions_are_not_complex(rules_only):
+    assert code('do you ship to Canada? also, do you have the parka in XL?') is None
+
+
+# ---- switching the new triggers off ----------------------------------------------------------------------
+
+@pytest.mark.parametrize('name, text', [
+    ('emotional', "I'm desperate, my mother passed away and the gift never came"),
+    ('complex', 'Several issues: 1) wrong colour 2) missing belt 3) invoice not sent'),
+])
+def test_new_triggers_can_be_switched_off(name, text):
+    assert code(text) == name
+    assert code(text, triggers=ALL_OFF) is None
+
+
+def test_emotional_comes_before_billing_and_complaint(rules_only):
+    assert code("I'm panicking, you charged me twice and that was my rent money") == 'emotional'
+
+
+# ---- the trained fallback ----------------------------------------------------------------------------------
+
+def test_without_the_model_file_the_rules_still_work(monkeypatch):
+    monkeypatch.setattr(detector_model, 'load', lambda path=None: None)
+    assert code('I want a refund') == 'billing'
+    assert code('what are your opening hours?') is None
+
+
+def test_the_model_respects_the_trigger_switches(monkeypatch):
+    monkeypatch.setattr(triggers, '_model_guess', lambda text: ('billing_dispute', 99.0))
+    assert detect('zzz', None, {}).code == 'billing'
+    assert detect('zzz', None, {}).detail.startswith('worded like earlier billing dispute messages')
+    assert code('zzz', triggers={'billing': False}) is None
+
+
+def test_the_shipped_model_loads_and_scores():
+    model = detector_model.load()
+    assert model is not None and set(model['labels']) >= {'none', 'billing_dispute'}
+    assert detector_model.predict('what are your opening hours?') is None
+
+
+# ---- purity: no AWS, no network in the detector -------------------------------------------------------
+
+@pytest.mark.parametrize('module', [triggers, detector_model])
+def test_detector_modules_stay_pure(module):
+    tree = ast.parse(open(module.__file__, encoding='utf-8').read())
+    imported = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            imported |= {a.name.split('.')[0] for a in node.names}
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            imported.add(node.module.split('.')[0])
+    assert not imported & {'boto3', 'botocore', 'pynamodb', 'chalice', 'requests', 'urllib', 'socket', 'http'}
