@@ -10,7 +10,7 @@ import urllib.request
 
 from playwright.sync_api import expect
 
-from .helpers import banner, widget_message, widget_send
+from .helpers import banner, expect_once, widget_message, widget_send
 
 SHOP = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Another shop</title></head>
@@ -64,6 +64,10 @@ def embedded_on_another_origin(pages, api, shop):
     cross_origin = []
     page.on('request', lambda r: cross_origin.append(r.url) if r.url.startswith(api + '/static/') else None)
     page.goto(shop)
+    # A page view that never opens the chat loads the bubble only: widget.js and widget.css.
+    expect(page.get_by_role('button', name='Open chat')).to_be_visible()
+    page.wait_for_timeout(500)
+    assert [u for u in cross_origin if u.endswith('.js')] == [], cross_origin
     page.get_by_role('button', name='Open chat').click()
     expect(page.get_by_role('dialog', name='Help')).to_be_visible()
     widget_send(page, 'How long does shipping take?')
@@ -73,6 +77,11 @@ def embedded_on_another_origin(pages, api, shop):
     page.get_by_role('button', name='Cancel request').click()
     expect(banner(page)).to_contain_text('assistant is back')
     assert any(u.endswith('/static/widget/main.js') for u in cross_origin), cross_origin
+    # A returning visitor (a session in localStorage) reconnects at once, before any click.
+    cross_origin.clear()
+    page.reload()
+    expect(page.locator('#handoff-widget .hw-conn')).to_have_attribute('data-state', 'open')
+    expect_once(widget_message(page, 'How long does shipping take?', 'visitor'))
     assert page.evaluate('() => window.HandoffWidget.base') == api + '/'
 
 

@@ -25,6 +25,7 @@ def test_toggle_off_declines_requests_in_the_widget(pages):
     expect(toggle).to_be_checked()
     toggle.uncheck()
     save(alice)
+    alice.locator('#settings-form h2').scroll_into_view_if_needed()     # the top of the form, for the README
     screenshot(alice, 'settings', doc=True)
 
     # The saved value survives a reload.

@@ -60,7 +60,7 @@ export function start(api, options, queued) {
   let visitorTyping = false;
   let refreshing = null;
 
-  const panel = new Panel({ agentId: options.agentId, cssHref: options.base + 'static/widget.css', title: options.title }, {
+  const panel = new Panel({ shell: options.shell, title: options.title }, {
     submit,
     typing: typingChanged,
     askHuman: requestHuman,
@@ -384,6 +384,7 @@ export function start(api, options, queued) {
   // A returning visitor with an ongoing conversation reconnects at once (so replies arrive and the
   // unread badge works); a new visitor connects on first open.
   if (state.session) { ensureStarted(); }
-  if (store.load('open', false) || options.open) { panel.setOpen(true); }
-  for (const call of queued || []) { api[call](); }
+  // Open if it was open (reload), asked by data-open, or the last call before loading was open().
+  const asked = (queued || []).length ? queued[queued.length - 1] : null;
+  if (asked === 'open' || (asked !== 'close' && (store.load('open', false) || options.open))) { panel.setOpen(true); }
 }

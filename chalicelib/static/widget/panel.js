@@ -1,32 +1,27 @@
 /*
- * The widget's view: launcher, panel, transcript, banner, typing indicator, all inside a shadow
- * root (the host page's CSS cannot break it, nor it the page's). It knows nothing of sockets or
- * sessions: widget/main.js tells it what to show and hears what the visitor does.
+ * The widget's view: panel, transcript, banner, typing indicator, unread badge, built beside the
+ * chat bubble that /widget.js drew in a shadow root (the host page's CSS cannot break it, nor it the
+ * page's). It knows nothing of sockets or sessions: widget/main.js tells it what to show and hears
+ * what the visitor does.
  *
  * Every piece of message text is rendered with textContent, never parsed as HTML.
  */
 import { el, icon, insertBySeq, timeLabel } from '../lib/dom.js';
 
-const ICON_CHAT = 'M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z';
 const ICON_CLOSE = 'M6 6l12 12M18 6L6 18';
 const ICON_SEND = 'M3 20l18-8L3 4v6l12 2-12 2z';
 const ROLE_LABEL = { visitor: 'You', bot: 'Assistant', system: '' };
 const CONN_LABEL = { connecting: 'Connecting…', open: 'Online', reconnecting: 'Reconnecting…', offline: 'Offline', closed: '' };
 
 export class Panel {
-  /* on: {submit(text), typing(), askHuman(), cancelHandoff(), dismissNotice(), opened(open)} */
-  constructor({ agentId, cssHref, title }, on) {
+  /* shell: {host, root, launcher}, drawn by /widget.js (the bubble shows before the modules load).
+     on: {submit(text), typing(), askHuman(), cancelHandoff(), dismissNotice(), opened(open)} */
+  constructor({ shell, title }, on) {
     this.on = on;
     this.unread = 0;
     this.typingTimer = null;
-    const host = el('div', { id: 'handoff-widget', 'data-agent-id': agentId });
-    const root = host.attachShadow ? host.attachShadow({ mode: 'open' }) : host;
-    root.appendChild(el('link', { rel: 'stylesheet', href: cssHref }));
-
-    this.launcher = el('button', {
-      type: 'button', className: 'hw-launcher', 'aria-label': 'Open chat',
-      'aria-expanded': 'false', 'aria-controls': 'hw-panel',
-    }, [icon(ICON_CHAT), el('span', { className: 'hw-badge', hidden: true, 'aria-hidden': 'true' })]);
+    const root = shell.root;
+    this.launcher = shell.launcher;
     this.badge = this.launcher.querySelector('.hw-badge');
 
     this.title = el('h2', { className: 'hw-title', id: 'hw-title', text: title || 'Chat with us' });
@@ -57,9 +52,7 @@ export class Panel {
       id: 'hw-panel', className: 'hw-panel', role: 'dialog', 'aria-labelledby': 'hw-title', hidden: true,
     }, [header, this.banner, this.log, this.typing, this.form, el('div', { className: 'hw-actions' }, [this.human])]);
 
-    root.appendChild(this.panel);
-    root.appendChild(this.launcher);
-    (document.body || document.documentElement).appendChild(host);
+    root.insertBefore(this.panel, this.launcher);
 
     this.launcher.addEventListener('click', () => this.setOpen(this.panel.hidden));
     this.closeBtn.addEventListener('click', () => this.setOpen(false));
