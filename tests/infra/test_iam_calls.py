@@ -217,7 +217,7 @@ def session(dev):
                                                   'http://127.0.0.1:%d/hook' % server.server_port})
             stores.agents.put_entry('shop', 'kb_1', {'question': 'How long does shipping take?', 'answer': '3-5 days.'},
                                     must_exist=False)
-            _operator_id, token = stores.operators.create('Alice', ['shop'])
+            _operator_id, token = stores.operators.create('Alice', ['shop'], role='admin')
             client = Client(app_module.app, stage_name='dev', project_dir=str(ROOT))
             auth = {'Authorization': 'Bearer ' + token, 'Content-Type': 'application/json'}
 
@@ -304,6 +304,12 @@ def session(dev):
             rest('PUT', '/agents/shop/knowledge/%s' % entry['entry']['id'], {'question': 'Hours?', 'answer': '9-5'})
             rest('GET', '/agents/shop/knowledge')
             rest('DELETE', '/agents/shop/knowledge/%s' % entry['entry']['id'])
+            # -- the team (admins): invite, promote, remove (the removed operator's socket is dropped)
+            rest('GET', '/agents/shop/operators')
+            carol = rest('POST', '/agents/shop/operators', {'name': 'Carol'})
+            rest('PUT', '/agents/shop/operators/%s' % carol['operator']['id'], {'role': 'admin'})
+            connect('op-carol', token=carol['token'])
+            rest('DELETE', '/agents/shop/operators/%s' % carol['operator']['id'])
             # -- notifications: inbox push (one operator socket gone by now) and the signed webhook
             connect('op-gone-2', token=token)
             GONE.add('op-gone-2')
@@ -312,6 +318,9 @@ def session(dev):
             # -- sockets close
             disconnect('vis-1')
             disconnect('op-1')
+            # -- a visitor's data (admins): export, then erase (conversation, sockets, notification markers)
+            rest('GET', '/agents/shop/visitors/%s/export' % visitor['visitor_id'])
+            rest('DELETE', '/agents/shop/visitors/%s' % visitor['visitor_id'])
             return rec.calls, {'HandoffTable': os.environ['TABLE_NAME'],
                                'HandoffTable.Arn': 'arn:aws:dynamodb:%s:%s:table/%s' % (
                                    REGION, ACCOUNT, os.environ['TABLE_NAME']),
@@ -403,8 +412,12 @@ def test_the_evaluator_denies_what_it_should(dev, session):
     _, physical, _ = session
     roles = _roles(dev, physical)
     table = physical['HandoffTable.Arn']
+    # Only the REST function (the Team API, admins only) writes operator tokens; no socket function can.
+    for socket_function in ('WebsocketConnect', 'WebsocketMessage', 'WebsocketDisconnect', 'OnNotification'):
+        assert not allowing_statements(roles[socket_function], 'dynamodb:PutItem', table,
+                                       {'dynamodb:LeadingKeys': ['TOKEN#abc']})
     assert not allowing_statements(roles['APIHandler'], 'dynamodb:PutItem', table,
-                                   {'dynamodb:LeadingKeys': ['TOKEN#abc']})
+                                   {'dynamodb:LeadingKeys': ['NOTIFY#abc']})
     assert not allowing_statements(roles['OnNotification'], 'dynamodb:PutItem', table,
                                    {'dynamodb:LeadingKeys': ['CONV#shop.v_1']})
     assert not allowing_statements(roles['WebsocketConnect'], 'dynamodb:BatchWriteItem', table,
