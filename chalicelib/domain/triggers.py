@@ -165,9 +165,11 @@ _REQ_VERB = _alt(
     # being helped/advised by (a person); fetching someone
     r'conseill(?:e|ee|es|er)', r'asesorad[oa]', r'beraten', r'beratung', r'aconselhad[oa]', r'consigliat[oa]', r'advies',
     r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call',
+    r'erreichen', r'raggiungere', r'bereiken', r'get hold of', r'alcanzar',
     r'contacted', r'contactad[oa]', r'contacte\w*', r'kontaktiert', r'contatad[oa]', r'contattat[oa]', r'gecontacteerd')
 _WANT_VERB = _alt(r'want\w*', r'wanna', r'need\w*', r'get', r'give me', r'prefer\w*', r'like', r'have', r'demand\w*',
-                  r'aimerais', r'gustaria', r'gostaria', r'zou graag', r'faut', r'hace falta', r'bisogno', r'exijo', r'exige', r'verlange', r'pretendo', r'eis',
+                  r'aimerais', r'gustaria', r'gostaria', r'zou graag', r'faut', r'hace falta', r'bisogno',
+                  r'gib mir', r'geef me', r'dame', r'donne moi', r'dammi', r'me da', r'me de', r'exijo', r'exige', r'verlange', r'pretendo', r'eis',
                   r'quiero', r'necesit\w+', r'prefier\w+', r'veux', r'voudrais', r'besoin', r'prefere\w*',
                   r'will', r'mochte\w*', r'brauch\w*', r'hatte gern', r'quer\w*', r'precis\w+', r'prefir\w+',
                   r'voglio', r'vorrei', r'serve', r'preferi\w+', r'wil', r'wens', r'nodig', r'graag')
@@ -184,7 +186,7 @@ _PERSON_STRONG = _alt(
     r'(?:real|actual|vrai|vraie|vero|vera|echte?[nrs]?) (?:employee|staff member|employe|mitarbeiter\w*|angestellte\w*|dipendente|funcionario|medewerker|werknemer)',
     r'(?:empleado|funcionario|dipendente|employe|employee) (?:de verdad|de verdade|real|vero|en chair et en os)',
     r'advis[oe]rs?', r'asesor\w*', r'consultor\w*', r'consulente', r'adviseur\w*', r'ansprechpartner\w*',
-    r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
+    r'responsavel', r'verantwortlich\w*', r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
     r'(?:operador|operateur|operatore|agente|agent|atendente) (?:humano|humain|umano|humana)',
     r'menschlich\w* \w+', r'menselijk\w* \w+', r'essere umano')
 _PERSON_WEAK = _alt(
@@ -281,6 +283,7 @@ _EMOTIONAL = [
     r'\bpeur (?:de|d) (?:rentrer|sortir|ouvrir|aller|rester)\b', r'\bmiedo de (?:volver|salir|abrir|ir)\b', r'\bangst,? (?:nach hause|die tur|rauszugehen)\b',
     r'\bmedo de (?:voltar|sair|abrir|ir)\b', r'\bpaura (?:a|di) (?:tornare|uscire|aprire)\b', r'\bbang om (?:naar huis|de deur|naar buiten)\b',
     r'\bscared to (?:go|open|leave)\b',
+    r'\bi (?:m|am) disabled\b', r'\bmy disability\b', r'\bwheelchair\b', r'\bangstlich\w*',
     r'\bbreaking point\b', r'\bcant (?:cope|take (?:it|this|any ?more)|handle (?:this|it)|deal with (?:this|it)|sleep|breathe)\b',
     r'\bat my wits end\b', r'\boverwhelm\w*', r'\bfreaking out\b', r'\bbreak(?:ing)? down\b', r'\bmental health\b',
     r'\b(?:so|really|very|extremely|super) (?:stressed|worried|anxious)\b', r'\bworried sick\b',
@@ -356,7 +359,7 @@ _PROBLEM = [
     r'\bpas de facture\b', r'\bmon ancienne adresse\b', r'\bn ai pas choisi\w*', r'\bque la moitie\b',
     # German
     r'\bfalsch\w*', r'\bstimmt(?: \w+)? nicht\b', r'\bkaputt\w*', r'\bbeschadigt\w*', r'\bfehlt\b', r'\bnie (?:an|angekommen)\b',
-    r'\bnicht (?:an|angekommen|verschickt|funktioniert)\b', r'\bfunktioniert nicht\b', r'\bfehlgeschlagen\b',
+    r'\bnicht (?:an|angekommen|verschickt|funktioniert)\b', r'\bfunktioniert(?: \w+){0,3} nicht\b', r'\bfehlgeschlagen\b',
     r'\bgesperrt\b', r'\babgelaufen\b', r'\bverloren\b', r'\bstorniert\b', r'\bschliesst ihr\b', r'\bverspat\w*',
     r'\bberechnet\b', r'\babgebucht\b', r'\bausverkauft\b', r'\bkeine rechnung\b', r'\bimmer noch nicht\b',
     r'\bkann mich nicht (?:einloggen|anmelden)\b', r'\bmeine alte adresse\b', r'\bkam nie\b', r'\bnie (?:gekommen|bekommen|erhalten)\b', r'\bnur die halfte\b', r'\bnicht gewahlt\b',
@@ -373,7 +376,7 @@ _PROBLEM = [
     r'\bnon e ancora\b',
     # Dutch
     r'\bverkeerd\w*', r'\bklopt(?: \w+)? niet\b', r'\bkapot\b', r'\bbeschadigd\b', r'\bontbreekt\b',
-    r'\bniet (?:aangekomen|verzonden)\b', r'\bnooit aangekomen\b', r'\bwerkte? niet\b', r'\bmislukt\w*',
+    r'\bniet (?:aangekomen|verzonden)\b', r'\bnooit aangekomen\b', r'\bwerk(?:t|te)(?: \w+){0,2} niet\b', r'\b(?:raakte|is|was) zoek\b', r'\bmislukt\w*',
     r'\bgeblokkeerd\b', r'\bverliep\b', r'\bverlopen\b', r'\bkwijt\b', r'\bgeannuleerd\b', r'\bsluiten jullie\b',
     r'\bte laat\b', r'\bafgeschreven\b', r'\bgerekend\b', r'\buitverkocht\b', r'\bgeen factuur\b',
     r'\bnog steeds niet\b', r'\blaten betalen\b', r'\bnooit (?:gekomen|ontvangen)\b', r'\bkan niet inloggen\b', r'\boude adres\b', r'\bmaar de helft\b',
@@ -390,7 +393,7 @@ _SEVERAL = [
     r'\b(?:varios|dos|tres|cuatro) (?:problemas|cosas)\b', r'\b(?:plusieurs|deux|trois|quatre) (?:problemes|choses|soucis)\b',
     r'\b(?:mehrere|zwei|drei|vier) (?:probleme|sachen|dinge)\b', r'\b(?:varios|dois|tres|quatro) (?:problemas|coisas)\b',
     r'\b(?:diversi|vari|due|tre|quattro) (?:problemi|cose)\b', r'\b(?:meerdere|twee|drie|vier) (?:problemen|dingen)\b',
-    r'\b1\)[^\n]*\b2\)', r'\b(?:first|firstly)\b.*\b(?:then|after that)\b', r'\bprimero\b.*\b(?:luego|despues)\b',
+    r'\b1\)[^\n]*\b2\)', r'(?:^|\W)(?:1st|1o|1°|1e|1\.)\W*:?\s.{3,160}\W(?:2nd|2o|2°|2e|2\.)\W*:?\s', r'\b(?:first|firstly)\b.*\b(?:then|after that)\b', r'\bprimero\b.*\b(?:luego|despues)\b',
     r'\bd abord\b.*\b(?:ensuite|puis)\b', r'\berst\b.*\bdann\b', r'\bprimeiro\b.*\bdepois\b', r'\bprima\b.*\bpoi\b',
     r'\beerst\b.*\b(?:toen|daarna|dan)\b',
 ]
@@ -414,6 +417,8 @@ _REPEAT_STRONG = [
     r'\bzoals ik (?:al )?(?:zei|zeg)\b',
 ]
 _REPEAT = [
+    r'\bsame (?:answer|reply|message|response)\b', r'\bkeep getting\b', r'\bmisma respuesta\b', r'\bmeme reponse\b',
+    r'\bgleiche antwort\b', r'\bmesma resposta\b', r'\bstessa risposta\b', r'\bzelfde antwoord\b',
     r'\bagain\b', r'\bonce more\b', r'\bask(?:ing)? again\b', r'\botra vez\b', r'\bde nuevo\b', r'\bnuevamente\b',
     r'\bredemande\w*', r'\bencore une fois\b', r'\bde nouveau\b', r'\bnochmal\w*', r'\bnoch einmal\b', r'\berneut\b',
     r'\bde novo\b', r'\bnovamente\b', r'\bdi nuovo\b', r'\bancora una volta\b', r'\bnog een keer\b', r'\bopnieuw\b',
@@ -433,10 +438,10 @@ _CHARGE_V = _alt(r'charg\w*', r'pris', r'prise', r'eingezogen', r'preso', r'pres
                  r'abbuch\w*', r'bucht', r'buchen', r'berechn\w*', r'belast\w*', r'bezahlt', r'gezahlt',
                  r'abgezogen', r'addebit\w*', r'fatto pagare', r'pagat\w*', r'pagado', r'pague', r'paye\w*', r'paguei',
                  r'afgeschreven', r'afschrijv\w*', r'schrijven(?: \w+){0,3} af', r'gerekend', r'betaald')
-_CHARGE_N = _alt(r'charges?', r'payments?', r'paiements?', r'pagos?', r'pagamentos?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
+_CHARGE_N = _alt(r'charges?', r'payments?', r'transa(?:ction|ccion|cao|coes|zione|zioni|ktion|ktionen|ctie|cties)\w*', r'paiements?', r'pagos?', r'pagamentos?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
                  r'debitos?', r'prelevements?', r'abbuchung\w*', r'belastung\w*', r'zahlung\w*', r'addebit[oi]',
                  r'pagament[oi]', r'afschrijving\w*', r'betaling\w*', r'transacti\w*', r'transaccion\w*')
-_TWICE = _alt(r'twice', r'two times', r'2 times', r'2x', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
+_TWICE = _alt(r'twice', r'two times', r'2 ?x', r'2 (?:times|veces|fois|mal|vezes|volte|keer)', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
               r'doppelt', r'duas vezes', r'due volte', r'twee keer', r'dubbel')
 _REFUND = _alt(r'refund\w*', r'estorn\w*', r'(?:the |la |die |a |het )?(?:difference|diferencia|differenz|diferenca|differenza|verschil)', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
                r'devolv\w+ el dinero', r'rembours\w*', r'mon argent', r'r?uckerstattung\w*', r'erstattung\w*', r'erstattet',
@@ -531,6 +536,12 @@ _BILLING += [
     r'\b(?:still|sigo sin|todavia sin|toujours pas d|immer noch kein|ate agora nada do|ainda nada do|ancora niente|nog steeds geen) ?(?:no )?(?:el |l )?(?:money|dinero|argent|geld|dinheiro|soldi)\b',
     r'\b(?:refund (?:it|this|that)|(?<!vous )remboursez (?:moi|le|la|les)|rembourser moi|bitte (?:erstatten|zuruckzahlen)|erstattet (?:mir|es|das)|estornem|estorne|'
     r'rimborsatemi|stort \w+ (?:\w+ )?terug|devuelvanme|reembolsem|reembolsenme)\b',
+]
+_BILLING += [
+    r'\b(?:took|taken|take|kept) (?:the |my |your )?(?:money|payment)\b.*\b(?:still|never|havent|not|no)\b',
+    r'\b(?:rimborsat\w*|reembols\w*|rembourse\w*|erstattet|terugbetaald|refunded|estornad\w*) (?:\w+ )?(?:solo|only|nur|so|apenas|maar|seulement)\b',
+    r'\b(?:solo|only|nur|apenas|maar) (?:\w+ ){0,2}(?:rimborsat|reembols|rembours|erstattet|terugbetaald|refunded|estorn)\w*',
+    r'\bn (?:avez|a) rembourse que\b',
 ]
 _BILLING_CLAIM = [       # "I want a refund": a claim that a negation cancels ("I don't want a refund, just an exchange")
     r'\b%s%s%s' % (_CLAIM_BEFORE_REFUND, _gap(3), _REFUND),
@@ -788,6 +799,7 @@ def _frames(t, frames):
 
 
 _HEADCOUNT = _Lazy(r'\d+\W*$')
+_BOT_MENTION = _Lazy(r'\b(?:chat ?bot|bot|robot|robo|machine|maschine|automat\w*|ia|ki|ai)\b')
 
 
 def _human_request(t):
@@ -795,12 +807,28 @@ def _human_request(t):
     are a second tier: "Can I talk to a human?" quotes "talk to a human". A person noun right after a
     number is a headcount ("250 Mitarbeitern und möchten Jacken"), not a request."""
     first = _frames(t, _HUMAN_FRAMES[:-2]) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)]
+    if _BOT_MENTION.search(t):       # "I need a person to sort this out, not a chatbot"
+        first += _frames(t, (('want', 'person', 3), ('person', 'want', 1)))
     for tier in (first, _frames(t, _HUMAN_FRAMES[-2:])):
         for m in sorted(tier, key=lambda m: (m.a, m.b)):
             if _HEADCOUNT.search(t, 0, m.a) or _negated(t, m.a, m.b, 6, 1, True):
                 continue
             return m
     return None
+
+
+def _said_no(t):
+    """Classes the visitor explicitly negated ("I don't need a human", "I'm not complaining"): the
+    fallback model must not hand off for those, however much the wording looks like them."""
+    negated = set()
+    spans = _frames(t, _HUMAN_FRAMES) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)]
+    if spans:
+        negated.add('human_request')
+    for label, name, window, after in (('complaint', 'complaint', 3, 2), ('emotional', 'emotional', 4, 0),
+                                       ('billing_dispute', 'billing_claim', 3, 0)):
+        if any(_negated(t, m.start(), m.end(), window, after) for m in _regex(name).finditer(t)):
+            negated.add(label)
+    return negated
 
 
 def _sales_department(t):
@@ -880,7 +908,7 @@ def _complex(t, recent):
 def _price_mismatch(t):
     amounts = re.findall(_AMOUNT, t) or []
     numbers = re.findall(r'\b\d+(?:[.,]\d+)?\b', t)
-    if not re.search(r'\b%s\b' % _CHARGE_V, t):
+    if not re.search(r'\b(?:%s|pay|pagar|payer|zahlen|pagare|betalen)\b' % _CHARGE_V, t):
         return None
     if (len(amounts) >= 2 or (amounts and len(numbers) >= 2)) and (_PRICE_CONTRAST.search(t) or _PRICE_WORDS.search(t)):
         return 'amount differs from the price: %s' % ', '.join(a.strip() for a in amounts[:2])
@@ -1000,7 +1028,7 @@ def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
         if detail:
             return Reason('sales', detail)
     guess = _model_guess(text)
-    if guess and on[_MODEL_SWITCH[guess[0]]]:
+    if guess and on[_MODEL_SWITCH[guess[0]]] and guess[0] not in _said_no(t):
         return Reason(_MODEL_CODE.get(guess[0], guess[0]),
                       'worded like earlier %s messages (model, margin %.0f)' % (guess[0].replace('_', ' '), guess[1]))
     # A VIP goes to a person once; after that handoff closes, the bot may serve them again.
