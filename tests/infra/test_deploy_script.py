@@ -103,7 +103,9 @@ def test_first_deploy_creates_secrets_bucket_and_stack(fake_aws):
         'ssm get-parameter', 'ssm put-parameter',      # session secret: missing, created
         'ssm get-parameter',                           # webhook secret: exists, left alone
         's3api head-bucket', 's3api create-bucket', 's3api put-public-access-block',
-        'cloudformation package', 'cloudformation deploy'] + ['cloudformation describe-stacks'] * 5
+        'cloudformation package', 'cloudformation deploy',
+        'cloudformation describe-stacks'] + ['s3 sync'] * 5 + ['s3 cp'] * 3 + [      # static files
+        'cloudformation describe-stacks', 'cloudfront create-invalidation'] + ['cloudformation describe-stacks'] * 5
     put = calls[3]
     assert put['input']['Name'] == '/handoff-dev/session-secret'
     assert put['input']['Type'] == 'SecureString' and len(put['input']['Value']) >= 48
@@ -120,6 +122,34 @@ def test_first_deploy_creates_secrets_bucket_and_stack(fake_aws):
     assert '--parameter-overrides' not in deploy
     assert 'Dashboard:  https://example.test/DashboardURL' in proc.stdout
     assert 'WebSocket:  https://example.test/WebsocketURL' in proc.stdout
+
+
+def test_static_files_go_to_the_stack_bucket_with_the_apis_content_types(fake_aws):
+    from chalicelib.static_files import TYPES, headers
+    proc, calls, _ = fake_aws('dev', params=['/handoff-dev/session-secret', '/handoff-dev/webhook-secret'])
+    assert proc.returncode == 0, proc.stderr
+    bucket = 's3://https://example.test/StaticBucketName'     # the fake answers every output with a URL
+    cache = headers('text/plain')['Cache-Control']
+
+    def opt(args, name):
+        return args[args.index(name) + 1]
+    syncs = [c['args'] for c in calls if c['args'][:2] == ['s3', 'sync']]
+    assert {opt(a, '--include'): opt(a, '--content-type') for a in syncs} == {
+        '*' + ext: content_type for ext, content_type in TYPES.items()}
+    for a in syncs:
+        assert a[2] == str(ROOT / 'chalicelib' / 'static') + '/' and a[3] == bucket + '/static/'
+        assert '--delete' in a and opt(a, '--exclude') == '*' and opt(a, '--cache-control') == cache
+    copies = {c['args'][3]: c['args'] for c in calls if c['args'][:2] == ['s3', 'cp']}
+    assert set(copies) == {bucket + '/widget.js', bucket + '/dashboard.html', bucket + '/demo'}
+    assert opt(copies[bucket + '/widget.js'], '--content-type') == 'text/javascript; charset=utf-8'
+    assert opt(copies[bucket + '/demo'], '--content-type') == 'text/html; charset=utf-8'
+    assert all(opt(a, '--cache-control') == cache for a in copies.values())
+    invalidation = [c['args'] for c in calls if c['args'][:2] == ['cloudfront', 'create-invalidation']][0]
+    assert opt(invalidation, '--distribution-id') == 'https://example.test/StaticDistributionId'
+    assert opt(invalidation, '--paths') == '/*'
+    # uploaded after the stack exists (the bucket is one of its resources)
+    order = commands(calls)
+    assert order.index('cloudformation deploy') < order.index('s3 sync')
 
 
 def test_redeploy_reuses_secrets_and_bucket(fake_aws):
@@ -155,7 +185,10 @@ def test_unknown_stage_is_refused_before_any_aws_call(fake_aws):
 def test_delete_keeps_table_and_secrets_and_says_how_to_remove_them(fake_aws):
     proc, calls, state = fake_aws('delete', 'dev', status='UPDATE_COMPLETE')
     assert proc.returncode == 0, proc.stderr
-    assert commands(calls) == ['cloudformation describe-stacks', 'cloudformation delete-stack',
-                               'cloudformation wait']
+    assert commands(calls) == ['cloudformation describe-stacks', 'cloudformation describe-stacks',
+                               's3 rm',              # the static bucket must be empty to be deleted
+                               'cloudformation delete-stack', 'cloudformation wait']
+    rm = calls[2]['args']
+    assert rm[2] == 's3://https://example.test/StaticBucketName' and '--recursive' in rm
     assert 'aws dynamodb delete-table --table-name https://example.test/TableName' in proc.stdout
     assert 'aws ssm delete-parameters --names /handoff-dev/session-secret /handoff-dev/webhook-secret' in proc.stdout

@@ -40,3 +40,18 @@ def test_zip_holds_the_app_its_static_files_and_runtime_dependencies(names):
     assert 'chalicelib/static/dashboard.html' in names and 'chalicelib/static/widget.js' in names
     tops = {n.split('/')[0] for n in names}
     assert {'pynamodb', 'aws_lambda_powertools', 'chalice'} <= tops
+
+
+def test_zip_is_pure_python_so_arm64_is_safe(dev, names):
+    """The functions run on arm64 (.chalice/config.json) from a zip built on any machine: nothing in it
+    may be a compiled extension, and every vendored wheel must be pure Python."""
+    native = [n for n in names if n.endswith(('.so', '.pyd', '.dylib')) or '.so.' in n]
+    assert not native, native[:20]
+    wheels = [n for n in names if n.endswith('.dist-info/WHEEL')]
+    assert wheels
+    with zipfile.ZipFile(dev.zip_path) as z:
+        for name in wheels:
+            text = z.read(name).decode()
+            assert 'Root-Is-Purelib: true' in text, name
+            tags = [line.split(':', 1)[1].strip() for line in text.splitlines() if line.startswith('Tag:')]
+            assert tags and all(t.endswith('-none-any') for t in tags), (name, tags)

@@ -20,6 +20,7 @@ LOCAL_ONLY = {
     'WS_ENDPOINT_URL',      # local gateway / tests; in AWS the sender builds it from WS_API_ID + WS_STAGE
     'SESSION_SECRET',       # the secrets themselves: local and tests only; AWS reads them from SSM
     'WEBHOOK_SECRET',
+    'WEBHOOK_ALLOW_LOOPBACK_HTTP',  # the local runtime's webhooks to 127.0.0.1; in AWS only public https
 }
 OPTIONAL = {'BOT_CONFIDENCE_THRESHOLD'}  # has a default in chalicelib/config.py
 
@@ -247,10 +248,34 @@ def test_deploy_script_prints_outputs_the_stack_has(dev):
     assert {'RestURL', 'WebsocketURL', 'DashboardURL', 'TableName'} <= used
     assert used <= set(dev.template['Outputs'])
     outputs = dev.template['Outputs']
-    assert outputs['DashboardURL']['Value'] == outputs['RestURL']['Value']   # the dashboard is served at /
+    # The dashboard and widget come from CloudFront (test_static_site.py); the API serves them at / too.
+    assert outputs['DashboardURL']['Value'] != outputs['RestURL']['Value']
+    assert 'StaticBucketName' in used and 'StaticDistributionId' in used
 
 
 def test_no_secret_value_in_the_template(dev):
     text = json.dumps(dev.template)
     assert 'SecureString' not in text and 'AWS::SSM::Parameter' not in text
     assert not re.search(r'test-(session|webhook)-secret', text)
+
+
+# ---- cost levers ----------------------------------------------------------------------------------
+
+def test_every_function_runs_on_arm64(dev):
+    """Graviton: 20 % less per GB-second (benchmarks/cost_model.py). Safe because the zip is pure Python
+    (test_package.py checks it)."""
+    assert CHALICE_CONFIG['lambda_architecture'] == 'arm64'
+    for logical in FUNCTIONS:
+        assert dev.functions[logical]['Properties']['Architectures'] == ['arm64'], logical
+
+
+def test_functions_log_json_without_lambda_platform_lines(dev, transformed):
+    """Structured app logs and errors stay (application level INFO: Powertools' JSON lines, and the
+    metrics' EMF lines, which carry no level and count as INFO); Lambda's own START/END/REPORT lines
+    (system level INFO) are dropped, about 260 bytes of CloudWatch Logs per invocation."""
+    for logical in FUNCTIONS:
+        config = dev.functions[logical]['Properties']['LoggingConfig']
+        assert config == {'LogFormat': 'JSON', 'ApplicationLogLevel': 'INFO', 'SystemLogLevel': 'WARN'}, logical
+        assert transformed['Resources'][logical]['Properties']['LoggingConfig'] == config
+        variables = dev.functions[logical]['Properties']['Environment']['Variables']
+        assert 'POWERTOOLS_LOG_LEVEL' not in variables   # ApplicationLogLevel decides (Powertools follows it)
