@@ -39,8 +39,22 @@ def test_widget_button_requests_a_human(h):
     assert handoff_of(events)['reason']['code'] == 'visitor_request'
 
 
+def verified_vip(h, conn):
+    """VIP is believed only of a verified visitor (user_id + user_hash, see test_identity.py)."""
+    import hashlib
+    import hmac
+    status, issued = h.rest('POST', '/agents/shop/secrets/identity', token=h.alice, body={})
+    user_hash = hmac.new(issued['secret'].encode(), b'cus_grace', hashlib.sha256).hexdigest()
+    status, s = h.rest('POST', '/visitor/session', body={'agent_id': 'shop', 'user_id': 'cus_grace',
+                                                         'user_hash': user_hash,
+                                                         'attributes': {'vip': True, 'name': 'Grace'}})
+    assert status == 200 and s['verified'] is True
+    assert h.connect(conn, session=s['session']) == 200
+    return s
+
+
 def test_vip_visitor_goes_to_a_person_once(h):
-    s = h.visitor('v1', vip=True, name='Grace')
+    s = verified_vip(h, 'v1')
     cid = s['conversation_id']
     h.connect('alice', token=h.alice)
     events = send(h, 'v1', 'How long does shipping take?', 'c1')
