@@ -74,6 +74,9 @@ def test_reasons_and_bot_answers_read_as_sentences(page):
             welcome: m.botExplanation({event: 'welcome'}, q),
             declined: m.botExplanation({event: 'handoff.declined', reason: {code: 'visitor_request', detail: ''}}, q),
             plain: m.botExplanation(null, q),
+            alternate: m.botExplanation({confidence: 0.7, entry_id: 'e1', matched: '¿Cuánto tarda el envío?',
+                                         lang: 'en', visitor_lang: 'es', reason: 'cross_language'}, q),
+            unsupported: m.botExplanation({confidence: 0, reason: 'unsupported_language', visitor_lang: 'fi'}, q),
             trigger: [m.triggerLabel('complaint'), m.triggerLabel('emotional'), m.triggerLabel('new_rule_x')],
         };
     ''')
@@ -90,6 +93,9 @@ def test_reasons_and_bot_answers_read_as_sentences(page):
     assert out['welcome'] == 'welcome message'
     assert out['declined'] == 'handoff is switched off: request declined (Asked for a person)'
     assert out['plain'] == ''
+    assert out['alternate'] == ('70 % confident \u00b7 entry: How long does shipping take? (matched \u201c¿Cuánto tarda '
+                                'el envío?\u201d) \u00b7 visitor wrote in Spanish, answered in English')
+    assert out['unsupported'] == 'nothing in the knowledge base in Finnish: offered a person'
     assert out['trigger'] == ['The visitor complains', 'The visitor is distressed or anxious', 'New rule x']
 
 

@@ -111,7 +111,7 @@ def test_knowledge_base_add_edit_delete(pages):
     expect(widget_message(visitor, 'gift cards from $25', 'bot')).to_have_count(1)
 
     entry.get_by_role('button', name=re.compile('^Edit')).click()
-    answer = alice.locator('#kb-list .kb-edit textarea')
+    answer = alice.locator('#kb-list .kb-edit').get_by_label('Answer', exact=True)
     answer.fill('Yes: gift cards from $10, delivered by email within minutes.')
     alice.get_by_role('button', name='Save entry').click()
     expect(alice.locator('#kb-status')).to_have_text('Entry saved.')
@@ -163,3 +163,37 @@ def test_trigger_switches_follow_the_settings_the_server_sends(pages):
                              'confidence_threshold'}, settings
     assert settings['triggers']['emotional'] is False and settings['triggers']['gift_wrapping_woes'] is True
     assert all(isinstance(v, bool) for v in settings['triggers'].values()), settings['triggers']
+
+
+def test_knowledge_entries_keep_their_other_phrasings_and_language(pages):
+    alice = pages.operator('Alice')
+    open_settings(alice)
+    alice.get_by_label('Question', exact=True).fill('Do you offer gift wrapping?')
+    alice.get_by_label('Answer', exact=True).fill('Yes, for $4 per parcel: choose it at checkout.')
+    alice.get_by_label('Other phrasings').fill('Can you wrap my order as a present?\n¿Envolvéis para regalo?')
+    alice.get_by_label('Language', exact=True).select_option('en')
+    alice.get_by_role('button', name='Add entry').click()
+    expect(alice.locator('#kb-status')).to_have_text('Entry added.')
+    entry = alice.locator('#kb-list .kb-item').filter(has_text='Do you offer gift wrapping?')
+    expect(entry.locator('.kb-alt')).to_have_text(
+        'Also asked as: Can you wrap my order as a present? \u00b7 ¿Envolvéis para regalo?')
+    expect(entry.locator('.kb-lang')).to_have_text('English')
+
+    # Editing the answer sends the whole entry back: the other phrasings and the language stay.
+    entry.get_by_role('button', name=re.compile('^Edit')).click()
+    form = alice.locator('#kb-list .kb-edit')
+    expect(form.get_by_label('Other phrasings, one per line')).to_have_value(
+        'Can you wrap my order as a present?\n¿Envolvéis para regalo?')
+    form.get_by_label('Answer', exact=True).fill('Yes, for $5 per parcel: choose it at checkout.')
+    alice.get_by_role('button', name='Save entry').click()
+    expect(alice.locator('#kb-status')).to_have_text('Entry saved.')
+    alice.reload()
+    open_settings(alice)
+    entry = alice.locator('#kb-list .kb-item').filter(has_text='Do you offer gift wrapping?')
+    expect(entry.locator('.kb-a')).to_have_text('Yes, for $5 per parcel: choose it at checkout.')
+    expect(entry.locator('.kb-alt')).to_contain_text('¿Envolvéis para regalo?')
+    expect(entry.locator('.kb-lang')).to_have_text('English')
+    delete = entry.get_by_role('button', name=re.compile('^Delete'))
+    delete.click()
+    delete.click()
+    expect(alice.locator('#kb-status')).to_have_text('Entry deleted.')

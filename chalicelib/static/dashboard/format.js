@@ -70,28 +70,55 @@ function percent(x) {
   return Math.round(Math.max(0, Math.min(1, x)) * 100) + ' %';
 }
 
+let languageNames = null;
+
+/* "es" → "Spanish" (the browser's own names; the code itself if it has none). */
+export function languageName(code) {
+  if (!code) { return ''; }
+  try {
+    languageNames = languageNames || new Intl.DisplayNames(['en'], { type: 'language' });
+    return languageNames.of(code) || code;
+  } catch (e) {
+    return code;
+  }
+}
+
 /*
- * Why the bot said what it said, from the message's meta: "82 % confident · entry: How long does
- * shipping take?". entryQuestion(id) names a knowledge entry: a string, null while the knowledge
- * base is loading, or undefined when the entry no longer exists.
+ * Why the bot said what it said, from the message's meta (confidence, entry_id or entry_ids,
+ * matched, lang, visitor_lang, reason): "82 % confident · entry: How long does shipping take?".
+ * entryQuestion(id) names a knowledge entry: a string, null while the knowledge base is loading,
+ * or undefined when the entry no longer exists.
  */
 export function botExplanation(meta, entryQuestion) {
   if (!meta) { return ''; }
   if (meta.event === 'welcome') { return 'welcome message'; }
   if (meta.event === 'handoff.declined') {
-    return 'handoff is switched off: request declined' + (meta.reason ? ' (' + reasonText(meta.reason) + ')' : '');
+    const why = meta.reason && typeof meta.reason === 'object' ? ' (' + reasonText(meta.reason) + ')' : '';
+    return 'handoff is switched off: request declined' + why;
   }
   const ids = Array.isArray(meta.entry_ids) ? meta.entry_ids : (meta.entry_id ? [meta.entry_id] : []);
   const confident = typeof meta.confidence === 'number';
-  if (!ids.length) {
-    return confident ? 'no confident answer (best match ' + percent(meta.confidence) + ')' : '';
-  }
-  const names = ids.map((id) => {
-    const q = entryQuestion(id);
-    return q === null ? '…' : (q === undefined ? 'an entry since deleted' : q);
-  });
   const parts = [];
-  if (confident) { parts.push(percent(meta.confidence) + ' confident'); }
-  parts.push((names.length > 1 ? 'entries: ' : 'entry: ') + names.join('; '));
+  if (meta.reason === 'unsupported_language') {
+    parts.push('nothing in the knowledge base in ' + (languageName(meta.visitor_lang) || 'the visitor\'s language') + ': offered a person');
+  } else if (meta.reason === 'empty') {
+    parts.push('nothing to answer from');
+  } else if (!ids.length) {
+    if (confident) { parts.push('no confident answer (best match ' + percent(meta.confidence) + ')'); }
+  } else {
+    const names = ids.map((id) => {
+      const q = entryQuestion(id);
+      return q === null ? '\u2026' : (q === undefined ? 'an entry since deleted' : q);
+    });
+    if (confident) { parts.push(percent(meta.confidence) + ' confident'); }
+    let entry = (names.length > 1 ? 'entries: ' : 'entry: ') + names.join('; ');
+    if (meta.matched && ids.length === 1 && meta.matched !== names[0] && names[0] !== '\u2026') {
+      entry += ' (matched \u201c' + meta.matched + '\u201d)';
+    }
+    parts.push(entry);
+  }
+  if (meta.visitor_lang && meta.lang && meta.visitor_lang !== meta.lang) {
+    parts.push('visitor wrote in ' + languageName(meta.visitor_lang) + ', answered in ' + languageName(meta.lang));
+  }
   return parts.join(' \u00b7 ');
 }

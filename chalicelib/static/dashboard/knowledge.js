@@ -1,10 +1,17 @@
 /*
- * Settings → Knowledge base: list, add, edit, delete question/answer pairs. Also names entries for
- * the conversation view ("entry: How long does shipping take?"), from the same list.
+ * Settings → Knowledge base: list, add, edit, delete entries (question, answer, other phrasings,
+ * language). Also names entries for the conversation view ("entry: How long does shipping take?"),
+ * from the same list.
+ *
+ * An edit sends the whole entry back (the server replaces it): other phrasings and the language are
+ * always part of it, so editing the answer never drops them.
  */
 import { clear, el } from '../lib/dom.js';
 import { enc } from '../lib/rest.js';
 import { $, api, state } from './state.js';
+import { languageName } from './format.js';
+
+const LANGS = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl'];   // what the server accepts as an entry's `lang`
 
 let entries = new Map();      // entry id -> {id, question, answer} of `loadedFor`
 let loadedFor = null;         // agent id the entries belong to
@@ -13,7 +20,27 @@ let retryAfter = 0;           // after a failed load, when to try again
 const listeners = new Set();  // called when the entries change
 
 export function initKnowledge() {
+  fillLanguages($('kb-lang'), '');
   $('kb-add').addEventListener('submit', (e) => { e.preventDefault(); addEntry(); });
+}
+
+function fillLanguages(select, current) {
+  clear(select);
+  select.appendChild(el('option', { value: '', text: 'Detect automatically' }));
+  const langs = current && !LANGS.includes(current) ? LANGS.concat([current]) : LANGS;
+  for (const code of langs) { select.appendChild(el('option', { value: code, text: languageName(code) })); }
+  select.value = current || '';
+}
+
+/* The body of a POST/PUT: {question, answer, alternates, lang?}. Null when question or answer is empty. */
+function entryBody(question, answer, alternates, lang) {
+  const body = {
+    question: question.trim(),
+    answer: answer.trim(),
+    alternates: alternates.split('\n').map((x) => x.trim()).filter(Boolean),
+  };
+  if (lang) { body.lang = lang; }
+  return body.question && body.answer ? body : null;
 }
 
 /* Called with no argument whenever the entries change (to rename explained bot answers). */
@@ -71,10 +98,14 @@ function item(entry) {
   const li = el('li', { className: 'kb-item', 'data-id': entry.id });
   const edit = el('button', { type: 'button', className: 'ghost', 'aria-label': 'Edit: ' + entry.question, text: 'Edit' });
   const del = el('button', { type: 'button', className: 'ghost danger', 'aria-label': 'Delete: ' + entry.question, text: 'Delete' });
+  const alternates = entry.alternates || [];
   li.append(
     el('div', { className: 'kb-view' }, [
-      el('p', { className: 'kb-q', text: entry.question }),
+      el('p', { className: 'kb-q', text: entry.question }, [
+        entry.lang ? el('span', { className: 'kb-lang', text: languageName(entry.lang) }) : null,
+      ]),
       el('p', { className: 'kb-a', text: entry.answer }),
+      alternates.length ? el('p', { className: 'kb-alt', text: 'Also asked as: ' + alternates.join(' \u00b7 ') }) : null,
     ]),
     el('div', { className: 'kb-actions' }, [edit, del]),
   );
@@ -95,23 +126,26 @@ function item(entry) {
 }
 
 function editForm(li, entry) {
-  const q = el('input', { type: 'text', 'aria-label': 'Question', maxlength: '500' });
+  const q = el('input', { type: 'text', 'aria-label': 'Question', maxlength: '1000' });
   const a = el('textarea', { rows: '3', 'aria-label': 'Answer', maxlength: '4000' });
+  const alt = el('textarea', { rows: '2', 'aria-label': 'Other phrasings, one per line' });
+  const lang = el('select', { 'aria-label': 'Language' });
   q.value = entry.question;
   a.value = entry.answer;
+  alt.value = (entry.alternates || []).join('\n');
+  fillLanguages(lang, entry.lang || '');
   const saveBtn = el('button', { type: 'submit', className: 'primary', text: 'Save entry' });
   const cancel = el('button', { type: 'button', className: 'ghost', text: 'Cancel' });
-  const form = el('form', { className: 'kb-edit' }, [q, a, el('div', { className: 'form-actions' }, [saveBtn, cancel])]);
+  const form = el('form', { className: 'kb-edit' }, [q, a, alt, lang, el('div', { className: 'form-actions' }, [saveBtn, cancel])]);
   cancel.addEventListener('click', () => li.replaceWith(item(entry)));
   form.addEventListener('submit', (ev) => {
     ev.preventDefault();
-    const question = q.value.trim();
-    const answer = a.value.trim();
-    if (!question || !answer) { return; }
+    const body = entryBody(q.value, a.value, alt.value, lang.value);
+    if (!body) { return; }
     saveBtn.disabled = true;
-    api('PUT', 'agents/' + enc(state.agentId) + '/knowledge/' + enc(entry.id), { question, answer })
+    api('PUT', 'agents/' + enc(state.agentId) + '/knowledge/' + enc(entry.id), body)
       .then((data) => {
-        const fresh = (data && data.entry) || { id: entry.id, question, answer };
+        const fresh = (data && data.entry) || Object.assign({ id: entry.id }, body);
         li.replaceWith(item(fresh));
         changed(fresh, false);
         $('kb-status').textContent = 'Entry saved.';
@@ -126,11 +160,14 @@ function editForm(li, entry) {
 function addEntry() {
   const q = $('kb-question');
   const a = $('kb-answer');
-  if (!q.value.trim() || !a.value.trim()) { $('kb-status').textContent = 'Both a question and an answer are needed.'; return; }
-  api('POST', 'agents/' + enc(state.agentId) + '/knowledge', { question: q.value.trim(), answer: a.value.trim() })
+  const body = entryBody(q.value, a.value, $('kb-alternates').value, $('kb-lang').value);
+  if (!body) { $('kb-status').textContent = 'Both a question and an answer are needed.'; return; }
+  api('POST', 'agents/' + enc(state.agentId) + '/knowledge', body)
     .then((data) => {
       q.value = '';
       a.value = '';
+      $('kb-alternates').value = '';
+      $('kb-lang').value = '';
       $('kb-status').textContent = 'Entry added.';
       if (!data || !data.entry) { loadKnowledge(); return; }
       const empty = $('kb-list').querySelector('li.empty');
