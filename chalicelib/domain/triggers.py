@@ -230,6 +230,11 @@ _HUMAN = [
     r'[?.!] (?:an? )?(?:real|actual) (?:person|human)\b',
     r'(?:^|[?.!,] ?)(?:an? |une |un |una |um |uma |een |eine |ein )?(?:person|personne|persona|pessoa|persoon|human|humano|humain|umano|mens|mensch)'
     r'\W+(?:please|pls|por favor|svp|s il vous plait|bitte|per favore|graag|aub|alsjeblieft)\b',
+    r'^\W*(?:(?:hello|hi|hey|hola|allo|hallo|ola|oi|ciao|hoi)\W+)?(?:is (?:any|some)(?:one|body)|any(?:one|body)|hay alguien|il y a quelqu un|ist da (?:jemand|wer)|tem alguem|c e qualcuno|is (?:daar|er) iemand)'
+    r'(?: real| de verdad| de reel| echtes| vero)?(?: (?:there|here|around|ahi|ai|la|da|daar|online))?\W*$',
+    r'\b(?:transfer|connect|escalate|forward) (?:me|this|my (?:case|chat|ticket))\b(?! to (?:the|my|your) (?:page|site|link|website|form))',
+    r'\btransferez moi\b', r'\bme transfer\w*\b', r'\btransfere\w* me\b', r'\btrasferiscimi\b', r'\bleite\w* mich (?:\w+ )?weiter\b',
+    r'\bverbind me (?:\w+ )?door\b', r'\bescal(?:a|e)r? (?:esto|mi caso|isto|o meu caso|mon dossier|cela)\b',
     r'\bwho (?:can|could|do|should) i (?:talk|speak) to\b', r'\bcon quien (?:puedo|podria) hablar\b', r'\ba qui (?:je peux|puis je|pourrais je) parler\b',
     r'\bmit wem kann ich (?:reden|sprechen)\b', r'\bcom quem (?:posso|eu posso|poderia) falar\b', r'\bcon chi posso parlare\b',
     r'\bmet wie kan ik (?:praten|spreken)\b',
@@ -253,7 +258,7 @@ _EMOTIONAL = [
     r'\bdevastat\w*', r'\bheartbroken\b', r'\bbroken ?hearted\b', r'\bdestrozad\w*', r'\bdevaste\w*',
     r'\bam boden zerstort\b', r'\barrasad\w*', r'\bdistrutt\w*', r'\bkapot van\b',
     r'\bshaking\b', r'\btrembl\w*', r'\btembl\w*', r'\btremble\w*', r'\bzitter\w*', r'\btremend\w*', r'\btremand\w*',
-    r'\bik tril\b', r'\bbegging\b', r'\bi beg you\b', r'\bsuplic\w*', r'\bsupplie\w*', r'\bflehe\w*', r'\bimplor\w*',
+    r'\bik tril\b', r'\bbegging\b', r'\bi beg you\b', r'\bsuplic\w*', r'\b(?:je )?(?:vous |t )?en supplie\b', r'\bsuppli(?:e|ons|ez)\b', r'\bflehe\w*', r'\bimplor\w*',
     r'\b(?:vi|ti) prego\b', r'\bsmeek\w*',
     r'\bchemo\w*', r'\bquimio\w*', r'\bchimio\w*', r'\bcancer\b', r'\bkrebs\w*', r'\bcancro\b', r'\bkanker\b',
     r'\b(?:in|im|en el|a l|no|in ospedale|in het) (?:hospital|hopital|krankenhaus|ospedale|ziekenhuis)\b', r'\bhospitali[sz]ed\b',
@@ -505,6 +510,8 @@ _BILLING += [
 _BILLING_CONTEXT = _Lazy(   # what makes a charge a dispute
     r'\b(?:never (?:\w+ )?(?:sent|arrived|received|shipped|delivered|came|got)|out of stock|not (?:received|delivered|sent|shipped)|cancel+ed|'
     r'no reason|without (?:a )?reason|partial\w*|kept|only (?:part|half)|returned|'
+    r'didnt (?:choose|select|pick|ask for|order)|no (?:elegi|pedi|seleccione)|pas choisi\w*|nicht (?:gewahlt|bestellt)|'
+    r'nao (?:escolhi|pedi)|non ho (?:scelto|chiesto)|niet (?:gekozen|besteld)|'
     r'sin motivo|parcial\w*|nunca (?:se envio|llego|recibi)|agotad[oa]|cancel\w*|quedasteis|devolvi|'
     r'sans raison|partiel\w*|garde|jamais (?:ete )?(?:envoye|arrive|recu)\w*|rupture|resili\w*|annul\w*|renvoye\w*|'
     r'ohne grund|teilweise|behalten|nie (?:verschickt|angekommen|erhalten)|ausverkauft|gekundigt|storniert|zuruckgeschickt|'
@@ -515,7 +522,7 @@ _BILLING_TERM = _Lazy(r'\b(?:%s|%s|%s|subscription|suscripcion|abonnement|abo|as
 _HYPOTHETICAL = _Lazy(
     r'^(?:\W*(?:hi|hello|hey|hola|bonjour|salut|hallo|ola|oi|ciao|hoi|ok|so)\W+)?(?:if|si|se|wenn|falls|als|when|cuando|quand|wann|quando|'
     r'wanneer|will|would|do you|does|can|could|how|what|como|comment|wie|come|hoe|que|est ce que|qual|quel\w*|was|wat|cosa|o que|'
-    r'cual|welche\w*|quale|welk\w*)\b|\b(?:policy|politica|politique|richtlinie\w*|bedingungen|beleid|voorwaarden)\b')
+    r'cual|welche\w*|quale|welk\w*|is|are|do|does|any|hay|y a t il|gibt es|tem|ci sono|zijn er|is er)\b|\b(?:policy|politica|politique|richtlinie\w*|bedingungen|beleid|voorwaarden)\b')
 _BILLING += [
     r'\b(?:amount|total|sum|importe|montant|betrag|valor|importo|bedrag)\b.{0,50}\b(?:doesnt match|does not match|dont match|is wrong|'
     r'no coincide|ne correspond pas|stimmt nicht|nao bate|non corrisponde|klopt niet)',
@@ -542,6 +549,20 @@ _BILLING += [
     r'\b(?:rimborsat\w*|reembols\w*|rembourse\w*|erstattet|terugbetaald|refunded|estornad\w*) (?:\w+ )?(?:solo|only|nur|so|apenas|maar|seulement)\b',
     r'\b(?:solo|only|nur|apenas|maar) (?:\w+ ){0,2}(?:rimborsat|reembols|rembours|erstattet|terugbetaald|refunded|estorn)\w*',
     r'\bn (?:avez|a) rembourse que\b',
+]
+_BILLING_SOFT = [     # disputes only when not asked as a question or a hypothesis ("are there hidden fees?")
+    r'\b(?:hidden|unexpected|surprise|extra|additional) (?:fees?|charges?|costs?)\b', r'\b(?:cargos?|costes?|comisi\w+) ocult\w*',
+    r'\bfrais (?:caches|supplementaires|imprevus)\b', r'\bversteckte\w* (?:gebuhr|kosten)\w*', r'\b(?:taxas?|custos?) escondid\w*',
+    r'\bcost[oi] nascost[oi]\b', r'\bverborgen kosten\b',
+    r'\b(?:failed|fallo|echoue|fehlgeschlagen|falhou|fallit\w*|mislukt)\b.{0,60}\b(?:money|dinero|argent|geld|dinheiro|soldi|taken|'
+    r'abgebucht|preleve\w*|descont\w*|prelevat\w*|afgeschreven|saiu|cobrad\w*|charged|debited)\b',
+    r'\b(?:promised|prometieron|prometido|promis|promesso|prometeram|versprochen|beloofd)\b.{0,30}\b%s' % _REFUND,
+    r'\b%s\b.{0,20}\b(?:versprochen|beloofd|promis|promesso|prometido)\b' % _REFUND,
+    r'\b(?:money|dinero|argent|geld|dinheiro|soldi)\b.{0,25}\b(?:hasnt|has not|not|no|pas|nicht|nao|non|niet)\b.{0,15}'
+    r'\b(?:returned|refunded|back|devuelto|vuelto|rembourse|revenu|zuruck\w*|voltou|devolvido|restituit\w*|tornat\w*|terug\w*)\b',
+    r'\b(?:%s|invoice|bill|factura|facture|rechnung|fatura|nota|fattura|factuur)\b.{0,60}\b(?:instead of|en vez de|au lieu de|statt|em vez de|invece di|in plaats van)\b' % _CHARGE_V,
+    r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
+    r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
 _BILLING_CLAIM = [       # "I want a refund": a claim that a negation cancels ("I don't want a refund, just an exchange")
     r'\b%s%s%s' % (_CLAIM_BEFORE_REFUND, _gap(3), _REFUND),
@@ -712,6 +733,8 @@ _SALES = [
     r'\b(?:official|exclusive) (?:outfitter|supplier|partner)\b', r'\bproveedor oficial\b', r'\bfournisseur officiel\b', r'\boffizielle[rn]? (?:ausstatter|lieferant)\b',
     r'\bfornecedor oficial\b', r'\bfornitore ufficiale\b', r'\bofficiele (?:leverancier|kledingsponsor)\b',
     r'\b(?:supply|equip|outfit|kit out) (?:schools|clubs|companies|teams|hotels|businesses)\b',
+    r'\b(?:looking for|need|seeking|buscamos|busco|cherchons|cherche|suchen|procuramos|procuro|cerchiamo|cerco|zoeken|zoek)'
+    r' (?:a |un |une |einen |um |uno |een )?(?:new )?(?:supplier|proveedor|fournisseur|lieferant\w*|fornecedor|fornitore|leverancier)\b',
 ]
 _QTY_NOUN = r'\w*' + _alt(
     r'jackets?', r'coats?', r'parkas?', r'fleeces?', r'softshells?', r'units?', r'pieces?', r'pcs', r'items?', r'shirts?',
@@ -724,7 +747,9 @@ _QTY_NOUN = r'\w*' + _alt(
     r'jassen', r'jas', r'stuks', r'jacks', r'truien', r'vesten')
 _PEOPLE_NOUN = _alt(
     r'people', r'persons', r'staff', r'employees?', r'workers?', r'members?', r'colleagues?', r'drivers?', r'volunteers?',
-    r'students?', r'pupils?', r'alunni', r'players?', r'guests?', r'personas', r'empleados?', r'trabajadores', r'miembros', r'socios', r'alumnos',
+    r'students?', r'pupils?', r'alunni', r'players?', r'instructors?', r'teachers?', r'coaches', r'nurses?', r'guides?',
+    r'monitores', r'profesores', r'moniteurs', r'enseignants', r'lehrer\w*', r'trainer\w*', r'professores', r'istruttori',
+    r'insegnanti', r'docenten', r'instructeurs', r'guests?', r'personas', r'empleados?', r'trabajadores', r'miembros', r'socios', r'alumnos',
     r'personnes', r'salaries', r'employes', r'collaborateurs', r'membres', r'eleves', r'personen', r'mitarbeiter\w*',
     r'angestellte\w*', r'beschaftigte\w*', r'leute', r'mitglieder\w*', r'schuler\w*', r'pessoas', r'funcionarios',
     r'colaboradores', r'membros', r'alunos', r'persone', r'dipendenti', r'collaboratori', r'membri', r'studenti',
@@ -744,7 +769,7 @@ SALES_MIN_PEOPLE = 10
 
 
 _GROUPS = {'human': _HUMAN, 'emotional': _EMOTIONAL, 'problem': _PROBLEM, 'several': _SEVERAL,
-           'repeat_strong': _REPEAT_STRONG, 'repeat': _REPEAT, 'billing': _BILLING, 'billing_claim': _BILLING_CLAIM, 'complaint': _COMPLAINT,
+           'repeat_strong': _REPEAT_STRONG, 'repeat': _REPEAT, 'billing': _BILLING, 'billing_soft': _BILLING_SOFT, 'billing_claim': _BILLING_CLAIM, 'complaint': _COMPLAINT,
            'sales': _SALES}
 
 
@@ -799,6 +824,7 @@ def _frames(t, frames):
 
 
 _HEADCOUNT = _Lazy(r'\d+\W*$')
+_OUR_PEOPLE = _Lazy(r'\b(?:our|unsere\w*|nuestr\w*|nos|notre|nossos|nossas|nostri|nostre|onze|ons) \w+$')   # our staff: buyers, not a request
 _BOT_MENTION = _Lazy(r'\b(?:chat ?bot|bot|robot|robo|machine|maschine|automat\w*|ia|ki|ai)\b')
 
 
@@ -811,7 +837,7 @@ def _human_request(t):
         first += _frames(t, (('want', 'person', 3), ('person', 'want', 1)))
     for tier in (first, _frames(t, _HUMAN_FRAMES[-2:])):
         for m in sorted(tier, key=lambda m: (m.a, m.b)):
-            if _HEADCOUNT.search(t, 0, m.a) or _negated(t, m.a, m.b, 6, 1, True):
+            if _HEADCOUNT.search(t, 0, m.a) or _OUR_PEOPLE.search(t, m.a, m.b) or _negated(t, m.a, m.b, 6, 1, True):
                 continue
             return m
     return None
@@ -920,6 +946,9 @@ def _billing(t):
     if m:
         return 'matched "%s"' % _quote(m)
     if not _HYPOTHETICAL.search(t):
+        m = _regex('billing_soft').search(t)
+        if m:
+            return 'matched "%s"' % _quote(m)
         term = _BILLING_TERM.search(t)
         context = term and _BILLING_CONTEXT.search(t)
         if context:
