@@ -11,7 +11,6 @@ from tests.infra.helpers import ROOT, WS_STAGE, Resolver
 CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
 CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad'
 ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac'
-SIMPLE_CORS = '60669652-455b-4ae9-85a4-c4c02393f86c'
 STATIC_ROUTES = {'/', '/demo', '/widget.js', '/static/{name}', '/static/{folder}/{name}'}
 
 
@@ -86,7 +85,8 @@ def test_static_files_are_cached_compressed_and_importable_from_other_sites(dist
     assert default['TargetOriginId'] == 'static'
     assert default['CachePolicyId'] == CACHING_OPTIMIZED     # honours the objects' Cache-Control max-age
     assert default['Compress'] is True
-    assert default['ResponseHeadersPolicyId'] == SIMPLE_CORS  # Access-Control-Allow-Origin: * (module scripts)
+    # Access-Control-Allow-Origin: * (module scripts) and the pages' security headers: test_security_headers.py
+    assert default['ResponseHeadersPolicyId'] == {'Ref': 'StaticResponseHeaders'}
     assert default['AllowedMethods'] == ['GET', 'HEAD']
     assert default['ViewerProtocolPolicy'] == 'redirect-to-https'
     assert distribution['DefaultRootObject'] == 'dashboard.html'
