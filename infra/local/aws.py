@@ -78,8 +78,10 @@ class EmbeddedAWS:
         if self.flat:
             from . import flat_dynamodb
             flat_dynamodb.install()
-        from moto.server import ThreadedMotoServer
-        self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
+            self._server = FastMotoServer(self.host, self.port)
+        else:
+            from moto.server import ThreadedMotoServer
+            self._server = ThreadedMotoServer(ip_address=self.host, port=self.port, verbose=False)
         self._server.start()
         host, port = self._server.get_host_and_port()
         self.port = port
@@ -103,3 +105,165 @@ class EmbeddedAWS:
             region_name=region)
         return (session.client('dynamodb', endpoint_url=self.endpoint_url),
                 session.client('sqs', endpoint_url=self.endpoint_url))
+
+
+class FastMotoServer:
+    """moto's server app (the one ThreadedMotoServer runs), served without its per-request overheads.
+
+    * Keep-alive: werkzeug's dev server closes every connection after one response and then
+      waits ~10 ms draining the socket, so every AWS call paid a TCP handshake, a new server
+      thread and that wait. Here a minimal WSGI server on http.server keeps connections open
+      (each request body is read in full first) and writes each response in one send.
+    * moto's dispatcher looks a request's service up under one global lock, listing moto's
+      package directory (``os.listdir`` + ``isdir`` on ~250 entries) and trying ~500 URL
+      patterns for every request. The list and each host's answer are cached here.
+    """
+
+    def __init__(self, host, port):
+        self.host = host
+        self.port = port
+        self._server = None
+        self._thread = None
+
+    def start(self):
+        import threading
+
+        from moto import backends
+        from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
+        _cache_moto_lookups(backends, DomainDispatcherApplication)
+        app = DomainDispatcherApplication(create_backend_app)
+        self._server = _wsgi_server(self.host, self.port, app)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.2},
+                                        name='embedded-aws', daemon=True)
+        self._thread.start()
+
+    def get_host_and_port(self):
+        host, port = self._server.server_address[:2]
+        return str(host), port
+
+    def stop(self):
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(5)
+        self._server = None
+
+
+def _cache_moto_lookups(backends, dispatcher_class):
+    if getattr(backends.list_of_moto_modules, '_cached', False):
+        return
+    modules = frozenset(backends.list_of_moto_modules())
+
+    def list_of_moto_modules():
+        return modules
+    list_of_moto_modules._cached = True
+    backends.list_of_moto_modules = list_of_moto_modules
+
+    lookup = dispatcher_class.get_backend_for_host
+    cache = {}
+
+    def get_backend_for_host(self, host):
+        try:
+            return cache[host]
+        except KeyError:
+            backend = cache[host] = lookup(self, host)
+            return backend
+    dispatcher_class.get_backend_for_host = get_backend_for_host
+
+
+def _wsgi_server(host, port, app):
+    import http.server
+    import io
+    import socket
+    import sys
+    import urllib.parse
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        protocol_version = 'HTTP/1.1'
+        timeout = 300                       # an idle keep-alive connection's thread ends after this
+
+        def setup(self):
+            super().setup()
+            self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+        def log_message(self, format, *args):
+            pass
+
+        def handle_one_request(self):
+            try:
+                super().handle_one_request()
+            except (ConnectionError, socket.timeout):
+                self.close_connection = True
+
+        def _serve(self):
+            if self.headers.get('Transfer-Encoding', '').lower() == 'chunked':
+                body, self.close_connection = self._read_chunked(), True
+            else:
+                length = int(self.headers.get('Content-Length') or 0)
+                body = self.rfile.read(length) if length > 0 else b''
+            path, _, query = self.path.partition('?')
+            if '://' in path:                               # absolute-form request target
+                path = urllib.parse.urlsplit(path).path or '/'
+            environ = {
+                'REQUEST_METHOD': self.command, 'SCRIPT_NAME': '',
+                'PATH_INFO': urllib.parse.unquote(path, 'latin-1'), 'QUERY_STRING': query,
+                'RAW_URI': self.path, 'REQUEST_URI': self.path,
+                'SERVER_NAME': host, 'SERVER_PORT': str(self.server.server_address[1]),
+                'SERVER_PROTOCOL': self.request_version,
+                'REMOTE_ADDR': self.client_address[0], 'REMOTE_PORT': str(self.client_address[1]),
+                'CONTENT_TYPE': self.headers.get('Content-Type', ''),
+                'CONTENT_LENGTH': str(len(body)) if body else '',
+                'wsgi.version': (1, 0), 'wsgi.url_scheme': 'http', 'wsgi.input': io.BytesIO(body),
+                'wsgi.errors': sys.stderr, 'wsgi.multithread': True, 'wsgi.multiprocess': False,
+                'wsgi.run_once': False, 'wsgi.input_terminated': True,
+            }
+            for name, value in self.headers.items():
+                key = 'HTTP_' + name.upper().replace('-', '_')
+                if key in ('HTTP_CONTENT_TYPE', 'HTTP_CONTENT_LENGTH'):
+                    continue
+                environ[key] = environ[key] + ',' + value if key in environ else value
+            started = []
+
+            def start_response(status, headers, exc_info=None):
+                started[:] = [status, headers]
+                return lambda data: chunks.append(data)
+            chunks = []
+            result = app(environ, start_response)
+            try:
+                for chunk in result:
+                    chunks.append(chunk)
+            finally:
+                if hasattr(result, 'close'):
+                    result.close()
+            data = b''.join(c if isinstance(c, bytes) else c.encode('latin-1') for c in chunks)
+            status, headers = started
+            lines = ['%s %s' % (self.protocol_version, status)]
+            for name, value in headers:
+                if name.lower() not in ('content-length', 'connection', 'transfer-encoding'):
+                    lines.append('%s: %s' % (name, value))
+            lines.append('Content-Length: %d' % len(data))
+            if self.close_connection:
+                lines.append('Connection: close')
+            head = ('\r\n'.join(lines) + '\r\n\r\n').encode('latin-1')
+            self.wfile.write(head + (b'' if self.command == 'HEAD' else data))
+
+        def _read_chunked(self):
+            out = []
+            while True:
+                size = int(self.rfile.readline().split(b';', 1)[0].strip() or b'0', 16)
+                if size == 0:
+                    while self.rfile.readline() not in (b'\r\n', b'\n', b''):
+                        pass
+                    return b''.join(out)
+                out.append(self.rfile.read(size))
+                self.rfile.readline()
+
+        do_GET = do_POST = do_PUT = do_DELETE = do_HEAD = do_PATCH = do_OPTIONS = _serve
+
+    class Server(http.server.ThreadingHTTPServer):
+        daemon_threads = True
+        allow_reuse_address = True
+        request_queue_size = 128
+
+    return Server((host, port), Handler)

@@ -53,11 +53,19 @@ KNOWLEDGE = [
 ]
 
 
-def seed(admin=None):
-    """Create the demo agent, its knowledge base and the operators. Returns what clients need."""
+def operator_names(count=None):
+    """Alice and Bob, then Operator3 … OperatorN when more are asked for (load and fault runs)."""
+    count = len(OPERATORS) if count is None else max(1, int(count))
+    return list(OPERATORS[:count]) + ['Operator%d' % n for n in range(len(OPERATORS) + 1, count + 1)]
+
+
+def seed(admin=None, operators=None):
+    """Create the demo agent, its knowledge base and the operators. Returns what clients need.
+
+    ``operators``: how many operators (default: Alice and Bob)."""
     admin = admin or importlib.import_module('infra.admin')
     admin.create_agent(AGENT_ID, AGENT_NAME, allow_human_handoff=True, welcome_message=WELCOME_MESSAGE)
     for question, answer in KNOWLEDGE:
         admin.add_knowledge(AGENT_ID, question, answer)
-    operators = {name: admin.create_operator(name, [AGENT_ID]) for name in OPERATORS}
+    operators = {name: admin.create_operator(name, [AGENT_ID]) for name in operator_names(operators)}
     return {'agent_id': AGENT_ID, 'agent_name': AGENT_NAME, 'operators': operators}

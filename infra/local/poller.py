@@ -7,8 +7,15 @@ that raises, or returns an unusable response, fails the whole batch. Failed mess
 become visible again after the queue's visibility timeout; the queue's redrive policy
 moves them to the dead-letter queue after ``maxReceiveCount`` receives (moto applies
 the policy itself on the receive after the last allowed one).
+
+For fault runs (``--chaos-sqs-redeliver P``, ``--chaos-sqs-crash P``) it can also do what
+SQS and Lambda are allowed to do: deliver a handled message again (it is not deleted, so
+it comes back after the visibility timeout: at-least-once delivery), or crash mid-batch
+(the handler has processed the first half of the batch, then the invocation dies: nothing
+is deleted and the whole batch comes back).
 """
 import base64
+import random
 import threading
 import time
 
@@ -65,7 +72,8 @@ def failed_ids(response, message_ids):
 
 class QueuePoller:
     def __init__(self, sqs, *, queue_url, queue_arn, handler, region, context_factory,
-                 batch_size=10, wait_seconds=1, max_receive_count=None, name='on_notification'):
+                 batch_size=10, wait_seconds=1, max_receive_count=None, name='on_notification',
+                 redeliver_rate=0.0, crash_rate=0.0, rng=None):
         self.sqs = sqs
         self.queue_url = queue_url
         self.queue_arn = queue_arn
@@ -76,6 +84,9 @@ class QueuePoller:
         self.wait_seconds = wait_seconds
         self.max_receive_count = max_receive_count
         self.name = name
+        self.redeliver_rate = float(redeliver_rate)
+        self.crash_rate = float(crash_rate)
+        self.rng = rng or random.Random()
         self._stop = threading.Event()
         self._thread = None
 
@@ -113,6 +124,15 @@ class QueuePoller:
         records = [sqs_record(m, queue_arn=self.queue_arn, region=self.region) for m in messages]
         ids = [r['messageId'] for r in records]
         t0 = time.perf_counter()
+        if self.crash_rate and self.rng.random() < self.crash_rate:
+            half = records[:max(1, len(records) // 2)]
+            try:
+                self.handler({'Records': half}, self.context_factory())
+            except Exception:
+                LOG.exception('sqs   %s raised', self.name)
+            LOG.info('sqs   %s  batch=%d  chaos: crashed after %d records, nothing deleted  %s', self.name,
+                     len(records), len(half), ms(time.perf_counter() - t0))
+            return set(ids)
         try:
             response = self.handler({'Records': records}, self.context_factory())
             failed = failed_ids(response, set(ids))
@@ -126,6 +146,11 @@ class QueuePoller:
         if failed is None:
             failed = set(ids)
         done = [r for r in records if r['messageId'] not in failed]
+        if self.redeliver_rate:
+            kept = [r for r in done if self.rng.random() < self.redeliver_rate]
+            if kept:
+                LOG.info('sqs   %s  chaos: %d handled message(s) not deleted: delivered again', self.name, len(kept))
+                done = [r for r in done if r not in kept]
         if done:
             try:
                 resp = self.sqs.delete_message_batch(QueueUrl=self.queue_url, Entries=[

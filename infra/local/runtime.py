@@ -5,6 +5,7 @@ import importlib
 import json
 import logging
 import os
+import random
 import secrets
 import signal
 import socket
@@ -39,8 +40,15 @@ def parse_args(argv=None):
     p.add_argument('--visibility-timeout', type=int, default=2,
                    help="notification queue visibility timeout in seconds, replacing the template's (default: 2)")
     p.add_argument('--no-seed', action='store_true', help='start without the demo agent and operators')
+    p.add_argument('--demo-operators', type=int, default=None, metavar='N',
+                   help='seed N demo operators (Alice, Bob, Operator3, ...; default: Alice and Bob)')
     p.add_argument('--app', default='app', help='module holding the Chalice app and handlers (default: app)')
     p.add_argument('--log-level', default='INFO', help='DEBUG, INFO (default) or WARNING')
+    p.add_argument('--chaos-sqs-redeliver', type=float, default=0.0, metavar='P',
+                   help='(fault runs) leave a handled notification on the queue with probability P: delivered again')
+    p.add_argument('--chaos-sqs-crash', type=float, default=0.0, metavar='P',
+                   help='(fault runs) with probability P the consumer dies mid-batch: the whole batch comes back')
+    p.add_argument('--chaos-seed', type=int, default=None, metavar='N', help='(fault runs) seed of those draws')
     p.add_argument('--raw-moto', action='store_true',
                    help="(for comparison only) moto's DynamoDB as shipped, without infra/local/flat_dynamodb.py: "
                         "loses writes under concurrency and slows down as the table grows")
@@ -180,7 +188,7 @@ class LocalRuntime:
                          'flat_dynamodb': not args.raw_moto}
             if not args.no_seed:
                 from . import demo
-                self.info.update(demo.seed())
+                self.info.update(demo.seed(operators=args.demo_operators))
 
             self.gateway = Gateway(handlers, idle_timeout=args.idle_timeout, max_age=args.max_connection_age,
                                    management_access_key=self.credentials['AWS_ACCESS_KEY_ID'])
@@ -190,7 +198,9 @@ class LocalRuntime:
                     sqs, queue_url=self.resources.queue_url, queue_arn=self.resources.queue_arn,
                     handler=on_notification, region=REGION,
                     context_factory=lambda: lambda_context(fn_name, timeout_s=30),
-                    max_receive_count=self.resources.max_receive_count)
+                    max_receive_count=self.resources.max_receive_count,
+                    redeliver_rate=args.chaos_sqs_redeliver, crash_rate=args.chaos_sqs_crash,
+                    rng=random.Random(args.chaos_seed))
             asyncio.run(self._serve(t0))
         finally:
             self._cleanup()
