@@ -33,6 +33,7 @@ MOTO_FINGERPRINTS = {
     ('moto.dynamodb.models.table', 'Table', 'put_item'): 'de23933013ef8426',
     ('moto.dynamodb.models.table', 'Table', 'delete_item'): '1594f7b07616c8cb',
     ('moto.core.common_models', 'BaseModel', '__new__'): '08cf0ef20e88029a',
+    ('moto.core.responses', 'BaseResponse', 'serialized'): 'af486a0ef1327162',
 }
 
 
@@ -53,7 +54,7 @@ def test_moto_still_has_the_code_the_adapter_replaces():
     from moto.dynamodb.models.table import Table
     from moto.dynamodb.responses import DynamoHandler
     assert 'self.all_items()' in inspect.getsource(Table.query)
-    assert '_dispatch' not in DynamoHandler.__dict__
+    assert '_dispatch' not in DynamoHandler.__dict__ and 'serialized' not in DynamoHandler.__dict__
 
 
 def _clients(stack):
@@ -208,6 +209,29 @@ def scenario(ddb, table):
         note('partition %d' % n, lambda n=n: ddb.query(
             TableName=table, KeyConditionExpression='pk = :p', ExpressionAttributeValues={':p': S('SCN#%d' % n)},
             ConsistentRead=True))
+    # the other item operations, with every attribute type in the answers
+    rich = {'pk': S('SCN#9'), 'sk': S('META'), 'n': {'N': '1.50'}, 'b': {'B': b'\x00\xff'}, 'bs': {'BS': [b'a', b'b']},
+            'ss': {'SS': ['x', 'y']}, 'ns': {'NS': ['1', '2']}, 'l': {'L': [{'NULL': True}, {'BOOL': False}]},
+            'm': {'M': {'k': {'S': 'v'}}}, 'gsi1pk': S('INBOX#rich'), 'gsi1sk': S('1')}
+    note('put rich old', lambda: ddb.put_item(TableName=table, Item=rich, ReturnValues='ALL_OLD'))
+    note('put rich again', lambda: ddb.put_item(TableName=table, Item=rich, ReturnValues='ALL_OLD'))
+    note('get rich', lambda: ddb.get_item(TableName=table, Key={'pk': S('SCN#9'), 'sk': S('META')}))
+    note('get projected', lambda: ddb.get_item(TableName=table, Key={'pk': S('SCN#9'), 'sk': S('META')},
+                                               ProjectionExpression='n, m.k'))
+    note('get missing', lambda: ddb.get_item(TableName=table, Key={'pk': S('nope'), 'sk': S('META')}))
+    note('update new', lambda: ddb.update_item(TableName=table, Key={'pk': S('SCN#9'), 'sk': S('META')},
+                                               UpdateExpression='SET n = n + :one ADD ss :z',
+                                               ExpressionAttributeValues={':one': {'N': '1'}, ':z': {'SS': ['z']}},
+                                               ReturnValues='ALL_NEW'))
+    note('batch get', lambda: ddb.batch_get_item(RequestItems={table: {'Keys': [
+        {'pk': S('SCN#9'), 'sk': S('META')}, {'pk': S('SCN#2'), 'sk': S('META')}, {'pk': S('nope'), 'sk': S('x')}]}}))
+    note('batch write', lambda: ddb.batch_write_item(RequestItems={table: [
+        {'PutRequest': {'Item': {'pk': S('SCN#8'), 'sk': S('M%d' % i)}}} for i in range(3)]}))
+    note('query paged', lambda: ddb.query(TableName=table, KeyConditionExpression='pk = :p', Limit=2,
+                                          ExpressionAttributeValues={':p': S('SCN#8')}))
+    note('gsi rich', lambda: gsi('INBOX#rich'))
+    note('delete old', lambda: ddb.delete_item(TableName=table, Key={'pk': S('SCN#8'), 'sk': S('M0')},
+                                               ReturnValues='ALL_OLD'))
     note('messages of 1', lambda: ddb.query(
         TableName=table, KeyConditionExpression='pk = :p AND begins_with(sk, :m)',
         ExpressionAttributeValues={':p': S('SCN#1'), ':m': S('MSG#')}))
