@@ -197,3 +197,26 @@ def test_knowledge_entries_keep_their_other_phrasings_and_language(pages):
     delete.click()
     delete.click()
     expect(alice.locator('#kb-status')).to_have_text('Entry deleted.')
+
+
+def test_settings_are_read_only_for_operators_who_are_not_admins(pages):
+    """Only an agent's admins may save its settings (the server answers 403 forbidden_role): the
+    dashboard shows other operators the values, read-only."""
+    def me_route(route):
+        answer = route.fetch()
+        data = answer.json()
+        for agent in data.get('agents', []):
+            agent['role'] = 'operator'
+        route.fulfill(response=answer, json=data)
+
+    alice = pages.operator('Alice', init_script=None)
+    alice.route('**/operator/me', me_route)
+    alice.reload()
+    alice.locator('#conn[data-state="open"]').wait_for()
+    alice.get_by_role('tab', name='Settings').click()
+    expect(alice.locator('#settings-status')).to_have_text('Only an admin of this agent can change these settings.')
+    expect(alice.get_by_role('switch', name='Allow Human Handoff')).to_be_disabled()
+    expect(alice.get_by_label('The visitor complains')).to_be_disabled()
+    expect(alice.get_by_role('button', name='Save', exact=True)).to_be_disabled()
+    # The knowledge base stays editable by every operator of the agent.
+    expect(alice.get_by_role('button', name='Add entry')).to_be_enabled()

@@ -1,7 +1,9 @@
 /*
  * Settings → Human handoff: the Allow Human Handoff switch, one switch per detection trigger, the
- * welcome message, the webhook URL and the bot's confidence threshold, saved together with the
- * version read (optimistic locking: a stale save is refused and the latest values are loaded).
+ * welcome message, the webhook URL, the bot's confidence threshold and, when the server has them,
+ * the Bedrock model and the retention period; saved together with the version read (optimistic
+ * locking: a stale save is refused and the latest values are loaded). Only an agent's admins may
+ * save: for other operators the form is read-only.
  *
  * The trigger switches are drawn from the settings the server returns (settings.triggers: name →
  * on/off), so a trigger added server-side shows up without a change here.
@@ -33,15 +35,50 @@ export async function loadSettings() {
     if (agent !== state.agentId) { return; }
     settings = data.settings || {};
     version = data.version;
-    fill();
     status('');
+    fill();
   } catch (err) {
     status('Could not load settings: ' + err.message);
   }
 }
 
+function role() {
+  const agent = state.agents.find((a) => a.id === state.agentId);
+  return agent && agent.role;
+}
+
+/* The optional parts, drawn only when the server's settings have them. */
+function fillExtra(s) {
+  const box = $('settings-extra');
+  clear(box);
+  if (s.llm && typeof s.llm === 'object') {
+    const on = el('input', { type: 'checkbox', id: 'llm-enabled' });
+    on.checked = !!s.llm.enabled;
+    const model = el('input', { type: 'text', id: 'llm-model', maxlength: '200', spellcheck: 'false',
+      placeholder: 'a model id this deployment allows', 'aria-describedby': 'llm-help' });
+    model.value = s.llm.model_id || '';
+    box.appendChild(el('fieldset', { id: 'llm' }, [
+      el('legend', { text: 'Language model (Amazon Bedrock)' }),
+      el('div', { className: 'trigger' }, [on, el('label', { for: 'llm-enabled', text: 'Answer and detect handoffs with a Bedrock model' })]),
+      el('label', { for: 'llm-model', text: 'Model id' }),
+      model,
+      el('p', { id: 'llm-help', className: 'hint', text: 'Answers only from the knowledge base; on a timeout or an error the built-in bot answers.' }),
+    ]));
+  }
+  if (typeof s.retention_days === 'number') {
+    const days = el('input', { type: 'number', id: 'retention-input', min: '1', max: '3650', step: '1', 'aria-describedby': 'retention-help' });
+    days.value = String(s.retention_days);
+    box.append(
+      el('label', { for: 'retention-input', text: 'Keep conversations for (days)' }),
+      days,
+      el('p', { id: 'retention-help', className: 'hint', text: 'Messages and conversations are deleted this many days after their last change.' }),
+    );
+  }
+}
+
 function fill() {
   const s = settings;
+  fillExtra(s);
   $('allow-handoff').checked = !!s.allow_human_handoff;
   $('welcome-input').value = s.welcome_message || '';
   $('webhook-input').value = s.webhook_url || '';
@@ -58,6 +95,9 @@ function fill() {
     cb.checked = triggers[name];
     box.appendChild(el('div', { className: 'trigger' }, [cb, el('label', { for: id, text: triggerLabel(name) })]));
   }
+  const readOnly = role() !== undefined && role() !== 'admin';
+  for (const input of $('settings-form').elements) { input.disabled = readOnly; }
+  if (readOnly) { status('Only an admin of this agent can change these settings.'); }
 }
 
 /* Only what this form edits: the server merges a partial update and refuses unknown fields. */
@@ -72,6 +112,12 @@ function collect() {
   if (th !== '') { out.confidence_threshold = Number(th); }
   for (const input of $('trigger-list').querySelectorAll('[data-trigger]')) {
     out.triggers[input.getAttribute('data-trigger')] = input.checked;
+  }
+  if ($('llm-enabled')) {
+    out.llm = { enabled: $('llm-enabled').checked, model_id: $('llm-model').value.trim() || null };
+  }
+  if ($('retention-input') && $('retention-input').value !== '') {
+    out.retention_days = Math.round(Number($('retention-input').value));
   }
   return out;
 }
