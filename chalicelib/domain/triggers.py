@@ -152,7 +152,7 @@ def _quote(m, limit=60):
 # ---- 1. asking for a person ----------------------------------------------------------------------
 
 _REQ_VERB = _alt(
-    r'talk\w*', r'speak\w*', r'chat(?:ting)?', r'connect\w*', r'transfer\w*', r'put me (?:through|in touch)', r'put through',
+    r'talk\w*', r'speak\w*', r'chat(?:ting)? (?:with|to)', r'connect\w*', r'transfer\w*', r'put me (?:through|in touch)', r'put through',
     r'pass me', r'escalat\w*', r'contact', r'reach',
     r'habl\w+', r'comunica\w*', r'pas(?:a|e|ar|ame|as|en|ad|adme)', r'pon(?:me|es|ga|gan|er|gas)', r'atien\w+',
     r'atend\w+', r'transfier\w*', r'transfer\w*', r'contactar',
@@ -204,7 +204,9 @@ _MODAL = _alt(r'can', r'could', r'puede', r'podria', r'peut', r'pourrait', r'kan
 # distances checked in Python: one regex per list instead of every list repeated in every frame keeps the
 # first-message compile short.
 _HUMAN_TOKENS = {
-    'req': r'\b%s\b' % _REQ_VERB, 'want': r'\b%s\b' % _WANT_VERB, 'please': r'\b%s\b' % _PLEASE,
+    'req': r'\b%s\b' % _REQ_VERB,
+    'req_final': r'\b(?:talk|speak|chat with|weiter|sprechen|reden|verbinden|verbunden|weiterleiten|weiterverbinden|bedient|beraten|erreichen|'
+                 r'spreken|praten|doorverbinden|doorverbonden|geholpen|bereiken|spreche|rede|spreek|praat|atendid[oa])\b', 'want': r'\b%s\b' % _WANT_VERB, 'please': r'\b%s\b' % _PLEASE,
     'person': r'\b%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK), 'strong': r'\b%s\b' % _PERSON_STRONG,
     'modal': r'\b%s\b' % _MODAL, 'person_or_one': r'%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body'),
     'is_there': r'\b(?:is|are) there (?:(?:any|some|an|a)(?:one|body)?)\b',
@@ -212,11 +214,11 @@ _HUMAN_TOKENS = {
 }
 _HUMAN_FRAMES = (
     ('req', 'person', 5),            # "talk ... to a real person", "pásame con un agente"
-    ('person', 'req', 4),            # verb-final: "mit einem Menschen sprechen"
+    ('person', 'req_final', 4),      # verb-final: "mit einem Menschen sprechen"
     ('want', 'strong', 3),           # "I need a human"
     ('strong', 'want', 1),           # "geen medewerker nodig" (then negated)
     ('strong', 'please', 1), ('please', 'strong', 1),
-    ('is_there', 'person_or_one', 2), ('there_is', 'strong', 3),
+    ('is_there', 'strong', 2), ('there_is', 'strong', 3),
     ('modal', 'strong', 4), ('strong', 'modal', 1),     # "can a real person look at my case", "une vraie personne peut"
 )
 _HUMAN = [
@@ -226,7 +228,7 @@ _HUMAN = [
     r'\b(?:rappelez moi|me rappelle\w*|me rappeler)\b(?! (?:l|le|la|les|votre|vos|mon|ma|mes|ce|cette|comment|quand|si|que|ou|combien)\b)', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
     r'\bme (?:ligue|liga|ligar|liguem)\b', r'\bligar (?:para|pra) mim\b', r'\brichiama\w*', r'\bchiamatemi\b',
     r'\bterug ?bel\w*', r'\bteruggebeld\b', r'\bbel me\b', r'\b(?:me|mij) (?:\w+ )?(?:belt|bellen|terugbelt)\b',
-    r'\bmich\b(?: \w+){0,4} an(?:ruft|rufen|rufe)\b', r'\bzuruckrufen\b',
+    r'\bmich\b(?: \w+){0,4} an(?:ruft|rufen|rufe)\b', r'\bzuruckrufen\b', r'\b(?:m appelle|m appeler|mi chiam\w+|me chame\w*)\b',
     r'[?.!] (?:an? )?(?:real|actual) (?:person|human)\b',
     r'(?:^|[?.!,] ?)(?:an? |une |un |una |um |uma |een |eine |ein )?(?:person|personne|persona|pessoa|persoon|human|humano|humain|umano|mens|mensch)'
     r'\W+(?:please|pls|por favor|svp|s il vous plait|bitte|per favore|graag|aub|alsjeblieft)\b',
@@ -243,11 +245,16 @@ _HUMAN = [
 
 # ---- 2. emotional: distress, anxiety, grief, urgency about safety or money -----------------------------
 
+_MINE = (r'\b(?:my|our|mis|nuestr[oa]s?|mon|ma|mes|notre|nos|mein\w*|unser\w*|meu|minha|meus|minhas|nosso|nossa|mio|mia|miei|'
+         r'mie|nostr[oaie]|mijn|onze|ons|father|mother|dad|mum|mom|husband|wife|son|daughter|brother|sister|grand\w+|uncle|aunt|'
+         r'friend|partner|padre|madre|papa|mama|marido|esposa|hij[oa]|herman[oa]|abuel[oa]|pere|mere|mari|femme|fils|fille|frere|'
+         r'soeur|vater|vaters|mutter|mann|frau|sohn|tochter|bruder|schwester|oma|opa|pai|mae|filh[oa]|irmao|irma|avo|marito|'
+         r'moglie|figli[oa]|fratello|sorella|nonn[oa]|vader|moeder|vrouw|zoon|dochter|broer|zus)\b')
 _EMOTIONAL = [
     # distress, despair, panic, tears (stems cover gender/number/tense)
-    r'\bdesperat\w*', r'\bdesesper\w*', r'\bdisperat\w*', r'\bverzweif\w*', r'\bwanhop\w*',
+    r'\bdesperat\w*\b(?! (?:for|to (?:get|buy|find|have|try|see)))', r'\bdesesper\w*', r'\bdisperat\w*', r'\bverzweif\w*', r'\bwanhop\w*',
     r'\bpanic\w*', r'\bpani(?:c|k|que|quer|quei|quee)\w*', r'\bpanico\b', r'\bpanik\w*', r'\bpaniek\w*',
-    r'\banxi\w*', r'\bansi\w*', r'\bangoiss\w*', r'\bangustia\w*', r'\bangst(?:attacke|zustand|zustande|aanval)\w*', r'\bangstig\b', r'\bangoscia\w*',
+    r'\banxi\w*\b(?! (?:to (?:get|see|try|receive)|for (?:my|the) (?:order|parcel|jacket)))', r'\bansi\w*\b(?! (?:pra|para|por|de (?:ver|receber|recibir|estrenar)))', r'\bangoiss\w*', r'\bangustia\w*', r'\bangst(?:attacke|zustand|zustande|aanval)\w*', r'\bangstig\b', r'\bangoscia\w*',
     r'\bterrified\b', r'\bfrightened\b', r'\bscared\b', r'\bafraid\b(?! (?:that|the|it|of the|so|not|we|i|you))',
     r'\b(?:tengo|tenemos|da|me da) miedo\b(?! (?:de que|que|a que))', r'\bestoy asustad\w*',
     r'\bj ai (?:tres |si |tellement )?peur\b(?! (?:que|de|d))', r'\bhabe (?:solche |grosse |so |richtig )?angst\b(?!,? (?:dass|das|vor))',
@@ -268,7 +275,7 @@ _EMOTIONAL = [
     r'\bsick with worry\b', r'\bau fond du trou\b', r'\b(?:account|cuenta|compte|konto|conta|conto|rekening)\b.{0,25}'
     r'\b(?:empty|vacia|a zero|leer|zerad[oa]|a zero|leeg)\b',
     r'\bbroken heart\b', r'\bcorazon roto\b', r'\bcoeur brise\b', r'\bbricht (?:mir )?das herz\b', r'\bcoracao partido\b',
-    r'\bcuore spezzato\b', r'\bhart is gebroken\b', r'\bmemorial\b', r'\bhomenaje\b', r'\ben memoire\b', r'\bgedenk\w*',
+    r'\bcuore spezzato\b', r'\bhart is gebroken\b', r'\bhomenaje\b', r'\ben memoire\b', r'\bgedenk\w*',
     r'\bhomenagem\b', r'\bcommemorazione\b', r'\bherdenking\b',
     r'\blost my job\b', r'\b(?:me quede|estoy) sin (?:trabajo|empleo)\b', r'\bperdi (?:mi|el|meu|o) (?:trabajo|empleo|emprego)\b',
     r'\bperdu mon (?:travail|emploi|boulot)\b', r'\b(?:job|arbeit|stelle) verloren\b', r'\barbeitslos\b', r'\bdesempregad\w*',
@@ -308,14 +315,18 @@ _EMOTIONAL = [
     r'\bne sais (?:pas|plus) quoi faire\b', r'\bnao sei o que fazer\b', r'\bnon so (?:cosa|che) fare\b',
     r'\bweet niet (?:meer )?wat ik moet doen\b',
     # grief
-    r'\bpassed away\b', r'\b(?:died|death|funeral|grief|grieving|bereave\w*|condolence\w*)\b', r'\bmy late \w+',
-    r'\bmur(?:io|ieron)\b', r'\bfalleci\w*', r'\bfuneral\w*', r'\bentierro\b', r'\bluto\b', r'\bdifunt\w*',
-    r'\bdecede\w*', r'\bdeces\b', r'\b(?:est|sont) morte?s?\b', r'\benterrement\b', r'\bobseques\b', r'\bdeuil\b',
-    r'\bgestorben\b', r'\bverstorb\w*', r'\btodesfall\b', r'\bbeerdigung\w*', r'\bbeisetzung\b', r'\btrauer\w*',
-    r'\bmorreu\b', r'\bfalec\w*', r'\benterro\b', r'\bvelorio\b',
-    r'\b(?:e|sono) mort[oaie]\b', r'\bdecedut\w*', r'\bfunerale\b', r'\blutto\b',
+    r'\bpassed away\b', r'\b(?:grief|grieving|bereave\w*|condolence\w*)\b', r'\bmy late \w+',
+    r'%s.{0,40}\b(?:died|death|funeral|memorial|mur(?:io|ieron)|funeral|entierro|velatorio|enterrement|obseques|deces|'
+    r'beerdigung|beisetzung|trauerfeier|todesfall|enterro|velorio|funerale|begrafenis|uitvaart)\b' % _MINE,
+    r'\b(?:died|death|funeral|memorial|funeral|entierro|velatorio|enterrement|obseques|deces|beerdigung|beisetzung|trauerfeier|'
+    r'enterro|velorio|funerale|begrafenis|uitvaart)\b.{0,40}%s' % _MINE,
+    r'\bmur(?:io|ieron)\b', r'\bfalleci\w*', r'\bluto\b', r'\bdifunt\w*',
+    r'\bdecede\w*', r'\b(?:est|sont) morte?s?\b', r'\bdeuil\b',
+    r'\bgestorben\b', r'\bverstorb\w*', r'\btrauer\b', r'\btrauere\b',
+    r'\bmorreu\b', r'\bfalec\w*',
+    r'\b(?:e|sono) mort[oaie]\b', r'\bdecedut\w*', r'\blutto\b',
     r'\b(?:marito|moglie|madre|padre|mamma|papa|nonn[oa]|figli[oa]|fratello|sorella) (?:e )?scompars[oa]\b',
-    r'\bche e scompars[oa]\b', r'\boverled\w*', r'\bgestorven\b', r'\bbegrafenis\b', r'\brouw\w*',
+    r'\bche e scompars[oa]\b', r'\boverled\w*', r'\bgestorven\b', r'\brouw\w*',
     # safety
     r'\bthreat\w*', r'\bunsafe\b', r'\bin danger\b', r'\bharass\w*', r'\bstalk\w*', r'\bamenaz\w*', r'\bacos\w*',
     r'\bmenac\w*', r'\bharcel\w*', r'\bbedroh\w*', r'\bbelastig\w*', r'\bamea[cç]\w*', r'\bminacc\w*',
@@ -546,7 +557,7 @@ _BILLING += [
 ]
 _BILLING += [
     r'\b(?:took|taken|take|kept) (?:the |my |your )?(?:money|payment)\b.*\b(?:still|never|havent|not|no)\b',
-    r'\b(?:rimborsat\w*|reembols\w*|rembourse\w*|erstattet|terugbetaald|refunded|estornad\w*) (?:\w+ )?(?:solo|only|nur|so|apenas|maar|seulement)\b',
+    r'\b(?:rimborsat\w*|reembolsa(?:do|ron|steis|ste|ram)\w*|rembourse\w*|erstattet|terugbetaald|refunded|estornad\w*) (?:\w+ )?(?:solo|only|nur|so|apenas|maar|seulement)\b',
     r'\b(?:solo|only|nur|apenas|maar) (?:\w+ ){0,2}(?:rimborsat|reembols|rembours|erstattet|terugbetaald|refunded|estorn)\w*',
     r'\bn (?:avez|a) rembourse que\b',
 ]
@@ -681,10 +692,16 @@ _SALES = [
     r'\bkostenvoranschlag\b', r'\b(?:um|o|fazer|pedir|mandar|enviar|podem fazer um) orcamento\b', r'\borcamento (?:para|de)\b',
     r'\bcotacao\b', r'\bpreventiv[oi]\b', r'\bofferte\w*\b',
     # the sales team
-    r'\bsales\b(?! tax| items?| price| section| event| period| season)', r'\b(?:departamento|equipo|area) (?:de ventas|comercial)\b',
-    r'\bventas\b', r'\b(?:service|equipe|departement) commercia\w*', r'\bcommercial\b',
+    # the sales team (not "what sales do you have?", "ventas privadas")
+    r'\b(?:talk\w*|speak\w*|chat\w*|contact\w*|reach\w*|email\w*|call\w*|connect\w*|transfer\w*|put me through|hablar|'
+    r'contactar|parler|contacter|joindre|sprechen|reden|kontaktieren|falar|contatar|parlare|contattare|praten|spreken)'
+    r' (?:\w+ ){0,3}(?:sales|ventas|vendas|vendite|verkoop|vertrieb|commercial|comercial|commerciale)\b',
+    r'\bsales (?:team|department|dept|reps?|representative|person|manager|office|contact|people|staff|enquiry|inquiry|question)s?\b',
+    r'\bin sales\b', r'\bsales ?@', r'\b(?:departamento|equipo|area) (?:de ventas|comercial)\b',
+    r'\b(?:service|equipe|departement) commercia\w*', r'\bun commercial\b',
     r'\bvertrieb\w*', r'\bverkaufsabteilung\b', r'\b(?:setor|equipe|departamento|time) (?:de vendas|comercial)\b',
-    r'\bvendas\b', r'\bufficio (?:vendite|commerciale)\b', r'\bcommerciale\b', r'\bverkoopafdeling\b', r'\bafdeling verkoop\b',
+    r'\bufficio (?:vendite|commerciale)\b', r'\b(?:il|un|vostro) commerciale\b', r'\bverkoopafdeling\b', r'\bafdeling verkoop\b',
+    r'\bverkoopteam\b', r'\b(?:time|equipe) (?:de vendas|comercial)\b',
     r'\b(?:book|request|schedule) a demo\b',
     # resellers, distribution, contracts, uniforms
     r'\bresell\w*', r'\bdistribu(?:tor|tors|tion|teur|teurs|tore|tori|idor|idores|idora|idoras)\b', r'\bstockists?\b',
@@ -956,7 +973,17 @@ def _billing(t):
     return _price_mismatch(t)
 
 
+_PROCEDURE = _Lazy(r'^(?:\W*(?:hi|hello|hey|hola|bonjour|hallo|ola|oi|ciao|hoi)\W+)?(?:how|where|what|como|donde|comment|ou|wie|wo|'
+                   r'onde|come|dove|hoe|waar)\b.{0,40}\b(?:complain\w*|complaint|queja\w*|quejar\w*|reclama\w*|plainte|plaindre|'
+                   r'beschwer\w*|reclamo|lamentar\w*|klacht\w*|klagen)\b')
+
+
 def _complaint(t):
+    if _PROCEDURE.search(t):       # "how do I make a complaint if I ever need to?"
+        m = _first(_regex('complaint'), t, window=3, after=2)
+        if m and not re.fullmatch(r'complain\w*|complaint|queja\w*|quejar\w*|reclama\w*|plainte|plaindre|beschwer\w*|reclamo|lamentar\w*|klacht\w*|klagen', m.group(0)):
+            return m
+        return None
     return _first(_regex('complaint'), t, window=3, after=2)
 
 

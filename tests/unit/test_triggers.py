@@ -326,7 +326,7 @@ def test_details_say_what_matched(rules_only):
     assert detect('Can I talk to a human?', None, {}).detail == 'asked: "talk to a human"'
     assert detect('We are a company of 300 people and want jackets for everyone', None, {}).detail == 'quantity: 300 people'
     assert detect("I'm desperate, please help", None, {}).detail == 'distress: "desperate"'
-    assert detect('Can I talk to sales?', None, {}).detail == 'matched "sales"'
+    assert detect('Can I talk to sales?', None, {}).detail == 'matched "talk to sales"'
 
 
 def test_a_request_for_a_person_that_names_sales_is_a_sales_lead(rules_only):
