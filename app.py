@@ -48,6 +48,10 @@ def _query():
     return app.current_request.query_params or {}
 
 
+def _source_ip():
+    return ((app.current_request.context or {}).get('identity') or {}).get('sourceIp')
+
+
 def route(path, **options):
     """app.route, with errors answered as JSON 4xx (see chalicelib.web)."""
     return lambda view: app.route(path, **options)(json_errors(view))
@@ -60,7 +64,7 @@ app.register_middleware(framework_errors, 'http')
 
 @route('/visitor/session', methods=['POST'], cors=True)
 def visitor_session():
-    return services().create_session(_body())
+    return services().create_session(_body(), _source_ip())
 
 
 @route('/client-config', methods=['GET'], cors=True)
@@ -154,6 +158,44 @@ def edit_knowledge(agent_id, entry_id):
 @route('/agents/{agent_id}/knowledge/{entry_id}', methods=['DELETE'])
 def delete_knowledge(agent_id, entry_id):
     services().delete_knowledge(_operator(), agent_id, entry_id)
+    return Response('', status_code=204)
+
+
+# ---- the team (admins only) --------------------------------------------------------------------
+
+@route('/agents/{agent_id}/operators', methods=['GET'])
+def team(agent_id):
+    return services().team(_operator(), agent_id)
+
+
+@route('/agents/{agent_id}/operators', methods=['POST'])
+def invite_operator(agent_id):
+    operator = _operator()
+    return Response(services().invite_operator(operator, agent_id, _body()), status_code=201)
+
+
+@route('/agents/{agent_id}/operators/{operator_id}', methods=['PUT'])
+def set_operator_role(agent_id, operator_id):
+    operator = _operator()
+    return services().set_operator_role(operator, agent_id, operator_id, _body())
+
+
+@route('/agents/{agent_id}/operators/{operator_id}', methods=['DELETE'])
+def remove_operator(agent_id, operator_id):
+    services().remove_operator(_operator(), agent_id, operator_id)
+    return Response('', status_code=204)
+
+
+# ---- a visitor's data (admins only) --------------------------------------------------------------
+
+@route('/agents/{agent_id}/visitors/{visitor_id}/export', methods=['GET'])
+def export_visitor(agent_id, visitor_id):
+    return services().export_visitor(_operator(), agent_id, visitor_id)
+
+
+@route('/agents/{agent_id}/visitors/{visitor_id}', methods=['DELETE'])
+def erase_visitor(agent_id, visitor_id):
+    services().erase_visitor(_operator(), agent_id, visitor_id)
     return Response('', status_code=204)
 
 

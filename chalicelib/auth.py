@@ -8,10 +8,12 @@ import hashlib
 import hmac
 import json
 import time
-from dataclasses import dataclass
-from typing import Tuple
+from dataclasses import dataclass, field
+from typing import Mapping, Tuple
 
-from chalicelib.errors import not_found, unauthorized
+from chalicelib.errors import AppError, not_found, unauthorized
+
+ROLES = ('admin', 'operator')     # per agent: admins also change settings, the team and visitors' data
 
 
 @dataclass(frozen=True)
@@ -19,11 +21,23 @@ class OperatorIdentity:
     id: str
     name: str
     agent_ids: Tuple[str, ...]
+    roles: Mapping[str, str] = field(default_factory=dict, compare=False, hash=False)   # {agent_id: role}
 
     def check_agent(self, agent_id):
         if agent_id not in self.agent_ids:
             # 404, not 403: an operator learns nothing about other tenants' ids.
             raise not_found('agent or conversation')
+
+    def role(self, agent_id):
+        """'admin' or 'operator' (the default: an operator stored before roles existed is not an admin)."""
+        return 'admin' if self.roles.get(agent_id) == 'admin' else 'operator'
+
+    def require_admin(self, agent_id):
+        """404 for another tenant's agent, 403 `forbidden_role` for an operator of this one."""
+        self.check_agent(agent_id)
+        if self.role(agent_id) != 'admin':
+            raise AppError('forbidden_role', 'only an admin of agent %s may do this' % agent_id, 403,
+                           required='admin')
 
 
 def _b64(data):

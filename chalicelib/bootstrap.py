@@ -3,7 +3,8 @@
 `Services` is the only thing app.py talks to: one thin method per route or socket event, each
 calling one use case.
 """
-from chalicelib.usecases import (commands, inbox, operator_actions, replay, sessions, settings as agent_settings)
+from chalicelib.usecases import (commands, inbox, operator_actions, privacy, replay, sessions,
+                                 settings as agent_settings, team)
 from chalicelib.usecases.context import Context, now_iso
 
 
@@ -15,8 +16,8 @@ class Services:
     def operator_from_header(self, header):
         return sessions.operator_from_header(self.ctx, header)
 
-    def create_session(self, body):
-        return sessions.create_session(self.ctx, body)
+    def create_session(self, body, source_ip=None):
+        return sessions.create_session(self.ctx, body, source_ip)
 
     def connect(self, connection_id, query):
         return sessions.connect(self.ctx, connection_id, query)
@@ -61,13 +62,33 @@ class Services:
     def delete_knowledge(self, operator, agent_id, entry_id):
         agent_settings.delete_knowledge(self.ctx, operator, agent_id, entry_id)
 
+    # the Team page (admins)
+    def team(self, operator, agent_id):
+        return team.list_team(self.ctx, operator, agent_id)
+
+    def invite_operator(self, operator, agent_id, body):
+        return team.invite(self.ctx, operator, agent_id, body)
+
+    def set_operator_role(self, operator, agent_id, operator_id, body):
+        return team.set_role(self.ctx, operator, agent_id, operator_id, body)
+
+    def remove_operator(self, operator, agent_id, operator_id):
+        team.remove(self.ctx, operator, agent_id, operator_id)
+
+    # a visitor's data (admins)
+    def export_visitor(self, operator, agent_id, visitor_id):
+        return privacy.export(self.ctx, operator, agent_id, visitor_id)
+
+    def erase_visitor(self, operator, agent_id, visitor_id):
+        return privacy.erase(self.ctx, operator, agent_id, visitor_id)
+
     # the queue consumer
     def notification_consumer(self, webhook_secret):
         from chalicelib.usecases.notifications import NotificationConsumer
         return NotificationConsumer(self.ctx, webhook_secret)
 
 
-def build(config, sender=None, notifier=None, clock=now_iso):
+def build(config, sender=None, notifier=None, clock=now_iso, limits=None):
     """The production object graph; tests pass their own sender to watch the sockets."""
     from chalicelib.adapters.queue import Notifier
     from chalicelib.adapters.sockets import Sender
@@ -83,4 +104,11 @@ def build(config, sender=None, notifier=None, clock=now_iso):
                   uow=UnitOfWork(stores.conversations, notifier),
                   responder=KnowledgeBaseResponder(config.bot_confidence_threshold), config=config,
                   session_secret=lambda: session_secret(config), now=clock)
+    ctx.limits = limits or _limits_from_env()        # domain.rate_limit.Limits (OFF to switch them off)
     return Services(ctx)
+
+
+def _limits_from_env():
+    import os
+    from chalicelib.domain.rate_limit import Limits
+    return Limits.from_env(os.environ)

@@ -2,17 +2,23 @@
 
     python -m infra.admin create-agent demo-shop "Acme Outfitters" --allow-handoff [--replace]
     python -m infra.admin add-knowledge demo-shop "Do you ship abroad?" "Yes, to 30 countries."
-    python -m infra.admin create-operator Alice demo-shop [other-agent ...] [--expires-in-days 90]
+    python -m infra.admin create-operator Alice demo-shop [other-agent ...] [--role admin] [--expires-in-days 90]
                                                 # prints the operator id, then the token (shown once)
+    python -m infra.admin set-role op-1a2b3c4d5e demo-shop admin      # or operator
     python -m infra.admin revoke-operator op-1a2b3c4d5e
+    python -m infra.admin export-visitor demo-shop v_3f9c... > visitor.json    # everything stored about them
+    python -m infra.admin erase-visitor demo-shop v_3f9c...                    # and delete it all
 
 Not part of the Lambda package: operators are created by whoever runs the deployment.
 """
 import argparse
+import json
 import sys
 import uuid
 
 from chalicelib.adapters.store import AgentExists, Agents, Operators
+from chalicelib.adapters.store.operators import NoSuchMember
+from chalicelib.auth import ROLES
 from chalicelib.domain.settings import DEFAULT_SETTINGS
 from chalicelib.protocol import valid_agent_id
 
@@ -41,11 +47,56 @@ def add_knowledge(agent_id, question, answer, alternates=(), lang=None):
     return entry_id
 
 
-def create_operator(name, agent_ids, expires_in_days=None, with_id=False):
-    """The new operator's token (and id, `with_id`). The token is stored only as a hash."""
-    operator_id, token = Operators().create(name, agent_ids,
+def create_operator(name, agent_ids, expires_in_days=None, with_id=False, role='operator'):
+    """The new operator's token (and id, `with_id`). The token is stored only as a hash. `role` (admin or
+    operator) applies to every agent given."""
+    if role not in ROLES:
+        raise ValueError('role must be admin or operator')
+    operator_id, token = Operators().create(name, agent_ids, role=role,
                                             expires_in_seconds=expires_in_days * 86400 if expires_in_days else None)
     return (operator_id, token) if with_id else token
+
+
+def set_role(operator_id, agent_id, role):
+    """Make an operator admin or operator of one of their agents (also gives an operator created before
+    roles existed its Team-page membership)."""
+    if role not in ROLES:
+        raise ValueError('role must be admin or operator')
+    try:
+        return Operators().set_role(agent_id, operator_id, role)
+    except NoSuchMember:
+        raise ValueError('%s is not an operator of %s' % (operator_id, agent_id))
+
+
+def _as_admin(agent_id):
+    """The privacy use cases, run by whoever holds the table's credentials (an admin of every agent)."""
+    import types
+    from chalicelib.adapters.store import Stores
+    from chalicelib.auth import OperatorIdentity
+    from chalicelib.usecases.context import now_iso
+    stores = Stores()
+    ctx = types.SimpleNamespace(stores=stores, conversations=stores.conversations, now=now_iso)
+    return ctx, OperatorIdentity('admin-cli', 'admin CLI', (agent_id,), {agent_id: 'admin'})
+
+
+def export_visitor(agent_id, visitor_id):
+    """Everything stored about one visitor of an agent (conversations, messages, handoffs) as a dict."""
+    from chalicelib.errors import AppError
+    from chalicelib.usecases import privacy
+    try:
+        return privacy.export(*_as_admin(agent_id), agent_id, visitor_id)
+    except AppError as err:
+        raise ValueError('%s: %s' % (err.code, err.message))
+
+
+def erase_visitor(agent_id, visitor_id):
+    """Delete every item of one visitor; returns how many were deleted."""
+    from chalicelib.errors import AppError
+    from chalicelib.usecases import privacy
+    try:
+        return privacy.erase(*_as_admin(agent_id), agent_id, visitor_id)
+    except AppError as err:
+        raise ValueError('%s: %s' % (err.code, err.message))
 
 
 def revoke_operator(operator_id):
@@ -72,8 +123,17 @@ def main(argv=None):
     p.add_argument('name')
     p.add_argument('agent_ids', nargs='+')
     p.add_argument('--expires-in-days', type=int)
+    p.add_argument('--role', choices=ROLES, default='operator', help='for every agent given (default operator)')
+    p = sub.add_parser('set-role')
+    p.add_argument('operator_id')
+    p.add_argument('agent_id')
+    p.add_argument('role', choices=ROLES)
     p = sub.add_parser('revoke-operator')
     p.add_argument('operator_id')
+    for name in ('export-visitor', 'erase-visitor'):
+        p = sub.add_parser(name)
+        p.add_argument('agent_id')
+        p.add_argument('visitor_id')
     args = parser.parse_args(argv)
     try:
         if args.cmd == 'create-agent':
@@ -81,9 +141,18 @@ def main(argv=None):
         elif args.cmd == 'add-knowledge':
             print(add_knowledge(args.agent_id, args.question, args.answer, args.alternate, args.lang))
         elif args.cmd == 'create-operator':
-            operator_id, token = create_operator(args.name, args.agent_ids, args.expires_in_days, with_id=True)
+            operator_id, token = create_operator(args.name, args.agent_ids, args.expires_in_days, with_id=True,
+                                                 role=args.role)
             print(operator_id)
             print(token)
+        elif args.cmd == 'export-visitor':
+            print(json.dumps(export_visitor(args.agent_id, args.visitor_id), indent=2, ensure_ascii=False))
+        elif args.cmd == 'erase-visitor':
+            print('erased %s of %s: %d items' % (args.visitor_id, args.agent_id,
+                                                 erase_visitor(args.agent_id, args.visitor_id)))
+        elif args.cmd == 'set-role':
+            member = set_role(args.operator_id, args.agent_id, args.role)
+            print('%s is now %s of %s' % (member['id'], member['role'], args.agent_id))
         elif not revoke_operator(args.operator_id):
             print('no such operator (or already revoked): %s' % args.operator_id, file=sys.stderr)
             return 1

@@ -66,6 +66,8 @@ class Conversation:
     updated_at: str = ''
     status_since: str = ''                   # when the conversation entered its inbox list
     recent: tuple = ()                       # the visitor's last few texts, newest last
+    bucket: Optional[list] = None            # the visitor's message token bucket (domain.rate_limit), None: full
+    retention_days: Optional[int] = None     # the agent's retention: what is written expires this long after
 
     @property
     def status(self):
@@ -79,11 +81,14 @@ class Conversation:
     # ---- decisions ------------------------------------------------------------------------------
 
     def visitor_turn(self, text, client_message_id, explicit, settings, answer: Callable[[str], BotAnswer],
-                     operators_online: Callable[[], bool], now, new_handoff_id) -> Change:
+                     operators_online: Callable[[], bool], now, new_handoff_id, limit=None, epoch=None) -> Change:
         """A visitor's message (`explicit`: the "talk to a person" button, `text` its optional note):
-        the message, then the bot's answer, or a new handoff, or nothing more while a human has it."""
+        the message, then the bot's answer, or a new handoff, or nothing more while a human has it.
+        `limit` (a rate_limit.TokenBucket) refuses a flood with RateLimited before the bot or anyone works."""
         current = self.handoff
         seq, messages, updates = self.seq, [], {'updated_at': now}
+        if limit is not None:
+            updates['bucket'] = limit.take(self.bucket, epoch)
         if text is not None:
             seq += 1
             messages.append(message(seq, 'visitor', text, now, client_message_id=client_message_id))

@@ -4,7 +4,8 @@ from dataclasses import dataclass, field
 from chalicelib.domain import triggers
 
 DEFAULT_SETTINGS = {'allow_human_handoff': False, 'triggers': dict(triggers.DEFAULT_TRIGGERS),
-                    'welcome_message': None, 'webhook_url': None, 'confidence_threshold': 0.35}
+                    'welcome_message': None, 'webhook_url': None, 'confidence_threshold': 0.35,
+                    'retention_days': 365}      # messages and conversations expire this long after their last write
 
 
 def effective(stored):

@@ -100,7 +100,9 @@ def parse_knowledge_entry(data):
 
 
 SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_message': (str, type(None)),
-                   'webhook_url': (str, type(None)), 'confidence_threshold': (int, float)}
+                   'webhook_url': (str, type(None)), 'confidence_threshold': (int, float), 'retention_days': int}
+RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversations expire N days after writing
+ROLES = ('admin', 'operator')
 
 
 def parse_settings(data, trigger_names):
@@ -128,8 +130,31 @@ def parse_settings(data, trigger_names):
         raise ProtocolError('text_too_long', 'welcome_message is limited to %d characters' % MAX_TEXT, 'settings')
     if 'confidence_threshold' in settings and not 0 <= settings['confidence_threshold'] <= 1:
         raise ProtocolError('invalid_field', 'confidence_threshold must be between 0 and 1', 'settings')
+    if 'retention_days' in settings and (isinstance(settings['retention_days'], bool)
+                                         or not RETENTION_DAYS[0] <= settings['retention_days'] <= RETENTION_DAYS[1]):
+        raise ProtocolError('invalid_field', 'retention_days must be an integer from %d to %d' % RETENTION_DAYS,
+                            'settings')
     check_strings(settings, 'settings')
     return settings, version
+
+
+def parse_role(data, action='team'):
+    only(data, {'role'}, action)
+    role = data.get('role')
+    if role not in ROLES:
+        raise ProtocolError('invalid_field', 'role must be "admin" or "operator"', action)
+    return role
+
+
+def parse_invite(data):
+    """POST /agents/{id}/operators: {"name", "role" (default operator), "expires_in_days" (optional)}."""
+    only(data, {'name', 'role', 'expires_in_days'}, 'team')
+    name = text_field(data, 'name', 'team', limit=100)
+    role = parse_role({'role': data.get('role', 'operator')})
+    days = data.get('expires_in_days')
+    if days is not None and (isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= 3650):
+        raise ProtocolError('invalid_field', 'expires_in_days must be an integer from 1 to 3650', 'team')
+    return name.strip(), role, days
 
 
 def parse_session_request(data):

@@ -7,6 +7,7 @@ from chalicelib.domain.conversation import message, preview
 from chalicelib.domain.conversation import Change
 from chalicelib.adapters.store import ConflictError
 from chalicelib.errors import AppError, not_found, unauthorized
+from chalicelib.usecases import limits
 
 
 def operator_from_header(ctx, header):
@@ -28,7 +29,7 @@ def conversation_for(ctx, operator, conversation_id, conv=None):
     return conv
 
 
-def create_session(ctx, body):
+def create_session(ctx, body, source_ip=None):
     """POST /visitor/session: a signed session for a new visitor, or the same visitor again."""
     agent_id, old, visitor = protocol.parse_session_request(body)
     agent = ctx.stores.agents.get(agent_id)
@@ -41,10 +42,13 @@ def create_session(ctx, body):
             visitor_id = old_visitor if old_agent == agent_id else None
         except AppError:
             visitor_id = None          # expired or foreign: start afresh rather than fail the widget
+    if visitor_id is None:
+        limits.check_new_session(ctx, source_ip)      # 429 rate_limited past N new visitors a minute per address
     visitor_id = visitor_id or 'v_' + uuid.uuid4().hex[:20]
     conversation_id = '%s.%s' % (agent_id, visitor_id)
-    conv = ctx.conversations.ensure(conversation_id, agent_id, visitor_id, visitor, ctx.now())
     settings = agent.effective_settings
+    conv = ctx.conversations.ensure(conversation_id, agent_id, visitor_id, visitor, ctx.now(),
+                                    retention_days=settings.get('retention_days'))
     if conv.seq == 0 and settings.get('welcome_message'):
         greeting = message(1, 'bot', settings['welcome_message'], ctx.now(), meta={'event': 'welcome'})
         try:

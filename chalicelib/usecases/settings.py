@@ -1,4 +1,5 @@
-"""The Settings tab: an agent's settings and its knowledge base."""
+"""The Settings tab: an agent's settings (read by every operator, saved by admins) and its knowledge base
+(edited by every operator of the agent)."""
 import uuid
 
 from chalicelib import protocol
@@ -11,7 +12,8 @@ from chalicelib.errors import conflict, not_found
 def operator_profile(ctx, operator):
     agents = ctx.stores.agents.many(operator.agent_ids)
     return {'operator': {'id': operator.id, 'name': operator.name},
-            'agents': [{'id': a, 'name': agents[a].name} for a in operator.agent_ids if a in agents]}
+            'agents': [{'id': a, 'name': agents[a].name, 'role': operator.role(a)}
+                       for a in operator.agent_ids if a in agents]}
 
 
 def _agent_for(ctx, operator, agent_id):
@@ -32,6 +34,7 @@ def get_settings(ctx, operator, agent_id):
 
 
 def save_settings(ctx, operator, agent_id, body):
+    operator.require_admin(agent_id)
     agent = _agent_for(ctx, operator, agent_id)
     update, version = protocol.parse_settings(body, set(triggers.DEFAULT_TRIGGERS))
     if version != agent.version:

@@ -1,12 +1,14 @@
 """What a visitor does: send a message, ask for a person, withdraw the request, type."""
 import logging
+import time
 import uuid
 
 from chalicelib import protocol
 from chalicelib.domain.bot import ERROR, BotAnswer
 from chalicelib.domain.handoff import Actor, Route
+from chalicelib.domain.rate_limit import RateLimited
 from chalicelib.errors import not_found
-from chalicelib.usecases import operator_actions
+from chalicelib.usecases import limits, operator_actions
 
 logger = logging.getLogger(__name__)
 
@@ -41,9 +43,17 @@ def turn(ctx, sock, cmd, explicit):
         settings = agent.effective_settings
         return conv.visitor_turn(cmd.text, cmd.client_message_id, explicit, settings,
                                  lambda text: bot_answer(ctx, text, entries, settings), operators_online,
-                                 ctx.now(), 'h_' + uuid.uuid4().hex[:16])
+                                 ctx.now(), 'h_' + uuid.uuid4().hex[:16], limits.of(ctx).messages, time.time())
 
-    outcome = ctx.uow.run(load, decide, dedupe_key=key)
+    try:
+        outcome = ctx.uow.run(load, decide, dedupe_key=key)
+    except RateLimited:
+        # Refused before the bot or any operator did anything; a retry of a stored message is still a duplicate.
+        seq = ctx.conversations.dedupe_seq(cid, key) if key else None
+        if seq is None:
+            raise
+        return ctx.fanout.post(sock.connection_id, protocol.ack_event(
+            cmd.action, seq, cmd.request_id, cmd.client_message_id, duplicate=True))
     if outcome.duplicate:
         return ctx.fanout.post(sock.connection_id, protocol.ack_event(
             cmd.action, outcome.duplicate_seq, cmd.request_id, cmd.client_message_id, duplicate=True))

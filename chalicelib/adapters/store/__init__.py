@@ -2,9 +2,11 @@
 from chalicelib.adapters.store.agents import AgentExists, Agents, StaleVersion
 from chalicelib.adapters.store.connections import Connections, OperatorSocket, Socket
 from chalicelib.adapters.store.conversations import ConflictError, Conversations
+from chalicelib.adapters.store.limits import Rates
 from chalicelib.adapters.store.markers import Markers
 from chalicelib.adapters.store.models import shared_connection
 from chalicelib.adapters.store.operators import Operators
+from chalicelib.adapters.store.privacy import Privacy
 
 
 class Stores:
@@ -16,6 +18,8 @@ class Stores:
         self.agents = Agents()
         self.operators = Operators()
         self.markers = Markers()
+        self.rates = Rates()
+        self.privacy = Privacy()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',

@@ -29,7 +29,8 @@ def _domain(item):
         handoff_count=int(item.handoff_count or 0), bot_misses=int(item.bot_misses or 0),
         last_message=item.last_message, connections=frozenset(item.connections or ()),
         created_at=item.created_at, updated_at=item.updated_at, status_since=item.gsi1sk or item.created_at,
-        recent=tuple(item.recent or ()))
+        recent=tuple(item.recent or ()), bucket=item.bucket,
+        retention_days=int(item.retention_days) if item.retention_days else None)
 
 
 def _actions(conv, updates):
@@ -65,8 +66,9 @@ class Conversations:
         return (_domain(found.get(ConversationItem)), agents.agent_from_item(found.get(AgentItem)),
                 agents.entries_from_item(found.get(KnowledgeItem)))
 
-    def ensure(self, conversation_id, agent_id, visitor_id, visitor, now):
-        """Create the conversation if new (keeping seq and handoff if not); refresh visitor details.
+    def ensure(self, conversation_id, agent_id, visitor_id, visitor, now, retention_days=None):
+        """Create the conversation if new (keeping seq and handoff if not); refresh visitor details and
+        the agent's retention (the conversation expires `retention_days` after its last write).
         PynamoDB's update returns the whole item (ALL_NEW): no read after it."""
         item = ConversationItem(key('CONV', conversation_id), 'META')
         c = ConversationItem
@@ -77,6 +79,8 @@ class Conversations:
                    c.gsi1sk.set(c.gsi1sk | now)]
         if visitor:
             actions.append(c.visitor.set(visitor))
+        if retention_days:
+            actions += [c.retention_days.set(retention_days), c.expires_at.set(timedelta(days=retention_days))]
         item.update(actions=actions)
         return _domain(item)
 
@@ -86,20 +90,24 @@ class Conversations:
         A lost race raises ConflictError; any other refusal surfaces as what it is."""
         pk = key('CONV', conv.id)
         new_seq = conv.seq + len(change.messages)
+        # Retention (the agent's, copied on the conversation): everything written here expires N days from now.
+        keep = {'expires_at': timedelta(days=conv.retention_days)} if conv.retention_days else {}
         try:
             with TransactWrite(connection=self.connection) as tx:
                 for m in change.messages:
-                    tx.save(MessageItem(pk, msg_sk(m['seq']), **{k: v for k, v in m.items() if v is not None}),
-                            condition=MessageItem.pk.does_not_exist())
+                    tx.save(MessageItem(pk, msg_sk(m['seq']), **{k: v for k, v in m.items() if v is not None},
+                                        **keep), condition=MessageItem.pk.does_not_exist())
                 if dedupe_key:
                     tx.save(DedupeItem(pk, 'CMID#' + dedupe_key, seq=conv.seq + 1,
                                        expires_at=timedelta(seconds=DEDUPE_TTL)),
                             condition=DedupeItem.pk.does_not_exist())
                 if change.transition:
                     tx.save(HandoffEventItem(pk, 'HANDOFF#%012d#%s' % (new_seq, change.transition['handoff_id']),
-                                             event=change.transition), condition=HandoffEventItem.pk.does_not_exist())
+                                             event=change.transition, **keep),
+                            condition=HandoffEventItem.pk.does_not_exist())
+                expiry = [ConversationItem.expires_at.set(keep['expires_at'])] if keep else []
                 tx.update(ConversationItem(pk, 'META'),
-                          actions=[ConversationItem.seq.set(new_seq)] + _actions(conv, change.updates),
+                          actions=[ConversationItem.seq.set(new_seq)] + _actions(conv, change.updates) + expiry,
                           condition=(ConversationItem.seq == conv.seq))
         except TransactWriteError as exc:
             codes = {getattr(r, 'code', None) for r in (exc.cancellation_reasons or []) if r is not None}

@@ -11,8 +11,12 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   CONV#{conv}             HANDOFF#{seq}#{id}  one stored transition of a handoff (who, when, reason)
   CONN#{connection}       META                socket: kind, conversation or operator + agents (TTL)
   AGENTCONN#{agent}       CONN#{connection}   operator socket listening to an agent (TTL)
-  TOKEN#{sha256(token)}   META                operator: id, name, agents, optional expiry (the token is never stored)
+  TOKEN#{sha256(token)}   META                operator: id, name, agents, roles {agent: role}, optional expiry
+                                              (the token is never stored)
   OPERATOR#{operator}     TOKEN               which token hash belongs to an operator (for revoking)
+  AGENTOP#{agent}         OP#{operator}       team membership: name, role, created_at, token hash (one Query
+                                              lists an agent's team)
+  RATE#{sha256(address)}  {what}#{window}     requests from one source address in one fixed window (TTL)
   NOTIFY#{event id}       {channel}           a notification already delivered (TTL)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
@@ -87,6 +91,8 @@ class ConversationItem(Entity, discriminator='conv'):
     connections = UnicodeSetAttribute(null=True)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
+    bucket = JSONAttribute(null=True)             # the visitor's message token bucket [tokens, epoch seconds]
+    retention_days = NumberAttribute(null=True)   # the agent's retention, copied when the session starts
 
 
 class MessageItem(Entity, discriminator='msg'):
@@ -133,6 +139,20 @@ class OperatorItem(Entity, discriminator='operator'):
     operator_id = UnicodeAttribute()
     name = UnicodeAttribute()
     agent_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    roles = JSONAttribute(null=True)              # {agent_id: 'admin' | 'operator'}; absent: operator
+    created_at = UnicodeAttribute(null=True)
+
+
+class MembershipItem(Entity, discriminator='membership'):
+    operator_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    role = UnicodeAttribute()
+    token_hash = UnicodeAttribute()
+    created_at = UnicodeAttribute(null=True)
+
+
+class RateItem(Entity, discriminator='rate'):
+    count = NumberAttribute(default=0)
 
 
 class OperatorTokenItem(Entity, discriminator='operator_token'):
