@@ -107,7 +107,7 @@ def test_two_operators_race_to_acknowledge(pages):
     alice = pages.operator('Alice', viewport={'width': 1100, 'height': 700})
     bob = pages.operator('Bob', viewport={'width': 1100, 'height': 700})
     visitor = pages.visitor()
-    widget_send(visitor, 'Hello, anyone there?')
+    widget_send(visitor, 'What are your opening hours?')
     expect(visitor.locator('#handoff-widget .hw-pending')).to_have_count(0)
     conv = conversation_id(visitor)
     request_handoff(visitor)
