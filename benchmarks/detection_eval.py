@@ -33,6 +33,8 @@ TARGET_PRECISION = 0.90
 TARGET_FALSE_HANDOFF = 0.03
 TARGET_P99_MS = 5.0
 REPEAT = 7
+HELDOUT_BATCHES = {1: 'written first, the same situations in 7 languages as dev batch 1',
+                   2: 'fresh wording, written before any rule change from dev batch 2 and before dev batches 3-7'}
 
 
 def load(split):
@@ -134,6 +136,13 @@ def main(argv=None):
             c = r['per_class'][label]
             details.append('  %-16s %9.3f %7.3f %8d' % (label, c['precision'], c['recall'], c['support']))
         details += ['  ' + line for line in confusion_lines(r)]
+        if split == 'heldout':
+            for batch in sorted({item.get('batch', 1) for item in data[split]}):
+                part = score([item for item in data[split] if item.get('batch', 1) == batch])
+                details.append('  held-out batch %d (%s): %d messages, accuracy %.3f, false handoffs on none %.1f %%, recall %s'
+                               % (batch, HELDOUT_BATCHES.get(batch, ''), part['n'], part['accuracy'], 100 * part['false_handoff'],
+                                  ', '.join('%s %.2f' % (label, part['per_class'][label]['recall']) for label in LABELS
+                                            if label != 'none')))
     details.append('detector latency per message (median of %d runs each, %d messages): p50 %.3f ms, p99 %.3f ms; '
                    'import + first call in a fresh process (patterns compiled, model loaded) %.0f ms' % (REPEAT, len(data['dev']) + len(data['heldout']), p50, p99, first))
     for line in details:
