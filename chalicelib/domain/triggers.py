@@ -208,7 +208,7 @@ _HUMAN_TOKENS = {
     'req_final': r'\b(?:talk|speak|chat with|weiter|sprechen|reden|verbinden|verbunden|weiterleiten|weiterverbinden|bedient|beraten|erreichen|'
                  r'spreken|praten|doorverbinden|doorverbonden|geholpen|bereiken|spreche|rede|spreek|praat|atendid[oa])\b', 'want': r'\b%s\b' % _WANT_VERB, 'please': r'\b%s\b' % _PLEASE,
     'person': r'\b%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK), 'strong': r'\b%s\b' % _PERSON_STRONG,
-    'modal': r'\b%s\b' % _MODAL, 'person_or_one': r'%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body'),
+    'modal': r'\b%s\b' % _MODAL, 'help': r'\b(?:help|hilfe|ayuda|aide|ajuda|aiuto|hulp)\b', 'person_or_one': r'%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body'),
     'is_there': r'\b(?:is|are) there (?:(?:any|some|an|a)(?:one|body)?)\b',
     'there_is': r'\b(?:hay|il y a|gibt es|ist da|sind da|tem|ha|c e|ci sono|is er|zijn er)',
 }
@@ -217,7 +217,7 @@ _HUMAN_FRAMES = (
     ('person', 'req_final', 4),      # verb-final: "mit einem Menschen sprechen"
     ('want', 'strong', 3),           # "I need a human"
     ('strong', 'want', 1),           # "geen medewerker nodig" (then negated)
-    ('strong', 'please', 1), ('please', 'strong', 1),
+    ('strong', 'please', 1), ('please', 'strong', 1), ('help', 'strong', 4),
     ('is_there', 'strong', 2), ('there_is', 'strong', 3),
     ('modal', 'strong', 4), ('strong', 'modal', 1),     # "can a real person look at my case", "une vraie personne peut"
 )
@@ -237,6 +237,10 @@ _HUMAN = [
     r'\b(?:transfer|connect|escalate|forward) (?:me|this|my (?:case|chat|ticket))\b(?! to (?:the|my|your) (?:page|site|link|website|form))',
     r'\btransferez moi\b', r'\bme transfer\w*\b', r'\btransfere\w* me\b', r'\btrasferiscimi\b', r'\bleite\w* mich (?:\w+ )?weiter\b',
     r'\bverbind me (?:\w+ )?door\b', r'\bescal(?:a|e)r? (?:esto|mi caso|isto|o meu caso|mon dossier|cela)\b',
+    r'\b(?:rather|prefer\w*|prefiero|prefere|lieber|prefiro|preferisco|liever)\b.{0,30}\b(?:person|personne|persona|pessoa|persoon|human|humano|humain|umano|mensch\w*|mens)\b',
+    r'\b(?:please|pls|por favor|svp|bitte|per favore|graag|aub)\W+(?:an? )?(?:human|humano|humain|umano|mens|mensch)\b',
+    r'\b(?:stop|enough|no more) (?:the |this )?(?:chat ?)?bot\b', r'\bbasta (?:de |con el |col )?(?:bot|robot)\b', r'\bassez (?:de|du) robot\b',
+    r'\bschluss mit (?:dem )?bot\b', r'\bchega de robo\b', r'\bgenoeg (?:van die |met die )?bot\b',
     r'\bwho (?:can|could|do|should) i (?:talk|speak) to\b', r'\bcon quien (?:puedo|podria) hablar\b', r'\ba qui (?:je peux|puis je|pourrais je) parler\b',
     r'\bmit wem kann ich (?:reden|sprechen)\b', r'\bcom quem (?:posso|eu posso|poderia) falar\b', r'\bcon chi posso parlare\b',
     r'\bmet wie kan ik (?:praten|spreken)\b',
@@ -296,6 +300,14 @@ _EMOTIONAL = [
     r'\bmedo de (?:voltar|sair|abrir|ir)\b', r'\bpaura (?:a|di) (?:tornare|uscire|aprire)\b', r'\bbang om (?:naar huis|de deur|naar buiten)\b',
     r'\bscared to (?:go|open|leave)\b',
     r'\bi (?:m|am) disabled\b', r'\bmy disability\b', r'\bwheelchair\b', r'\bangstlich\w*',
+    r'\bexhausted\b', r'\b(?:estoy|me siento|y) agotad[oa]\b', r'\b(?:suis|et|me sens) epuise\w*', r'\berschopft\b', r'\bexaust[oa]\b', r'\bsfinit[oa]\b', r'\buitgeput\b',
+    r'\bruin(?:ing|ed|s)? my (?:week|life|day|holiday)\b', r'\barruinando\b', r'\bme gache\b', r'\bruiniert mir\b', r'\bacabando com a minha\b',
+    r'\brovinando\b', r'\bverpest\w* mijn\b',
+    r'\bhumiliat\w*', r'\bhumillad\w*', r'\bhumilie\w*', r'\bgedemutigt\b', r'\bhumilhad\w*', r'\bumiliat\w*', r'\bvernederd\b',
+    r'\bshouted at me\b', r'\byelled at me\b', r'\bme grito\b', r'\bcrie dessus\b', r'\bangeschrien\b', r'\bgritou comigo\b',
+    r'\burlato contro\b', r'\bschreeuwde tegen\b',
+    r'\b(?:child|kid|son|daughter|baby|hij[oa]|bebe|enfant|fils|fille|kind|sohn|tochter|filh[oa]|figli[oa]|bambin[oa]|zoon|dochter)'
+    r' (?:is |esta |est |ist |esta |e |is )?(?:very |muy |tres |sehr |muito |molto |erg )?(?:sick|ill|enferm[oa]|malade|krank|doente|malat[oa]|ziek)\b',
     r'\bbreaking point\b', r'\bcant (?:cope|take (?:it|this|any ?more)|handle (?:this|it)|deal with (?:this|it)|sleep|breathe)\b',
     r'\bat my wits end\b', r'\boverwhelm\w*', r'\bfreaking out\b', r'\bbreak(?:ing)? down\b', r'\bmental health\b',
     r'\b(?:so|really|very|extremely|super) (?:stressed|worried|anxious)\b', r'\bworried sick\b',
@@ -359,6 +371,8 @@ _PROBLEM = [
     r'\bkwam zonder\b',
     r'\bdisappear\w*', r'\bvanished\b', r'\bdesaparec\w*', r'\bdisparu\w*', r'\bverschwunden\b', r'\bsparit\w*', r'\bverdwenen\b',
     r'\b(?:pay|paying|charge|charged|pagar|payer|zahlen|pagare|betalen) (?:\w+ )?again\b', r'\bde nuevo\b.{0,20}\bpag\w*',
+    r'\b(?:twice|deux fois|zweimal|dos veces|duas vezes|due volte|twee keer|2x)\b', r'\bdeleted\b', r'\bborr(?:o|ado|aron)\b', r'\bsupprim\w*',
+    r'\bgeloscht\b', r'\bapag(?:ou|ado|aram)\b', r'\bcancellat\w*', r'\bgewist\b', r'\bverwijderd\b',
     r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bonly (?:refunded |paid back )?(?:half|part)\b', r'\bno (?:invoice|receipt|confirmation)\b',
     r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
     # Spanish
@@ -397,7 +411,7 @@ _PROBLEM = [
     r'\bte laat\b', r'\bafgeschreven\b', r'\bgerekend\b', r'\buitverkocht\b', r'\bgeen factuur\b',
     r'\bnog steeds niet\b', r'\blaten betalen\b', r'\bnooit (?:gekomen|ontvangen)\b', r'\bkan niet inloggen\b', r'\boude adres\b', r'\bmaar de helft\b',
 ]
-_ADDITIVE = _Lazy(r'\btoo\W*$|\btoo[.,;!?]|\b(?:also|as well|on top of (?:that|it)|plus|and now|then|additionally|moreover|besides|another thing|'
+_ADDITIVE = _Lazy(r'\btoo\W*$|\btoo[.,;!?]|\b(?:also|as well|besides|y otra cosa|et autre chose|und noch was|e outra coisa|e un altra cosa|en nog iets|neben|alem d\w+|oltre|naast|on top of (?:that|it)|plus|and now|then|additionally|moreover|besides|another thing|'
                        r'ademas|encima|tambien|y ahora|luego|despues|en plus|de plus|aussi|ensuite|puis|et maintenant|'
                        r'ausserdem|obendrein|zudem|auch noch|dann|und jetzt|alem disso|e ainda|tambem|depois|e agora|'
                        r'in piu|inoltre|anche|poi|e ora|bovendien|daarnaast|ook nog|toen|en nu)\b')
@@ -450,7 +464,7 @@ update waiting esperando attends warte aspetto wacht'''.split())
 # ---- 4. billing disputes -------------------------------------------------------------------------
 
 _CHARGE_V = _alt(r'charg\w*', r'pris', r'prise', r'eingezogen', r'preso', r'presi', r'bill(?:ed|ing)?', r'debit\w*', r'deducted', r'took', r'taken', r'taking', r'paid',
-                 r'cobr\w+', r'cargad\w*', r'cargo', r'factur\w+', r'prelev\w*', r'preleve\w*', r'abgebucht',
+                 r'cobr\w+', r'cargad\w*', r'cargo', r'factur\w+', r'fattur\w+', r'prelev\w*', r'preleve\w*', r'abgebucht',
                  r'abbuch\w*', r'bucht', r'buchen', r'berechn\w*', r'belast\w*', r'bezahlt', r'gezahlt',
                  r'abgezogen', r'addebit\w*', r'fatto pagare', r'pagat\w*', r'pagado', r'pague', r'paye\w*', r'paguei',
                  r'afgeschreven', r'afschrijv\w*', r'schrijven(?: \w+){0,3} af', r'gerekend', r'betaald')
@@ -522,6 +536,8 @@ _BILLING_CONTEXT = _Lazy(   # what makes a charge a dispute
     r'\b(?:never (?:\w+ )?(?:sent|arrived|received|shipped|delivered|came|got)|out of stock|not (?:received|delivered|sent|shipped)|cancel+ed|'
     r'no reason|without (?:a )?reason|partial\w*|kept|only (?:part|half)|returned|'
     r'didnt (?:choose|select|pick|ask for|order)|no (?:elegi|pedi|seleccione)|pas choisi\w*|nicht (?:gewahlt|bestellt)|'
+    r'only (?:\w+ )?(?:arrived|came)|solo llego|seul est arrive|nur (?:\w+ )?kam|so chegou|arrivato solo|kwam er maar|'
+    r'unpaid|impagado|no pagado|non paye|unbezahlt|nao pago|non pagato|onbetaald|'
     r'nao (?:escolhi|pedi)|non ho (?:scelto|chiesto)|niet (?:gekozen|besteld)|'
     r'sin motivo|parcial\w*|nunca (?:se envio|llego|recibi)|agotad[oa]|cancel\w*|quedasteis|devolvi|'
     r'sans raison|partiel\w*|garde|jamais (?:ete )?(?:envoye|arrive|recu)\w*|rupture|resili\w*|annul\w*|renvoye\w*|'
@@ -561,7 +577,13 @@ _BILLING += [
     r'\b(?:solo|only|nur|apenas|maar) (?:\w+ ){0,2}(?:rimborsat|reembols|rembours|erstattet|terugbetaald|refunded|estorn)\w*',
     r'\bn (?:avez|a) rembourse que\b',
 ]
+_PRICE_N = r'(?:price|prices|precio|prix|preis|abopreis|preco|prezzo|prijs|abonnementsprijs|tarif\w*)'
+_RAISED = r'(?:went up|gone up|increased|raised|subi\w+|augment\w*|erhoh\w*|aument\w*|verhoog\w*|gestiegen)'
 _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothesis ("are there hidden fees?")
+    r'^(?=.*\b(?:without|sin|sans|ohne|sem|senza|zonder)\b).*\b(?:%s\b.{0,40}\b%s|%s\b.{0,40}\b%s)\b' % (_PRICE_N, _RAISED, _RAISED, _PRICE_N),
+    r'\b(?:full price|precio completo|prix fort|plein tarif|voll\w* preis|preco cheio|prezzo pieno|volle prijs)\b',
+    r'\b%s\b.{0,30}\b(?:old|closed|wrong|cancel+ed|expired|antigua|cerrada|ancienne|alte|antigo|vecchia|oude)\b.{0,12}'
+    r'\b(?:card|account|tarjeta|cuenta|carte|compte|karte|konto|cartao|conta|carta|conto|kaart|rekening)\b' % _REFUND,
     r'\b(?:hidden|unexpected|surprise|extra|additional) (?:fees?|charges?|costs?)\b', r'\b(?:cargos?|costes?|comisi\w+) ocult\w*',
     r'\bfrais (?:caches|supplementaires|imprevus)\b', r'\bversteckte\w* (?:gebuhr|kosten)\w*', r'\b(?:taxas?|custos?) escondid\w*',
     r'\bcost[oi] nascost[oi]\b', r'\bverborgen kosten\b',
