@@ -196,7 +196,7 @@ _PERSON_WEAK = _alt(
     r'atencion al cliente', r'servicio al cliente', r'service (?:client|clientele)', r'kundenservice',
     r'kundendienst', r'kundenbetreuung', r'atendimento', r'assistenza(?: clienti)?', r'servizio clienti',
     r'klantenservice', r'helpdesk', r'help desk', r'soporte')
-_PLEASE = _alt(r'please', r'pls', r'plz', r'now', r'por favor', r'porfa', r'svp', r's il vous plait', r's il te plait',
+_PLEASE = _alt(r'please', r'pls', r'plz', r'now', r'asap', r'maintenant', r'jetzt', r'sofort', r'agora', r'subito', r'por favor', r'porfa', r'svp', r's il vous plait', r's il te plait',
                r'bitte', r'per favore', r'graag', r'aub', r'alsjeblieft', r'alstublieft')
 _MODAL = _alt(r'can', r'could', r'puede', r'podria', r'peut', r'pourrait', r'kann', r'konnte', r'pode', r'poderia', r'puo',
               r'potrebbe', r'kan', r'kunnen')
@@ -222,7 +222,8 @@ _HUMAN_FRAMES = (
     ('modal', 'strong', 4), ('strong', 'modal', 1),     # "can a real person look at my case", "une vraie personne peut"
 )
 _HUMAN = [
-    r'^\W*(?:an? |un |una |um |uma |een |einen? |le |el |o )?%s\W*$' % _PERSON_STRONG,   # the whole message: "operator"
+    r'^\W*(?:an? |un |una |um |uma |een |einen? |le |el |o )?%s(?:\W+(?:now|ya|nu|asap|right now|please|pls|por favor|porfa|svp|bitte|'
+    r'per favore|graag|aub))?\W*$' % _PERSON_STRONG,   # the whole message: "operator", "un agente ya"
     # a call back
     r'\b(?:call|ring|phone) me(?: back)?\b', r'\bcall ?back\b', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
     r'\b(?:rappelez moi|me rappelle\w*|me rappeler)\b(?! (?:l|le|la|les|votre|vos|mon|ma|mes|ce|cette|comment|quand|si|que|ou|combien)\b)', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
@@ -260,9 +261,9 @@ _EMOTIONAL = [
     r'\bpanic\w*', r'\bpani(?:c|k|que|quer|quei|quee)\w*', r'\bpanico\b', r'\bpanik\w*', r'\bpaniek\w*',
     r'\banxi\w*\b(?! (?:to (?:get|see|try|receive)|for (?:my|the) (?:order|parcel|jacket)))', r'\bansi\w*\b(?! (?:pra|para|por|de (?:ver|receber|recibir|estrenar)))', r'\bangoiss\w*', r'\bangustia\w*', r'\bangst(?:attacke|zustand|zustande|aanval)\w*', r'\bangstig\b', r'\bangoscia\w*',
     r'\bterrified\b', r'\bfrightened\b', r'\bscared\b', r'\bafraid\b(?! (?:that|the|it|of the|so|not|we|i|you))',
-    r'\b(?:tengo|tenemos|da|me da) miedo\b(?! (?:de que|que|a que))', r'\bestoy asustad\w*',
-    r'\bj ai (?:tres |si |tellement )?peur\b(?! (?:que|de|d))', r'\bhabe (?:solche |grosse |so |richtig )?angst\b(?!,? (?:dass|das|vor))',
-    r'\b(?:estou|to|tou) com medo\b(?! (?:de que|que|do|da))', r'\bho (?:tanta |molta )?paura\b(?! (?:che|di|del|della))',
+    r'\b(?:tengo|tenemos|da|me da) (?:mucho |tanto |muchisimo )?miedo\b(?! (?:de que|que|a que))', r'\bestoy asustad\w*',
+    r'\bj ai (?:tres |si |tellement |trop |vraiment )?peur\b(?! (?:que|de|d))', r'\bhabe? (?:solche |grosse |so |richtig |total )?angst\b(?!,? (?:dass|das|vor))',
+    r'\b(?:estou|to|tou) com (?:muito |tanto )?medo\b(?! (?:de que|que|do|da))', r'\bho (?:tanta |molta )?paura\b(?! (?:che|di|del|della))',
     r'\bik ben (?:zo |heel )?bang\b(?! (?:dat|voor))', r'\bangst\w* (?:attack|aanval)',
     r'\bin tears\b', r'\bcrying\b', r'\bcry\b', r'\bllor\w+', r'\blagrimas\b', r'\ben larmes\b', r'\bpleur\w*',
     r'\bweine\b', r'\bweinen\w*', r'\bweinend\b', r'\btranen\b', r'\bchor\w+', r'\bpiang\w*', r'\blacrime\b', r'\bhuil\w*',
@@ -373,6 +374,8 @@ _PROBLEM = [
     r'\b(?:pay|paying|charge|charged|pagar|payer|zahlen|pagare|betalen) (?:\w+ )?again\b', r'\bde nuevo\b.{0,20}\bpag\w*',
     r'\b(?:twice|deux fois|zweimal|dos veces|duas vezes|due volte|twee keer|2x)\b', r'\bdeleted\b', r'\bborr(?:o|ado|aron)\b', r'\bsupprim\w*',
     r'\bgeloscht\b', r'\bapag(?:ou|ado|aram)\b', r'\bcancellat\w*', r'\bgewist\b', r'\bverwijderd\b',
+    r'\b(?:no refund|sin reembolso|sans remboursement|keine erstattung|sem reembolso|nessun rimborso|geen terugbetaling)\b',
+    r'\b(?:talla|taille|tamanho|taglia|maat) (?:mal|incorrect\w*|errad\w*|sbagliat\w*|verkeerd)\b',
     r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bonly (?:refunded |paid back )?(?:half|part)\b', r'\bno (?:invoice|receipt|confirmation)\b',
     r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
     # Spanish
@@ -415,7 +418,7 @@ _ADDITIVE = _Lazy(r'\btoo\W*$|\btoo[.,;!?]|\b(?:also|as well|besides|y otra cosa
                        r'ademas|encima|tambien|y ahora|luego|despues|en plus|de plus|aussi|ensuite|puis|et maintenant|'
                        r'ausserdem|obendrein|zudem|auch noch|dann|und jetzt|alem disso|e ainda|tambem|depois|e agora|'
                        r'in piu|inoltre|anche|poi|e ora|bovendien|daarnaast|ook nog|toen|en nu)\b')
-_SPLIT_PROBLEMS = _Lazy(r'[.;:!?,()]|\b(?:and|y|e|et|und|en|but|pero|mais|aber|mas|ma|maar|also|then|luego|puis|'
+_SPLIT_PROBLEMS = _Lazy(r'[.;:!?,()+&/]|\b(?:and|y|e|et|und|en|but|pero|mais|aber|mas|ma|maar|also|then|luego|puis|'
                              r'dann|depois|poi|toen|ademas|encima|ausserdem|obendrein|bovendien|inoltre)\b|\d\)')
 _SEVERAL = [
     r'\b(?:several|multiple|a few|two|three|four|2|3|4|some) (?:separate |different )?(?:problems|issues|things)\b',
@@ -471,7 +474,7 @@ _CHARGE_V = _alt(r'charg\w*', r'pris', r'prise', r'eingezogen', r'preso', r'pres
 _CHARGE_N = _alt(r'charges?', r'payments?', r'transa(?:ction|ccion|cao|coes|zione|zioni|ktion|ktionen|ctie|cties)\w*', r'paiements?', r'pagos?', r'pagamentos?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
                  r'debitos?', r'prelevements?', r'abbuchung\w*', r'belastung\w*', r'zahlung\w*', r'addebit[oi]',
                  r'pagament[oi]', r'afschrijving\w*', r'betaling\w*', r'transacti\w*', r'transaccion\w*')
-_TWICE = _alt(r'twice', r'two times', r'2 ?x', r'2 (?:times|veces|fois|mal|vezes|volte|keer)', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
+_TWICE = _alt(r'twice', r'dbl', r'em dobro', r'doppio', r'doble', r'two times', r'2 ?x', r'2 (?:times|veces|fois|mal|vezes|volte|keer)', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
               r'doppelt', r'duas vezes', r'due volte', r'twee keer', r'dubbel')
 _REFUND = _alt(r'refund\w*', r'estorn\w*', r'(?:the |la |die |a |het )?(?:difference|diferencia|differenz|diferenca|differenza|verschil)', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
                r'devolv\w+ el dinero', r'rembours\w*', r'mon argent', r'r?uckerstattung\w*', r'erstattung\w*', r'erstattet',
@@ -501,7 +504,8 @@ _BILLING = [
     r'\bnever (?:signed up|subscribed|ordered)\b.*\b(?:charg|bill|taking|money)\w*',
     r'\b(?:never (?:signed|subscribed)|nunca me suscribi|jamais abonne|nie ein abo|nunca assinei|mai abbonat\w*|nooit ingeschreven|ne me suis jamais abonne)\b.*\b(?:billed|charged|cobr\w+|prelev\w*|bucht|abbuch\w*|cobram|addebit\w*|afschrijv\w*|schrijven(?: \w+){0,3} af)',
     r'\b(?:took|taken|take) (?:my )?(?:payment|money)\b.*\b(?:cancel+ed|but)\b',
-    r'\bwhere s my money\b', r'\bwhere is my money\b', r'\bmoney (?:is )?gone\b',
+    r'\bwhere s my money\b', r'\bwhere(?: \w+)? is my (?:refund|money)\b', r'\b(?:ou est|est ou|il est ou) (?:mon|le) (?:remboursement|argent)\b',
+    r'\bwo (?:bleibt|ist) (?:meine|die|mein) (?:r?uckerstattung|erstattung|geld)\b', r'\bwaar (?:blijft|is) (?:mijn|de) (?:terugbetaling|geld)\b', r'\bmoney (?:is )?gone\b',
     r'\bdinero (?:no ha vuelto|no ha llegado|no aparece|no esta|ha desaparecido)\b', r'\bdonde esta mi dinero\b',
     r'\b(?:jamais|pas) (?:recupere|revu|recu) (?:mon|l) argent\b', r'\bargent (?:a )?disparu\b',
     r'\bgeld (?:ist )?(?:weg|verschwunden)\b', r'\bgeld habe ich nie\b', r'\bnie zuruck(?:bekommen|erhalten)\b',
@@ -623,7 +627,8 @@ _COMPLAINT = [
     r'\bhow hard (?:can|is) it\b', r'\b(?:nobody|no one|noone) (?:ever )?(?:replies|answers|responds|gets back|has (?:replied|answered|responded)|answered|replied|responded|cares)\b',
     r'\bno (?:reply|replies|response|answer)\b', r'\bignor(?:ed|ing) (?:me|my)\b',
     r'\b(?:been )?waiting (?:for )?(?:over |more than |almost |nearly )?(?:\d+|two|three|four|five|six|several|many) (?:days|weeks|months)\b',
-    r'\bnot (?:good enough|what i (?:ordered|paid for))\b', r'\bnightmare\b', r'\bpesadilla\b', r'\bcauchemar\w*', r'\balbtraum\w*',
+    r'\bnot (?:good enough|what i (?:ordered|paid for))\b', r'\b(?:is|its|it s) (?:trash|garbage|rubbish)\b', r'\bso bad\b',
+    r'\b(?:\d+|two|three|four) (?:days|weeks|months) and (?:still )?(?:nothing|no \w+)\b', r'\basco\b', r'\bmies\w*', r'\bwaardelo\w*', r'\bnightmare\b', r'\bpesadilla\b', r'\bcauchemar\w*', r'\balbtraum\w*',
     r'\bpesadelo\b', r'\bincubo\b', r'\bnachtmerrie\b', r'\bschande\b',
     r'\bnothing but (?:problems|trouble|issues)\b', r'\bno he tenido mas que problemas\b', r'\b(?:n )?(?:ai |a |avons )?(?:eu )?que des (?:problemes|soucis|ennuis)\b',
     r'\bnur (?:arger|probleme|arger und probleme)\b', r'\bso tive problemas?\b', r'\bsolo problemi\b', r'\balleen maar problemen\b', r'\bnot impressed\b', r'\bunimpressed\b', r'\bgone downhill\b',
