@@ -64,10 +64,12 @@ function notify(summary) {
   } catch (e) { /* some browsers only allow notifications from a service worker */ }
 }
 
+/* True the first time a handoff request is announced. */
 export function alertNewHandoff(summary, handoff) {
   const key = (handoff && handoff.id) || summary.id;
-  if (alerted.has(key)) { return; }
+  if (alerted.has(key)) { return false; }
   alerted.add(key);
   beep();
   notify(summary);
+  return true;
 }

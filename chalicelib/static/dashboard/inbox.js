@@ -16,6 +16,8 @@ let filter = '';
 let onOpen = () => {};
 let reloadTimer = null;
 let reloadDue = 0;
+const unknown = new Set();     // conversation ids live events named before the list had them
+let forced = false;            // a reload is due whatever the events bring
 
 export function initInbox(options) {
   onOpen = options.onOpen;
@@ -50,10 +52,11 @@ function newer(a, b) {
 
 export async function loadInbox() {
   const agent = state.agentId;
-  const path = 'agents/' + enc(agent) + '/inbox?limit=100' + (filter ? '&status=' + enc(filter) : '');
+  const asked = filter;
+  const path = 'agents/' + enc(agent) + '/inbox?limit=100' + (asked ? '&status=' + enc(asked) : '');
   try {
     const data = await api('GET', path);
-    if (agent !== state.agentId) { return; }
+    if (agent !== state.agentId || asked !== filter) { return; }   // the answer to an older question
     const fresh = new Map();
     for (const c of data.conversations || []) {
       const known = summaries.get(c.id);
@@ -73,13 +76,32 @@ export async function loadInbox() {
   }
 }
 
-/* One inbox reload for a burst of events (at most one per delay). */
+/* A live event named a conversation the list does not have: reload the inbox after `delay`, unless
+   the consumer's `inbox` push (which carries the row) has brought it by then. */
+export function reloadIfUnknown(id, delay) {
+  if (summaries.has(id)) { return; }
+  unknown.add(id);
+  schedule(delay);
+}
+
+/* Reload the inbox soon, whatever happens meanwhile (one reload for a burst of events). */
 export function reloadSoon(delay) {
-  const due = Date.now() + (delay || 400);
+  forced = true;
+  schedule(delay);
+}
+
+function schedule(delay) {
+  const due = Date.now() + delay;
   if (reloadTimer && reloadDue <= due) { return; }
   clearTimeout(reloadTimer);
   reloadDue = due;
-  reloadTimer = setTimeout(() => { reloadTimer = null; loadInbox(); }, due - Date.now());
+  reloadTimer = setTimeout(() => {
+    reloadTimer = null;
+    const needed = forced || Array.from(unknown).some((x) => !summaries.has(x));
+    unknown.clear();
+    forced = false;
+    if (needed) { loadInbox(); }
+  }, delay);
 }
 
 export function setCounts(counts) {
@@ -117,7 +139,7 @@ export function touchSummary(id, m) {
 /* A live message: the row's last message, or (for a conversation not listed yet, that the filter
    would show) an inbox reload soon. */
 export function messageArrived(id, m) {
-  if (!touchSummary(id, m) && (!filter || filter === 'bot')) { reloadSoon(3000); }
+  if (!touchSummary(id, m) && (!filter || filter === 'bot')) { reloadIfUnknown(id, 3000); }
 }
 
 /* A handoff changed (socket event, command answer). False when the conversation is not listed. */

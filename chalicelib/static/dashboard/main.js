@@ -14,7 +14,9 @@ import {
   applyHandoff, closeConversation, initConversation, isOpened, openConversation, receiveMessage, receiveReplay,
   resumeAll, showVisitorTyping,
 } from './conversation.js';
-import { initInbox, loadInbox, messageArrived, reloadSoon, resetInbox, setCounts, summaryOf, upsertSummary } from './inbox.js';
+import {
+  initInbox, loadInbox, messageArrived, reloadIfUnknown, reloadSoon, resetInbox, setCounts, summaryOf, upsertSummary,
+} from './inbox.js';
 import { initKnowledge, loadKnowledge } from './knowledge.js';
 import { initSettings, loadSettings } from './settings.js';
 
@@ -129,6 +131,13 @@ function connectSocket() {
   sock.start();
 }
 
+/* A new handoff request, announced by the `handoff` event or the consumer's `inbox` push, whichever
+   comes first: a beep, a notification, and one inbox reload (the list also shows the bot's
+   conversations, which are not pushed to operators). */
+function newRequest(summary, handoff) {
+  if (alertNewHandoff(summary, handoff)) { reloadSoon(400); }
+}
+
 function onEvent(ev) {
   if (!ev || !ev.type) { return; }
   switch (ev.type) {
@@ -140,7 +149,7 @@ function onEvent(ev) {
       if (ev.conversation) {
         upsertSummary(ev.conversation);
         if (ev.conversation.handoff && isOpened(ev.conversation.id)) { applyHandoff(ev.conversation.id, ev.conversation.handoff); }
-        if (ev.event === 'handoff.requested') { alertNewHandoff(ev.conversation, ev.conversation.handoff); }
+        if (ev.event === 'handoff.requested') { newRequest(ev.conversation, ev.conversation.handoff); }
       }
       break;
     case 'message':
@@ -158,12 +167,12 @@ function onEvent(ev) {
     case 'handoff':
       applyHandoff(ev.conversation_id, ev.handoff);
       if (ev.handoff && ev.handoff.status === 'pending' && !ev.previous) {
-        alertNewHandoff(summaryOf(ev.conversation_id) ||
+        newRequest(summaryOf(ev.conversation_id) ||
           { id: ev.conversation_id, agent_id: state.agentId, handoff: ev.handoff, status: 'pending' }, ev.handoff);
       }
-      // The row moves at once; the counts come with the consumer's `inbox` push. A conversation we
-      // do not list yet comes from the server, soon.
-      if (!summaryOf(ev.conversation_id)) { reloadSoon(); }
+      // The row moves at once; the counts come with the consumer's `inbox` push, and so does the
+      // row of a conversation we do not list yet (if it does not come, the inbox is reloaded).
+      reloadIfUnknown(ev.conversation_id, 2000);
       break;
     case 'typing':
       if (ev.role === 'visitor') { showVisitorTyping(ev.conversation_id, ev.is_typing); }
