@@ -69,27 +69,38 @@ class Stack:
             self.info = json.load(f)
         return self.info
 
-    def _stat(self):
-        with open('/proc/%d/stat' % self.proc.pid) as f:
-            return f.read().rsplit(')', 1)[1].split()
+    def pids(self):
+        """The runtime's process and its embedded AWS process (when that runs apart)."""
+        pids = [self.proc.pid]
+        aws = (self.info or {}).get('aws_pid')
+        if aws and aws not in pids:
+            pids.append(aws)
+        return pids
 
     def cpu_seconds(self):
-        """User + system CPU time of the runtime process so far, or None."""
+        """User + system CPU time of the runtime (both processes) so far, or None."""
         try:
-            fields = self._stat()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+            total = 0.0
+            for pid in self.pids():
+                with open('/proc/%d/stat' % pid) as f:
+                    fields = f.read().rsplit(')', 1)[1].split()
+                total += (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
+            return total
         except (OSError, ValueError, IndexError):
             return None
 
     def rss_mb(self):
+        """Resident memory of the runtime (both processes), MB."""
+        total = 0.0
         try:
-            with open('/proc/%d/status' % self.proc.pid) as f:
-                for line in f:
-                    if line.startswith('VmRSS:'):
-                        return int(line.split()[1]) / 1024.0
+            for pid in self.pids():
+                with open('/proc/%d/status' % pid) as f:
+                    for line in f:
+                        if line.startswith('VmRSS:'):
+                            total += int(line.split()[1]) / 1024.0
         except (OSError, ValueError):
             return None
-        return None
+        return total
 
     def stop(self, timeout=30):
         """SIGTERM; returns the exit code (None if it had to be killed). Records how long it took."""

@@ -58,6 +58,73 @@ def create_resources(clients, *, region, endpoint_url, prefix='handoff-local', v
                      visibility_timeout=int(attrs['VisibilityTimeout']))
 
 
+class EmbeddedAWSProcess:
+    """The embedded AWS (EmbeddedAWS) in a child process (infra/local/aws_process.py): moto's work
+    then runs on another core than the gateway and the handlers. Same interface as EmbeddedAWS."""
+
+    def __init__(self, host='127.0.0.1', port=0, *, credentials=None, flat=True, startup_timeout=60):
+        self.host = host
+        self.port = port
+        self.credentials = credentials or dict(DUMMY_CREDENTIALS)
+        self.flat = flat
+        self.startup_timeout = startup_timeout
+        self.proc = None
+        self.pid = None
+        self.endpoint_url = None
+
+    def start(self):
+        self.spawn()
+        return self.wait_ready()
+
+    def spawn(self):
+        """Start the child; wait_ready() returns its endpoint (do other start-up work in between)."""
+        import os
+        import subprocess
+        import sys
+        root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+        cmd = [sys.executable, '-m', 'infra.local.aws_process', '--host', self.host, '--port', str(self.port)]
+        if not self.flat:
+            cmd.append('--raw-moto')
+        env = dict(os.environ, PYTHONPATH=root + os.pathsep + os.environ.get('PYTHONPATH', ''))
+        # stdin is a pipe nobody writes to: when this process ends, the child sees EOF and stops.
+        self.proc = subprocess.Popen(cmd, cwd=root, env=env, stdin=subprocess.PIPE, stdout=subprocess.PIPE)
+
+    def wait_ready(self):
+        import threading
+        line = []
+        reader = threading.Thread(target=lambda: line.append(self.proc.stdout.readline()), daemon=True)
+        reader.start()
+        reader.join(self.startup_timeout)
+        if not line or not line[0]:
+            self.stop()
+            raise RuntimeError('the embedded AWS process did not start')
+        info = json.loads(line[0])
+        self.endpoint_url, self.pid = info['endpoint_url'], info['pid']
+        self.port = int(self.endpoint_url.rsplit(':', 1)[1])
+        return self.endpoint_url
+
+    def stop(self, timeout=10):
+        import subprocess
+        proc, self.proc = self.proc, None
+        if proc is None:
+            return
+        if proc.poll() is None:
+            proc.terminate()
+            try:
+                proc.wait(timeout)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                proc.wait(5)
+        for stream in (proc.stdin, proc.stdout):
+            try:
+                stream.close()
+            except Exception:
+                pass
+
+    def clients(self, region):
+        return EmbeddedAWS.clients(self, region)
+
+
 class EmbeddedAWS:
     """moto's threaded server (DynamoDB, SQS, ...) inside this process, on loopback.
 

@@ -49,6 +49,8 @@ def parse_args(argv=None):
     p.add_argument('--chaos-sqs-crash', type=float, default=0.0, metavar='P',
                    help='(fault runs) with probability P the consumer dies mid-batch: the whole batch comes back')
     p.add_argument('--chaos-seed', type=int, default=None, metavar='N', help='(fault runs) seed of those draws')
+    p.add_argument('--aws-in-process', action='store_true',
+                   help='run the embedded AWS in this process (default: a process of its own, on another core)')
     p.add_argument('--raw-moto', action='store_true',
                    help="(for comparison only) moto's DynamoDB as shipped, without infra/local/flat_dynamodb.py: "
                         "loses writes under concurrency and slows down as the table grows")
@@ -148,7 +150,8 @@ class LocalRuntime:
     def __init__(self, args):
         self.args = args
         self.credentials = local_aws.run_credentials()
-        self.aws = local_aws.EmbeddedAWS(credentials=self.credentials, flat=not args.raw_moto)
+        embedded = local_aws.EmbeddedAWS if args.aws_in_process else local_aws.EmbeddedAWSProcess
+        self.aws = embedded(credentials=self.credentials, flat=not args.raw_moto)
         self.sock = None
         self.gateway = None
         self.poller = None
@@ -167,7 +170,13 @@ class LocalRuntime:
             http_url = 'http://%s:%d' % (public_host, port)
             ws_url = 'ws://%s:%d%s' % (public_host, port, WS_PATH)
 
-            self.aws.start()
+            if hasattr(self.aws, 'spawn'):
+                self.aws.spawn()
+                for name in ('boto3', 'chalice', 'pynamodb.models'):    # while the embedded AWS boots
+                    importlib.import_module(name)
+                self.aws.wait_ready()
+            else:
+                self.aws.start()
             dynamodb, sqs = self.aws.clients(REGION)
             self.resources = local_aws.create_resources(
                 (dynamodb, sqs), region=REGION, endpoint_url=self.aws.endpoint_url,
@@ -185,7 +194,8 @@ class LocalRuntime:
                          # this run's fake AWS keys: the management API accepts only this access key id
                          'aws_access_key_id': self.credentials['AWS_ACCESS_KEY_ID'],
                          'aws_secret_access_key': self.credentials['AWS_SECRET_ACCESS_KEY'],
-                         'flat_dynamodb': not args.raw_moto}
+                         'flat_dynamodb': not args.raw_moto,
+                         'aws_pid': getattr(self.aws, 'pid', None) or os.getpid()}
             if not args.no_seed:
                 from . import demo
                 self.info.update(demo.seed(operators=args.demo_operators))
@@ -248,6 +258,10 @@ class LocalRuntime:
 def main(argv=None):
     args = parse_args(argv)
     setup_logging(getattr(logging, str(args.log_level).upper(), logging.INFO))
+    # Gateway, handlers, poller and embedded AWS share one interpreter: every request crosses
+    # threads several times, and each crossing may wait for a CPU-bound thread's GIL slice
+    # (5 ms by default). Shorter slices keep those waits short.
+    sys.setswitchinterval(float(os.environ.get('LOCAL_SWITCH_INTERVAL', '0.0005')))
     try:
         LocalRuntime(args).run()
     except KeyboardInterrupt:
