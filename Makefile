@@ -5,7 +5,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 
-.PHONY: setup system-deps run test bench package clean
+.PHONY: setup system-deps run test bench load package clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -29,6 +29,13 @@ test: setup
 
 bench: $(VENV)/.installed
 	$(PY) -m benchmarks.run
+
+# The local runtime under load (loopback only, ~8 min): 200 visitors + 10 operator dashboards for 60 s;
+# send->ack flat from an empty table to 20,000 items, RSS after 10,000 messages, SIGTERM stop time;
+# then the fault run (>= 1,000 messages with aborted sockets, resends, duplicates, handoff races).
+load: $(VENV)/.installed
+	$(PY) -m benchmarks.load
+	$(PY) -m benchmarks.fault
 
 clean:
 	rm -rf $(VENV) .pytest_cache build dist
