@@ -24,7 +24,17 @@ detection, because visitor messages are short and often mixed):
 6. When no rule fires, a small Naive Bayes model over character n-grams (detector_model.py, weights in
    detector_model.json, trained from the dev split by `python -m benchmarks.train_detector`) may still
    name a class, only when it is far more likely than "no handoff" (a margin chosen by cross-validation
-   on dev to keep false handoffs under 1 %). It catches paraphrases the word lists do not know.
+   on dev to keep false handoffs under 1 %). It catches paraphrases the word lists do not know. It
+   never hands off for a class the visitor negated ("I don't need a human" stays None).
+7. Complex cases also look at `recent` (the visitor's previous messages): the same request rephrased
+   again ("I'll ask again", or content words shared with two earlier messages), or a long thread of
+   upset or repeating messages.
+
+Why stems over folded text rather than snowballstemmer or a lemmatiser: a stemmer needs the
+message's language, and chat messages are short (one to twenty words) and often mixed, so language
+identification is unreliable exactly where it matters; hand-chosen prefixes work for all seven
+languages at once, need no data files, and cost one regular-expression pass per group. Measured on
+benchmarks/data/detection (python -m benchmarks.detection_eval).
 """
 import functools
 import re
@@ -81,11 +91,6 @@ def _gapc(n):
 
 def _alt(*words):
     return '(?:%s)' % '|'.join(words)
-
-
-@functools.lru_cache(maxsize=None)
-def _rx(pattern):
-    return re.compile(pattern)
 
 
 def _compile(patterns):
