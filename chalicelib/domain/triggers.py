@@ -606,7 +606,14 @@ _BILLING += [
 ]
 _PRICE_N = r'(?:price|prices|precio|prix|preis|abopreis|preco|prezzo|prijs|abonnementsprijs|tarif\w*)'
 _RAISED = r'(?:went up|gone up|increased|raised|subi\w+|augment\w*|erhoh\w*|aument\w*|verhoog\w*|gestiegen)'
+_BILLING += [
+    r'\b(?:why|por que|porque|pourquoi|warum|perche|waarom)\b(?! (?:do|does|would|will|is|are|should)\b).{0,60}\b%s\b' % _CHARGE_V,
+    r'\b(?:importe|monto) equivocado\b', r'\bmauvais montant\b', r'\bfalsche\w* betrag\b', r'\bvalor errado\b', r'\bimporto sbagliato\b',
+    r'\bverkeerde? bedrag\b',
+]
 _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothesis ("are there hidden fees?")
+    r'\b%s\b.{0,60}\b(?:even though|although|though|while|aunque|alors que|bien que|obwohl|mesmo|apesar|anche se|sebbene|terwijl)\b'
+    r'.{0,40}\b(?:free|gratis|gratuit\w*|kostenlos\w*|gratuit[aoie]|gratuite?s)\b' % _CHARGE_V,
     r'^(?=.*\b(?:without|sin|sans|ohne|sem|senza|zonder)\b).*\b(?:%s\b.{0,40}\b%s|%s\b.{0,40}\b%s)\b' % (_PRICE_N, _RAISED, _RAISED, _PRICE_N),
     r'\b(?:full price|precio completo|prix fort|plein tarif|voll\w* preis|preco cheio|prezzo pieno|volle prijs)\b',
     r'\b%s\b.{0,30}\b(?:old|closed|wrong|cancel+ed|expired|antigua|cerrada|ancienne|alte|antigo|vecchia|oude)\b.{0,12}'
