@@ -14,7 +14,7 @@ from chalice import Chalice, Response
 from chalicelib import protocol, static_files
 from chalicelib.config import current as config, webhook_secret
 from chalicelib.errors import not_found
-from chalicelib.web import framework_errors, json_errors
+from chalicelib.web import framework_errors, json_errors, security_headers
 
 app = Chalice(app_name='handoff')
 app.experimental_feature_flags.update(['WEBSOCKETS'])
@@ -77,6 +77,12 @@ def client_config():
 @route('/operator/me')
 def operator_me():
     return services().operator_profile(_operator())
+
+
+@route('/operator/socket-ticket', methods=['POST'])
+def socket_ticket():
+    """A single-use ticket (60 s) for `?ticket=` on the WebSocket URL, instead of the bearer token."""
+    return services().socket_ticket(app.current_request.headers.get('authorization'))
 
 
 @route('/agents/{agent_id}/inbox')
@@ -186,6 +192,20 @@ def remove_operator(agent_id, operator_id):
     return Response('', status_code=204)
 
 
+# ---- per-agent secrets (admins): shown once when created or rotated, never again -------------------
+
+@route('/agents/{agent_id}/secrets', methods=['GET'])
+def secrets(agent_id):
+    return services().secrets(_operator(), agent_id)
+
+
+@route('/agents/{agent_id}/secrets/{kind}', methods=['POST'])
+def issue_secret(agent_id, kind):
+    operator = _operator()
+    return Response(services().issue_secret(operator, agent_id, kind, _body()), status_code=201,
+                    headers={'Cache-Control': 'no-store'})
+
+
 # ---- a visitor's data (admins only) --------------------------------------------------------------
 
 @route('/agents/{agent_id}/visitors/{visitor_id}/export', methods=['GET'])
@@ -205,7 +225,9 @@ def _static(name):
     found = static_files.load(name)
     if found is None:
         raise not_found('file')
-    return Response(found[0], headers=static_files.headers(found[1]))
+    headers = dict(static_files.headers(found[1]),
+                   **security_headers(found[1], found[0], os.environ.get('WS_PUBLIC_URL', '')))
+    return Response(found[0], headers=headers)
 
 
 @route('/')

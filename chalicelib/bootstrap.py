@@ -22,6 +22,9 @@ class Services:
     def connect(self, connection_id, query):
         return sessions.connect(self.ctx, connection_id, query)
 
+    def socket_ticket(self, header):
+        return sessions.socket_ticket(self.ctx, header)
+
     def disconnect(self, connection_id):
         sessions.disconnect(self.ctx, connection_id)
 
@@ -74,6 +77,15 @@ class Services:
 
     def remove_operator(self, operator, agent_id, operator_id):
         team.remove(self.ctx, operator, agent_id, operator_id)
+
+    # per-agent secrets (admins)
+    def secrets(self, operator, agent_id):
+        from chalicelib.usecases import secrets
+        return secrets.describe(self.ctx, operator, agent_id)
+
+    def issue_secret(self, operator, agent_id, kind, body):
+        from chalicelib.usecases import secrets
+        return secrets.create_or_rotate(self.ctx, operator, agent_id, kind, body)
 
     # a visitor's data (admins)
     def export_visitor(self, operator, agent_id, visitor_id):

@@ -6,6 +6,8 @@
                                                 # prints the operator id, then the token (shown once)
     python -m infra.admin set-role op-1a2b3c4d5e demo-shop admin      # or operator
     python -m infra.admin revoke-operator op-1a2b3c4d5e
+    python -m infra.admin identity-secret demo-shop [--rotate [--grace-hours 24]]   # prints the secret, once
+    python -m infra.admin webhook-secret demo-shop [--rotate [--grace-hours 24]]    # prints the secret, once
     python -m infra.admin export-visitor demo-shop v_3f9c... > visitor.json    # everything stored about them
     python -m infra.admin erase-visitor demo-shop v_3f9c...                    # and delete it all
 
@@ -99,6 +101,24 @@ def erase_visitor(agent_id, visitor_id):
         raise ValueError('%s: %s' % (err.code, err.message))
 
 
+def issue_secret(agent_id, kind, rotate=False, grace_hours=24):
+    """Create an agent's identity or webhook secret, or replace it (`rotate`: the previous one keeps
+    verifying for `grace_hours`). Returns the usecase's answer, with the secret: shown this once."""
+    from chalicelib.adapters.store import Secrets
+    from chalicelib.domain.keys import MAX_GRACE_HOURS
+    from chalicelib.errors import AppError
+    from chalicelib.usecases.context import now_iso
+    from chalicelib.usecases.secrets import issue
+    if Agents().get(agent_id) is None:
+        raise ValueError('no agent %s' % agent_id)
+    if not 0 <= grace_hours <= MAX_GRACE_HOURS:
+        raise ValueError('--grace-hours must be from 0 to %d' % MAX_GRACE_HOURS)
+    try:
+        return issue(Secrets(), agent_id, kind, rotate, grace_hours, now_iso())
+    except AppError as err:
+        raise ValueError('%s: %s' % (err.code, err.message))
+
+
 def revoke_operator(operator_id):
     """Delete an operator's token: every later request or socket with it is refused (401)."""
     return Operators().revoke(operator_id)
@@ -130,6 +150,12 @@ def main(argv=None):
     p.add_argument('role', choices=ROLES)
     p = sub.add_parser('revoke-operator')
     p.add_argument('operator_id')
+    for kind in ('identity', 'webhook'):
+        p = sub.add_parser(kind + '-secret', help='create the agent\'s %s secret (printed once), or --rotate it' % kind)
+        p.add_argument('agent_id')
+        p.add_argument('--rotate', action='store_true', help='replace the existing secret')
+        p.add_argument('--grace-hours', type=int, default=24,
+                       help='how long the replaced secret still verifies (default 24, 0: not at all)')
     for name in ('export-visitor', 'erase-visitor'):
         p = sub.add_parser(name)
         p.add_argument('agent_id')
@@ -145,6 +171,15 @@ def main(argv=None):
                                                  role=args.role)
             print(operator_id)
             print(token)
+        elif args.cmd in ('identity-secret', 'webhook-secret'):
+            issued = issue_secret(args.agent_id, args.cmd.split('-')[0], args.rotate, args.grace_hours)
+            print(issued['secret'])
+            note = 'store it now: it is not shown again'
+            if issued['previous_valid_until']:
+                from datetime import datetime, timezone
+                until = datetime.fromtimestamp(issued['previous_valid_until'], timezone.utc)
+                note += '; the previous secret verifies until %s' % until.isoformat(timespec='seconds')
+            print(note, file=sys.stderr)
         elif args.cmd == 'export-visitor':
             print(json.dumps(export_visitor(args.agent_id, args.visitor_id), indent=2, ensure_ascii=False))
         elif args.cmd == 'erase-visitor':

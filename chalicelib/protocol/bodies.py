@@ -3,6 +3,7 @@ import re
 
 from chalicelib.protocol.fields import (MAX_TEXT, ProtocolError, check_strings, id_field, loads, text_field,
                                         valid_agent_id)
+from chalicelib.protocol.urls import UrlRefused, check_url
 
 STATUSES = ('pending', 'acknowledged', 'resolved', 'cancelled', 'bot')
 MAX_ALTERNATES = 20
@@ -105,8 +106,10 @@ RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversation
 ROLES = ('admin', 'operator')
 
 
-def parse_settings(data, trigger_names):
-    """A full or partial settings object; unknown keys and wrong types are refused, not ignored."""
+def parse_settings(data, trigger_names, allow_loopback_http=False):
+    """A full or partial settings object; unknown keys and wrong types are refused, not ignored.
+    `webhook_url` must be a URL the server may call (protocol.urls: https to a public host; http to
+    loopback only where `allow_loopback_http`, i.e. the local runtime)."""
     settings = data.get('settings')
     version = data.get('version')
     if not isinstance(settings, dict):
@@ -124,8 +127,11 @@ def parse_settings(data, trigger_names):
             raise ProtocolError('invalid_field', 'triggers.%s must be a known trigger set to true/false' % name[:64],
                                 'settings')
     url = settings.get('webhook_url')
-    if url and (len(url) > 2000 or not re.fullmatch(r'https?://[^\s/$.?#][^\s]*', url)):
-        raise ProtocolError('invalid_field', 'webhook_url must be an http(s) URL', 'settings')
+    if url:
+        try:
+            check_url(url, allow_loopback_http)
+        except UrlRefused as refused:
+            raise ProtocolError('invalid_field', str(refused), 'settings')
     if settings.get('welcome_message') and len(settings['welcome_message']) > MAX_TEXT:
         raise ProtocolError('text_too_long', 'welcome_message is limited to %d characters' % MAX_TEXT, 'settings')
     if 'confidence_threshold' in settings and not 0 <= settings['confidence_threshold'] <= 1:
@@ -176,3 +182,39 @@ def parse_session_request(data):
             raise ProtocolError('invalid_field', 'attributes.vip must be true or false', 'session')
         visitor['vip'] = attrs['vip']
     return agent_id, session, visitor
+    if attrs.get('plan') is not None:
+        visitor['plan'] = text_field(attrs, 'plan', 'session', limit=100)
+
+
+MAX_USER_ID = 128
+
+
+def parse_identity(data):
+    """(user_id, user_hash) of POST /visitor/session, either None. A user id alone is only a claim; with
+    `user_hash` (hex HMAC-SHA256 of the id under the agent's identity secret) it is checked."""
+    user_id, user_hash = data.get('user_id'), data.get('user_hash')
+    if user_id is not None:
+        if not isinstance(user_id, str) or not user_id.strip() or len(user_id) > MAX_USER_ID \
+                or any(ord(ch) < 32 or ord(ch) == 127 for ch in user_id):
+            raise ProtocolError('invalid_field', 'user_id must be 1-%d printable characters' % MAX_USER_ID, 'session')
+        check_strings(user_id, 'session')
+    if user_hash is not None:
+        if not isinstance(user_hash, str) or len(user_hash) > 256:
+            raise ProtocolError('invalid_field', 'user_hash must be the hex HMAC-SHA256 of user_id', 'session')
+        if user_id is None:
+            raise ProtocolError('invalid_field', 'user_hash needs the user_id it was computed from', 'session')
+    return user_id, user_hash
+
+
+def parse_secret_request(data, default_grace_hours=24, max_grace_hours=168):
+    """POST /agents/{id}/secrets/{kind}: {"rotate": true to replace an existing secret, "grace_hours": how
+    long the replaced one still verifies (0 to end it now)}."""
+    only(data, {'rotate', 'grace_hours'}, 'secrets')
+    rotate = data.get('rotate', False)
+    grace = data.get('grace_hours', default_grace_hours)
+    if not isinstance(rotate, bool):
+        raise ProtocolError('invalid_field', 'rotate must be true or false', 'secrets')
+    if isinstance(grace, bool) or not isinstance(grace, int) or not 0 <= grace <= max_grace_hours:
+        raise ProtocolError('invalid_field', 'grace_hours must be an integer from 0 to %d' % max_grace_hours,
+                            'secrets')
+    return rotate, grace

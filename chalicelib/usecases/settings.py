@@ -36,7 +36,8 @@ def get_settings(ctx, operator, agent_id):
 def save_settings(ctx, operator, agent_id, body):
     operator.require_admin(agent_id)
     agent = _agent_for(ctx, operator, agent_id)
-    update, version = protocol.parse_settings(body, set(triggers.DEFAULT_TRIGGERS))
+    update, version = protocol.parse_settings(body, set(triggers.DEFAULT_TRIGGERS),
+                                              allow_loopback_http=ctx.config.webhook_allow_loopback_http)
     if version != agent.version:
         raise conflict('the settings were saved by someone else since you loaded them; reload')
     try:

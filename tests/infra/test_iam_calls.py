@@ -4,6 +4,8 @@ it makes (DynamoDB, SQS, the @connections API, SSM). Each call must be allowed b
 in the merged template (actions, resources and DynamoDB key-prefix conditions, evaluated here), and
 every grant in a role must be used by the session, or be listed below with the reason it is kept."""
 import fnmatch
+import hashlib
+import hmac
 import json
 import os
 import threading
@@ -209,6 +211,7 @@ def session(dev):
             mp.setenv('WS_STAGE', WS_STAGE)
             mp.setenv('SESSION_SECRET_PARAM', SESSION_PARAM)
             mp.setenv('WEBHOOK_SECRET_PARAM', WEBHOOK_PARAM)
+            mp.setenv('WEBHOOK_ALLOW_LOOPBACK_HTTP', '1')       # the scenario's receiver is on loopback
             mp.setenv('WS_PUBLIC_URL', 'wss://%s.execute-api.%s.amazonaws.com/%s' % (API_ID, REGION, WS_STAGE))
 
             # What an administrator does once (infra/admin.py); not a Lambda function.
@@ -268,7 +271,7 @@ def session(dev):
             connect('vis-1', session=visitor['session'])
             connect('vis-gone', session=visitor['session'])
             connect('op-1', token=token)
-            connect('op-gone', token=token)
+            connect('op-gone', ticket=rest('POST', '/operator/socket-ticket')['ticket'])
             GONE.update({'vis-gone', 'op-gone'})
             # -- visitor talks to the bot, then asks for a person
             frame('vis-1', action='ping')
@@ -315,6 +318,16 @@ def session(dev):
             GONE.add('op-gone-2')
             notifications()
             assert Webhook.received, 'the consumer did not call the webhook'
+            # -- per-agent secrets (admins), a verified visitor; the agent's own webhook secret signs now
+            # (before, the deployment-wide one from SSM did)
+            rest('GET', '/agents/shop/secrets')
+            rest('POST', '/agents/shop/secrets/webhook', {})
+            rest('POST', '/agents/shop/secrets/webhook', {'rotate': True})
+            identity = rest('POST', '/agents/shop/secrets/identity', {})['secret']
+            rest('POST', '/visitor/session', {'agent_id': 'shop', 'user_id': 'cus_1', 'user_hash': hmac.new(
+                identity.encode(), b'cus_1', hashlib.sha256).hexdigest()}, headers={'Content-Type': 'application/json'})
+            frame('vis-1', action='request_human')
+            notifications()
             # -- sockets close
             disconnect('vis-1')
             disconnect('op-1')

@@ -68,9 +68,15 @@ def test_bad_webhook_url(url):
     refused(parse_settings, settings(webhook_url=url), TRIGGERS)
 
 
-@pytest.mark.parametrize('url', ['http://localhost:8080/hook', 'https://hooks.example.com/a/b?c=d'])
+@pytest.mark.parametrize('url', ['https://hooks.example.com/a/b?c=d', 'https://hooks.example.com:8443/h'])
 def test_good_webhook_url(url):
     assert parse_settings(settings(webhook_url=url), TRIGGERS)[0]['webhook_url'] == url
+
+
+def test_http_to_loopback_only_where_the_local_runtime_allows_it():
+    url = 'http://localhost:8080/hook'
+    refused(parse_settings, settings(webhook_url=url), TRIGGERS)
+    assert parse_settings(settings(webhook_url=url), TRIGGERS, allow_loopback_http=True)[0]['webhook_url'] == url
 
 
 def test_webhook_url_with_trailing_newline():

@@ -7,6 +7,7 @@ from chalicelib.adapters.store.markers import Markers
 from chalicelib.adapters.store.models import shared_connection
 from chalicelib.adapters.store.operators import Operators
 from chalicelib.adapters.store.privacy import Privacy
+from chalicelib.adapters.store.secrets import SecretChanged, Secrets, Tickets
 
 
 class Stores:
@@ -20,7 +21,9 @@ class Stores:
         self.markers = Markers()
         self.rates = Rates()
         self.privacy = Privacy()
+        self.secrets = Secrets()
+        self.tickets = Tickets()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',
-           'OperatorSocket', 'Socket', 'StaleVersion', 'Stores']
+           'OperatorSocket', 'SecretChanged', 'Secrets', 'Socket', 'StaleVersion', 'Stores', 'Tickets']

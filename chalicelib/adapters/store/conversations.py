@@ -66,9 +66,10 @@ class Conversations:
         return (_domain(found.get(ConversationItem)), agents.agent_from_item(found.get(AgentItem)),
                 agents.entries_from_item(found.get(KnowledgeItem)))
 
-    def ensure(self, conversation_id, agent_id, visitor_id, visitor, now, retention_days=None):
+    def ensure(self, conversation_id, agent_id, visitor_id, visitor, now, retention_days=None, trusted=True):
         """Create the conversation if new (keeping seq and handoff if not); refresh visitor details and
-        the agent's retention (the conversation expires `retention_days` after its last write).
+        the agent's retention (the conversation expires `retention_days` after its last write). Visitor
+        details not `trusted` (an unverified visitor's) are kept only if none are stored yet.
         PynamoDB's update returns the whole item (ALL_NEW): no read after it."""
         item = ConversationItem(key('CONV', conversation_id), 'META')
         c = ConversationItem
@@ -78,7 +79,8 @@ class Conversations:
                    c.updated_at.set(c.updated_at | now), c.gsi1pk.set(c.gsi1pk | inbox_pk(agent_id, 'bot')),
                    c.gsi1sk.set(c.gsi1sk | now)]
         if visitor:
-            actions.append(c.visitor.set(visitor))
+            # Untrusted (unverified) details are written once, never changed by a later session.
+            actions.append(c.visitor.set(visitor if trusted else c.visitor | visitor))
         if retention_days:
             actions += [c.retention_days.set(retention_days), c.expires_at.set(timedelta(days=retention_days))]
         item.update(actions=actions)

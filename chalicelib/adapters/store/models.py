@@ -18,6 +18,9 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
                                               lists an agent's team)
   RATE#{sha256(address)}  {what}#{window}     requests from one source address in one fixed window (TTL)
   NOTIFY#{event id}       {channel}           a notification already delivered (TTL)
+  AGENT#{agent}           SECRET#{kind}       identity or webhook secret: current, previous + grace end (never
+                                              returned by the settings routes)
+  TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -161,6 +164,19 @@ class OperatorTokenItem(Entity, discriminator='operator_token'):
 
 class NotifiedItem(Entity, discriminator='notified'):
     pass
+
+
+class SecretItem(Entity, discriminator='secret'):
+    current = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    previous = UnicodeAttribute(null=True)
+    previous_until = NumberAttribute(null=True)     # epoch seconds
+    version = NumberAttribute(default=1)
+
+
+class TicketItem(Entity, discriminator='ticket'):
+    token_hash = UnicodeAttribute()
+    used_at = NumberAttribute(null=True)            # set by the one connect that redeems it
 
 
 def key(prefix, value):

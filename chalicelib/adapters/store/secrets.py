@@ -7,7 +7,7 @@ after the response that created it. Tickets are stored only as a hash, like oper
 import time
 from datetime import timedelta
 
-from pynamodb.exceptions import DeleteError, PutError, UpdateError
+from pynamodb.exceptions import PutError, UpdateError
 
 from chalicelib.adapters.store.models import SecretItem, TicketItem, condition_failed, get, hash_token, key
 from chalicelib.domain.keys import SecretSet
@@ -73,19 +73,17 @@ class Tickets:
                    expires_at=timedelta(seconds=ttl_seconds)).save()
 
     def redeem(self, ticket):
-        """The operator token hash behind `ticket`, deleting it (one conditional delete: a ticket opens one
-        socket at most); None if unknown, used or expired."""
-        pk = key('TICKET', hash_token(ticket))
+        """The operator token hash behind `ticket`, marking it used: one conditional UpdateItem (the
+        connect function's own write, no delete needed), so a ticket opens one socket at most; None if
+        unknown, used or expired. DynamoDB's TTL removes it later."""
+        item = TicketItem(key('TICKET', hash_token(ticket)), 'META')
         try:
-            answer = TicketItem._get_connection().delete_item(
-                pk, 'META', condition=TicketItem.pk.exists(), return_values='ALL_OLD')
-        except DeleteError as exc:
+            item.update(actions=[TicketItem.used_at.set(int(time.time()))],
+                        condition=TicketItem.pk.exists() & TicketItem.used_at.does_not_exist())
+        except UpdateError as exc:
             if condition_failed(exc):
                 return None
             raise
-        old = (answer or {}).get('Attributes') or {}
-        token_hash = (old.get('token_hash') or {}).get('S')
-        expires = (old.get('expires_at') or {}).get('N')
-        if not token_hash or (expires is not None and float(expires) <= time.time()):
+        if item.expires_at is not None and item.expires_at.timestamp() <= time.time():
             return None
-        return token_hash
+        return item.token_hash
