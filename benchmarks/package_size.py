@@ -4,7 +4,8 @@ Both are built by `chalice package --stage dev` (AWS_DEFAULT_REGION=us-east-1) i
 directories: the project from a copy of what Chalice packages (app.py, chalicelib/, vendor/ if
 any, requirements.txt, .chalice/ without its build cache), so the work tree is left untouched;
 the minimal app generated there too: one route reading one PynamoDB model, and a
-requirements.txt with the project's PynamoDB pin. Chalice fetches Lambda-compatible wheels
+requirements.txt with the project's PynamoDB pin. The table compares what `chalice package`
+produces; a detail line compares both with the bytecode infra/deploy adds (infra/bytecode.py). Chalice fetches Lambda-compatible wheels
 with pip, so the first run needs the package index (pip's cache serves later runs).
 """
 import os
@@ -114,6 +115,12 @@ def main():
         size_ours, size_base = os.path.getsize(ours), os.path.getsize(base)
         tops_ours, unzipped_ours = contents(ours)
         tops_base, unzipped_base = contents(base)
+        # What infra/deploy ships: the same zips with a .pyc beside every module (infra/bytecode.py).
+        sys.path.insert(0, ROOT)
+        from infra.bytecode import add_bytecode
+        add_bytecode(ours)
+        add_bytecode(base)
+        pyc_ours, pyc_base = os.path.getsize(ours), os.path.getsize(base)
     finally:
         shutil.rmtree(work, ignore_errors=True)
     ratio = size_ours / size_base
@@ -126,6 +133,8 @@ def main():
     details = ['project zip %d bytes (%.1f MB unzipped); minimal app zip %d bytes (%.1f MB unzipped); minimal pins %s'
                % (size_ours, unzipped_ours / 1e6, size_base, unzipped_base / 1e6, pynamodb_pin()),
                'largest additions (compressed): ' + ', '.join('%s %.0f KB' % (k, v / 1e3) for k, v in biggest),
+               'as deployed, with bytecode (infra/bytecode.py, the same for both): %.2f vs %.2f MB, %.3f x'
+               % (pyc_ours / 1e6, pyc_base / 1e6, pyc_ours / pyc_base),
                'largest entries of the project zip: ' + ', '.join(
                    '%s %.1f MB' % (k, v / 1e6) for k, v in tops_ours.most_common(3))]
     emit(rows, details)
