@@ -37,7 +37,7 @@ export function resetInbox() {
   $('list-empty').hidden = false;
 }
 
-export function statusOf(summary) {
+function statusOf(summary) {
   const h = summary.handoff;
   return h && (h.status === 'pending' || h.status === 'acknowledged') ? h.status : (summary.status || 'bot');
 }
@@ -125,7 +125,7 @@ export function upsertSummary(summary) {
 }
 
 /* Keep a row's "last message" fresh from live messages. False when the conversation is not listed. */
-export function touchSummary(id, m) {
+function touchSummary(id, m) {
   const s = summaries.get(id);
   if (!s) { return false; }
   if (m.role === 'system') { return true; }   // status notices are not previewed (as in the REST inbox)
