@@ -5,8 +5,6 @@ Each method returns a `Change` (the new messages, the new attribute values, the 
 the status event to publish) and writes nothing: the unit of work stores a Change in one
 conditional transaction and, on a lost race, asks the re-read aggregate again.
 """
-import functools
-import inspect
 from dataclasses import dataclass, field
 from typing import Callable, Optional
 
@@ -81,7 +79,8 @@ class Conversation:
     # ---- decisions ------------------------------------------------------------------------------
 
     def visitor_turn(self, text, client_message_id, explicit, settings, answer: Callable[[str], BotAnswer],
-                     operators_online: Callable[[], bool], now, new_handoff_id, limit=None, epoch=None) -> Change:
+                     operators_online: Callable[[], bool], now, new_handoff_id, limit=None, epoch=None,
+                     detect=None) -> Change:
         """A visitor's message (`explicit`: the "talk to a person" button, `text` its optional note):
         the message, then the bot's answer, or a new handoff, or nothing more while a human has it.
         `limit` (a rate_limit.TokenBucket) refuses a flood with RateLimited before the bot or anyone works."""
@@ -101,7 +100,7 @@ class Conversation:
             reason = Reason('visitor_request', 'pressed "talk to a person"')
         else:
             # Rephrasing only counts while the bot is missing: a visitor asking again after good answers is fine.
-            reason = None if self.open_handoff else _detect(
+            reason = None if self.open_handoff else (detect or _detect)(
                 text, self.visitor, settings['triggers'], self.handoff_count,
                 tuple(self.recent) if self.bot_misses else ())
         route = rules.route(current, settings['allow_human_handoff'], reason)
@@ -180,20 +179,12 @@ class Conversation:
 
 
 def _detect(text, visitor, switches, previous_handoffs, recent):
-    if 'recent' in _detect_parameters():
-        return triggers.detect(text, visitor, switches, previous_handoffs, recent=recent)
-    return triggers.detect(text, visitor, switches, previous_handoffs)
-
-
-@functools.lru_cache(maxsize=1)
-def _detect_parameters():
-    return inspect.signature(triggers.detect).parameters
+    return triggers.detect(text, visitor, switches, previous_handoffs, recent=recent)
 
 
 def bot_meta(answer: BotAnswer):
     """What operators see of a bot answer: its confidence and the entry used."""
     meta = {'confidence': answer.confidence, 'entry_id': answer.entry_id}
     extra = getattr(answer, 'meta', None)
-    if isinstance(extra, dict):
-        meta.update(extra)
+    meta.update(extra() if callable(extra) else extra if isinstance(extra, dict) else {})
     return meta

@@ -5,6 +5,7 @@ from chalicelib.domain import triggers
 
 DEFAULT_SETTINGS = {'allow_human_handoff': False, 'triggers': dict(triggers.DEFAULT_TRIGGERS),
                     'welcome_message': None, 'webhook_url': None, 'confidence_threshold': 0.35,
+                    'llm': {'enabled': False, 'model_id': None},   # answer and judge with a Bedrock model
                     'retention_days': 365}      # messages and conversations expire this long after their last write
 
 

@@ -101,7 +101,7 @@ def parse_knowledge_entry(data):
 
 
 SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_message': (str, type(None)),
-                   'webhook_url': (str, type(None)), 'confidence_threshold': (int, float), 'retention_days': int}
+                   'webhook_url': (str, type(None)), 'confidence_threshold': (int, float), 'llm': dict, 'retention_days': int}
 RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversations expire N days after writing
 ROLES = ('admin', 'operator')
 
@@ -136,6 +136,12 @@ def parse_settings(data, trigger_names, allow_loopback_http=False):
         raise ProtocolError('text_too_long', 'welcome_message is limited to %d characters' % MAX_TEXT, 'settings')
     if 'confidence_threshold' in settings and not 0 <= settings['confidence_threshold'] <= 1:
         raise ProtocolError('invalid_field', 'confidence_threshold must be between 0 and 1', 'settings')
+    llm = settings.get('llm')
+    if llm is not None:
+        if set(llm) - {'enabled', 'model_id'} or not isinstance(llm.get('enabled', False), bool) \
+                or not isinstance(llm.get('model_id'), (str, type(None))) or len(llm.get('model_id') or '') > 200:
+            raise ProtocolError('invalid_field', 'llm must be {"enabled": true|false, "model_id": "<model id>"|null}',
+                                'settings')
     if 'retention_days' in settings and (isinstance(settings['retention_days'], bool)
                                          or not RETENTION_DAYS[0] <= settings['retention_days'] <= RETENTION_DAYS[1]):
         raise ProtocolError('invalid_field', 'retention_days must be an integer from %d to %d' % RETENTION_DAYS,

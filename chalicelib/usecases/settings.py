@@ -3,6 +3,7 @@
 import uuid
 
 from chalicelib import protocol
+from chalicelib.protocol import ProtocolError
 from chalicelib.adapters.store import StaleVersion
 from chalicelib.domain import settings as agent_settings
 from chalicelib.domain import triggers
@@ -40,6 +41,11 @@ def save_settings(ctx, operator, agent_id, body):
                                               allow_loopback_http=ctx.config.webhook_allow_loopback_http)
     if version != agent.version:
         raise conflict('the settings were saved by someone else since you loaded them; reload')
+    llm = update.get('llm') or {}
+    if llm.get('enabled') and llm.get('model_id') not in ctx.config.bedrock_model_ids:
+        raise ProtocolError('invalid_field', 'llm.model_id must be a model this deployment allows (%s)'
+                            % (', '.join(ctx.config.bedrock_model_ids) or 'none: deploy with BedrockModelId'),
+                            'settings')
     try:
         saved = ctx.stores.agents.save_settings(agent, agent_settings.merge(agent.settings, update))
     except StaleVersion:

@@ -4,11 +4,11 @@ import time
 import uuid
 
 from chalicelib import protocol
-from chalicelib.domain.bot import ERROR, BotAnswer
 from chalicelib.domain.handoff import Actor, Route
 from chalicelib.domain.rate_limit import RateLimited
 from chalicelib.errors import not_found
 from chalicelib.usecases import limits, operator_actions
+from chalicelib.usecases.judgement import Judges
 
 logger = logging.getLogger(__name__)
 
@@ -39,11 +39,16 @@ def turn(ctx, sock, cmd, explicit):
             raise not_found('conversation')
         return conv, agent, entries
 
+    judges = {}
+
     def decide(conv, agent, entries):
         settings = agent.effective_settings
-        return conv.visitor_turn(cmd.text, cmd.client_message_id, explicit, settings,
-                                 lambda text: bot_answer(ctx, text, entries, settings), operators_online,
-                                 ctx.now(), 'h_' + uuid.uuid4().hex[:16], limits.of(ctx).messages, time.time())
+        if 'turn' not in judges:          # built once per turn: a re-decided turn reuses the model's answers
+            judges['turn'] = Judges(ctx, settings, entries, conv.recent)
+        judge = judges['turn']
+        return conv.visitor_turn(cmd.text, cmd.client_message_id, explicit, settings, judge.answer,
+                                 operators_online, ctx.now(), 'h_' + uuid.uuid4().hex[:16],
+                                 limits.of(ctx).messages, time.time(), detect=judge.detect)
 
     try:
         outcome = ctx.uow.run(load, decide, dedupe_key=key)
@@ -70,14 +75,6 @@ def turn(ctx, sock, cmd, explicit):
     ctx.fanout.to_visitor(conv, events, origin=sock.connection_id, acked=echo)
     if route in (Route.HUMAN, Route.HANDOFF):
         ctx.fanout.to_operators(agent_id, events, online.get('sockets'), conv=conv)
-
-
-def bot_answer(ctx, text, entries, settings):
-    try:
-        return ctx.responder.answer(text, entries, threshold=settings['confidence_threshold'])
-    except Exception:  # the visitor is never left without an answer because the bot broke
-        logger.exception('responder failed')
-        return BotAnswer(ERROR, 0.0)
 
 
 def cancel_handoff(ctx, sock, cmd):
