@@ -100,3 +100,19 @@ def test_operators_see_why_a_handoff_opened_and_how_the_bot_answered(pages):
     # is read again only if a push is late for a conversation the list did not have (at most once here).
     alice.wait_for_timeout(2500)
     assert len(inbox_reads) <= 1, inbox_reads
+
+
+def test_the_dashboard_socket_uses_single_use_tickets_not_the_token(pages, stack):
+    alice = pages.operator('Alice')
+    urls = []
+    alice.on('websocket', lambda ws: urls.append(ws.url))
+    before = alice.evaluate('() => window.HandoffDashboard.socket.opened')
+    alice.evaluate('() => window.HandoffDashboard.socket.reconnectNow()')
+    alice.wait_for_function('n => window.HandoffDashboard.socket.opened > n', arg=before)
+    alice.evaluate('() => window.HandoffDashboard.socket.reconnectNow()')
+    alice.wait_for_function('n => window.HandoffDashboard.socket.opened > n + 1', arg=before)
+    assert len(urls) >= 2, urls
+    tickets = [re.search(r'[?&]ticket=([^&]+)', u).group(1) for u in urls]
+    assert len(set(tickets)) == len(tickets), urls              # a fresh one for every connect
+    assert not any('token=' in u or stack['operators']['Alice'] in u for u in urls), urls
+    expect(alice.locator('#conn')).to_have_attribute('data-state', 'open')

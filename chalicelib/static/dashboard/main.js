@@ -2,8 +2,9 @@
  * Operator dashboard: sign-in, tabs, agent choice, and the socket whose events it hands to the
  * modules beside it (inbox, conversation, settings, knowledge, alerts). Native ES modules, no build.
  *
- * After a reconnect the dashboard reloads the inbox over REST and re-opens the conversations it
- * holds after the last seq it saw.
+ * The socket connects with a single-use ticket (POST /operator/socket-ticket), never the token
+ * itself. After a reconnect the dashboard reloads the inbox over REST and re-opens the conversations
+ * it holds after the last seq it saw.
  */
 import { clear, el } from '../lib/dom.js';
 import { webSocketUrl, withQuery } from '../lib/rest.js';
@@ -107,7 +108,12 @@ function openFromElsewhere(id) {
 function connectSocket() {
   if (state.socket) { state.socket.stop(); }
   const sock = new ReconnectingSocket({
-    url: async () => withQuery(await webSocketUrl(BASE), { token: state.token }),
+    // A single-use ticket per connect: the bearer token never goes into a URL (proxies and logs keep those).
+    url: async () => {
+      const ws = await webSocketUrl(BASE);
+      const { ticket } = await api('POST', 'operator/socket-ticket');
+      return withQuery(ws, { ticket });
+    },
     onState: (s) => {
       const c = $('conn');
       c.setAttribute('data-state', s);
