@@ -15,7 +15,7 @@ from .helpers import banner, expect_once, widget_message, widget_send
 SHOP = """<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Another shop</title></head>
 <body><h1>Another shop</h1>
-<script>window.handoffSettings = {attributes: {name: 'Cross Origin'}};</script>
+<script>window.handoffSettings = {attributes: {name: 'Cross Origin'}, user_id: 'shop-user-42'};</script>
 <script src="%s/widget.js" data-agent-id="demo-shop" data-title="Help" async></script>
 </body></html>"""
 
@@ -61,8 +61,10 @@ def test_widget_embedded_on_another_origin(pages, stack):
 
 def embedded_on_another_origin(pages, api, shop):
     page = pages._page('shop visitor', {'width': 1100, 'height': 780})
-    cross_origin = []
+    cross_origin, sessions = [], []
     page.on('request', lambda r: cross_origin.append(r.url) if r.url.startswith(api + '/static/') else None)
+    page.on('request', lambda r: sessions.append(json.loads(r.post_data))
+            if r.url == api + '/visitor/session' and r.method == 'POST' else None)
     page.goto(shop)
     # A page view that never opens the chat loads the bubble only: widget.js and widget.css.
     expect(page.get_by_role('button', name='Open chat')).to_be_visible()
@@ -77,6 +79,9 @@ def embedded_on_another_origin(pages, api, shop):
     page.get_by_role('button', name='Cancel request').click()
     expect(banner(page)).to_contain_text('assistant is back')
     assert any(u.endswith('/static/widget/main.js') for u in cross_origin), cross_origin
+    # The page's window.handoffSettings reach the session: attributes, and the site's user id.
+    assert sessions and sessions[0]['attributes'] == {'name': 'Cross Origin'}, sessions
+    assert sessions[0]['user_id'] == 'shop-user-42' and 'user_hash' not in sessions[0], sessions
     # A returning visitor (a session in localStorage) reconnects at once, before any click.
     cross_origin.clear()
     page.reload()

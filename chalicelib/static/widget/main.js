@@ -316,6 +316,12 @@ export function start(api, options, queued) {
   async function createSession() {
     const body = { agent_id: options.agentId, attributes: attributes() };
     if (state.session) { body.session = state.session; }
+    // A signed-in user of the site: user_id, and user_hash (HMAC of the id under the agent's identity
+    // secret, computed by the site's server) to have it verified.
+    const page = window.handoffSettings || {};
+    for (const key of ['user_id', 'user_hash']) {
+      if (typeof page[key] === 'string' && page[key]) { body[key] = page[key]; }
+    }
     const data = await rest('POST', 'visitor/session', body);
     const changed = state.conversationId && state.conversationId !== data.conversation_id;
     state.session = data.session;
