@@ -195,7 +195,7 @@ class Operator:
 
 class Run:
     def __init__(self, info, *, conversations, messages, handoff_share, abort_rate, dup_rate, replies, seed,
-                 pace):
+                 pace, settle=3.0):
         self.info = info
         self.conversations = conversations
         self.messages = messages
@@ -204,6 +204,7 @@ class Run:
         self.dup_rate = dup_rate
         self.replies = replies
         self.pace = pace
+        self.settle = settle            # seconds for the queue's redeliveries to reach the operators
         self.rng = random.Random(seed)
         self.tally = Tally()
         self.ack_latency = []
@@ -313,7 +314,7 @@ class Run:
         t0 = time.monotonic()
         await asyncio.gather(*[self.conversation(i, i in handoffs) for i in range(self.conversations)])
         self.duration = time.monotonic() - t0
-        await asyncio.sleep(3.0)        # let the queue's redeliveries reach the operators
+        await asyncio.sleep(self.settle)        # let the queue's redeliveries reach the operators
         for op in self.operators:
             await op.sock.close()
 
@@ -407,7 +408,7 @@ def runtime_args(operators, redeliver=0.2, crash=0.1, chaos_seed=1, raw_moto=Fal
     args = ['--demo-operators', str(operators), '--visibility-timeout', '1',
             '--chaos-sqs-redeliver', str(redeliver), '--chaos-sqs-crash', str(crash), '--chaos-seed', str(chaos_seed)]
     if raw_moto:
-        args.append('--raw-moto')
+        args += ['--raw-moto', '--aws-in-process']         # the runtime as it was before issue 15
     return args
 
 
