@@ -8,18 +8,15 @@ is compared with what the clients were told. `python -m benchmarks.fault` is the
 (>= 1,000 messages).
 """
 from benchmarks import fault
-from tests.support.local_stack import local_stack
 
 OPERATORS = 4
 
 
-def test_no_acknowledged_write_is_lost_or_doubled_under_faults():
-    # chaos seed 1: the consumer's first batch crashes mid-way; later ones are redelivered half the time
-    with local_stack(fault.NO_RATE_LIMITS, args=fault.runtime_args(OPERATORS, redeliver=0.5, crash=0.2,
-                                                                 chaos_seed=1)) as stack:
-        run = fault.execute(stack, conversations=8, messages=6, handoff_share=0.3, abort_rate=0.3, dup_rate=0.15,
-                            replies=3, seed=9, pace=0.1, settle=2.0)
-        logs = fault.log_counts(stack['log_path'])
+def test_no_acknowledged_write_is_lost_or_doubled_under_faults(demo_stack):
+    """demo_stack (conftest.py): demo data, four operators, a queue consumer that crashes and redelivers."""
+    run = fault.execute(demo_stack, conversations=8, messages=6, handoff_share=0.3, abort_rate=0.3, dup_rate=0.15,
+                        replies=3, seed=9, pace=0.1, settle=2.0)
+    logs = fault.log_counts(demo_stack['log_path'])
     s = fault.summary(run, logs)
     problems = run.tally.problems
     assert s['lost'] == 0 and s['duplicated'] == 0 and s['seq_gaps'] == 0, problems

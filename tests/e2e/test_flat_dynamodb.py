@@ -17,9 +17,6 @@ import pytest
 from botocore.config import Config
 from botocore.exceptions import ClientError
 
-from tests.support.local_stack import local_stack
-
-FIXTURE = 'tests.support.fixture_app'
 
 # sha256 (first 16 hex digits) of the source of every moto function infra/local/flat_dynamodb.py
 # replaces or relies on, in moto 5.2.5. A change means: read the new moto code, adapt the adapter,
@@ -67,9 +64,9 @@ def _clients(stack):
 
 
 @pytest.fixture(scope='module')
-def stack():
-    with local_stack(app=FIXTURE, seed=False) as info:
-        yield info
+def stack(demo_stack):
+    """The shared runtime of conftest.py: these tests write only their own keys into its table."""
+    return demo_stack
 
 
 def S(v):
