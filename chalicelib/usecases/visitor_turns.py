@@ -33,8 +33,12 @@ def turn(ctx, sock, cmd, explicit):
             online['sockets'] = ctx.connections.operators_of(agent_id)
         return bool(online['sockets'])
 
+    stored = {}            # this message's seq if a previous attempt stored it (read with the turn, for free)
+
     def load():
-        conv, agent, entries = ctx.conversations.load_turn(cid, agent_id)
+        loaded = ctx.conversations.load_turn(cid, agent_id, key)
+        conv, agent, entries = loaded[:3]
+        stored['seq'] = loaded[3] if key else None
         if conv is None or agent is None:
             raise not_found('conversation')
         return conv, agent, entries
@@ -54,7 +58,7 @@ def turn(ctx, sock, cmd, explicit):
         outcome = ctx.uow.run(load, decide, dedupe_key=key)
     except RateLimited:
         # Refused before the bot or any operator did anything; a retry of a stored message is still a duplicate.
-        seq = ctx.conversations.dedupe_seq(cid, key) if key else None
+        seq = stored.get('seq')
         if seq is None:
             raise
         return ctx.fanout.post(sock.connection_id, protocol.ack_event(

@@ -58,13 +58,21 @@ class Conversations:
     def get(self, conversation_id):
         return _domain(get(ConversationItem, key('CONV', conversation_id), 'META'))
 
-    def load_turn(self, conversation_id, agent_id):
-        """Conversation, agent and knowledge base in ONE BatchGetItem: the bot's whole read."""
-        items = Entity.batch_get([(key('CONV', conversation_id), 'META'), (key('AGENT', agent_id), 'META'),
-                                  (key('AGENT', agent_id), 'KB')], consistent_read=True)
+    def load_turn(self, conversation_id, agent_id, dedupe_key=None):
+        """Conversation, agent and knowledge base in ONE BatchGetItem: the bot's whole read. With
+        `dedupe_key`, the same request also says whether that message is stored already: a 4th value,
+        its seq or None (a refused retry is then answered as a duplicate at no extra request)."""
+        keys = [(key('CONV', conversation_id), 'META'), (key('AGENT', agent_id), 'META'),
+                (key('AGENT', agent_id), 'KB')]
+        if dedupe_key:
+            keys.append((key('CONV', conversation_id), 'CMID#' + dedupe_key))
+        items = Entity.batch_get(keys, consistent_read=True)
         found = {type(i): i for i in items}
-        return (_domain(found.get(ConversationItem)), agents.agent_from_item(found.get(AgentItem)),
-                agents.entries_from_item(found.get(KnowledgeItem)))
+        loaded = (_domain(found.get(ConversationItem)), agents.agent_from_item(found.get(AgentItem)),
+                  agents.entries_from_item(found.get(KnowledgeItem)))
+        if not dedupe_key:
+            return loaded
+        return loaded + ((int(found[DedupeItem].seq) if DedupeItem in found else None),)
 
     def ensure(self, conversation_id, agent_id, visitor_id, visitor, now, retention_days=None, trusted=True):
         """Create the conversation if new (keeping seq and handoff if not); refresh visitor details and
