@@ -119,14 +119,20 @@ def test_kms_decrypt_only_via_ssm_for_this_stacks_parameters(dev):
             assert sorted(as_list(cond['StringEquals']['kms:EncryptionContext:PARAMETER_ARN'])) == sorted(ssm_params)
 
 
-def test_no_function_can_write_operator_tokens(dev):
-    """Operator credentials (TOKEN# items) are created by infra/admin.py only: every DynamoDB write
-    statement is limited to the key prefixes its function writes."""
+CREDENTIAL_PREFIXES = {'TOKEN#*', 'OPERATOR#*', 'AGENTOP#*'}
+
+
+def test_only_the_rest_function_can_write_operator_credentials(dev):
+    """Every DynamoDB write statement is limited to the key prefixes its function writes. Operator
+    credentials and memberships (TOKEN#, OPERATOR#, AGENTOP#) are written by infra/admin.py and by the
+    REST function's Team API (agent admins only); no socket function and not the queue consumer can
+    mint or change a credential, even if compromised."""
     for logical, role, st in all_statements(dev):
         if set(as_list(st['Action'])) & WRITE_ACTIONS:
             keys = st['Condition']['ForAllValues:StringLike']['dynamodb:LeadingKeys']
             assert keys and all(k.endswith('#*') and k[:-2].isupper() for k in keys), keys
-            assert 'TOKEN#*' not in keys
+            if logical != 'APIHandler':
+                assert not CREDENTIAL_PREFIXES & set(keys), (logical, keys)
 
 
 def _actions(dev, logical, service=None, parameters=None):
@@ -139,6 +145,7 @@ def test_what_each_function_may_do(dev):
     expected = {
         'APIHandler': {'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
                        'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
+                       'dynamodb:DeleteItem',          # team removals and visitor erasure (key prefixes limited)
                        'sqs:SendMessage', 'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
         'WebsocketConnect': {'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
                              'ssm:GetParameter', 'kms:Decrypt'},
