@@ -55,7 +55,8 @@ def test_settings_round_trip_and_stale_version_conflict(h):
         'version': 1})
     assert status == 200 and saved['version'] == 2
     assert saved['settings']['triggers']['sales'] is False and saved['settings']['triggers']['billing'] is True
-    status, body = h.rest('PUT', '/agents/shop/settings', token=h.bob,
+    # a second admin's tab, loaded before that save (Bob is an operator: settings are for admins)
+    status, body = h.rest('PUT', '/agents/shop/settings', token=h.alice,
                           body={'settings': {'allow_human_handoff': True}, 'version': 1})
     assert status == 409 and body['error']['code'] == 'conflict'
     assert h.rest('GET', '/agents/shop/settings', token=h.bob)[1]['settings']['allow_human_handoff'] is False
