@@ -8,10 +8,12 @@ Data (benchmarks/data/answers/):
                  themselves are read from infra/local/demo.py KNOWLEDGE, so the benchmark follows the demo
   saas_kb.json   a second, differently worded KB (an analytics SaaS): English entries, three German
                  entries, German and Dutch alternates on some entries
-  <kb>_dev.jsonl, <kb>_heldout.jsonl   one question a line: {"q", "expect", "lang", "kb"}
+  <kb>_dev.jsonl, <kb>_heldout.jsonl   one question a line: {"q", "expect", "lang", "kb", "batch"}
       expect  the entry id that answers it, or "none" (out of scope)
       kb      for a question not in English: "yes" if the KB has that entry in the question's language
               (an alternate or an entry in that language), "no" if not
+      batch   when the question was added (absent: the first batch); each held-out batch was written and
+              committed before the responder changes that followed it, and is reported on its own
 The held-out files were written before the responder was changed and were not used to tune it.
 
 What is counted, with the product's default threshold (0.35):
@@ -46,6 +48,7 @@ KBS = ('demo', 'saas')
 PLAIN = 'demo-plain'   # the demo KB exactly as seeded (no alternates): every non-English question is kb=no
 SPLITS = ('heldout', 'dev')
 THRESHOLD = 0.35
+FIRST_BATCH = '1'
 TARGET_ACCURACY = 0.90
 TARGET_WRONG = 0.05
 
@@ -169,6 +172,18 @@ def main(argv=None):
             lines.append('| %s | %s | %s (%d) | %s (%d) | %s / %s / %s (%d) |' % (
                 kb, split, pct(s['acc']), s['n_in'], pct(s['wrong']), s['n_oos'], pct(s['nl_wrong']), pct(s['nl_right']),
                 pct(None if s['nl_safe'] is None else s['nl_safe'] - s['nl_right']), s['n_nl']))
+    batches = sorted({r.get('batch', FIRST_BATCH) for k in KBS for r in results[(k, 'heldout')]})
+    if len(batches) > 1:
+        lines += ['', 'Held-out by batch (each written before the responder changes that followed it):', '',
+                  '| KB | batch | accuracy in scope (n) | confident wrong, out of scope (n) | KB lacks the language: '
+                  'wrong / right / declined in their language (n) |', '|---|---|---|---|---|']
+        for batch in batches:
+            for kb in KBS + ('both', PLAIN):
+                rs = [r for k in KBS for r in results[(k, 'heldout')]] if kb == 'both' else results[(kb, 'heldout')]
+                s = summary([r for r in rs if r.get('batch', FIRST_BATCH) == batch])
+                lines.append('| %s | %s | %s (%d) | %s (%d) | %s / %s / %s (%d) |' % (
+                    kb, batch, pct(s['acc']), s['n_in'], pct(s['wrong']), s['n_oos'], pct(s['nl_wrong']),
+                    pct(s['nl_right']), pct(None if s['nl_safe'] is None else s['nl_safe'] - s['nl_right']), s['n_nl']))
     lines += ['', '%s: the demo KB without its alternates, the same questions (an English-only KB asked in other '
               'languages).' % PLAIN]
     lines += ['', 'Per language (demo and saas KBs):', '',
@@ -208,8 +223,8 @@ def main(argv=None):
         for (kb, split), rs in results.items():
             for r in rs:
                 if not r['ok'] or (r['cat'] == 'nolang' and r['got'] is None and kb != PLAIN):
-                    lines.append('  %s/%s [%s %s] %r expect=%s got=%s conf=%.3f %s' % (
-                        kb, split, r['lang'], r['cat'], r['q'], r['expect'], r['got'], r['conf'], r['reason']))
+                    lines.append('  %s/%s%s [%s %s] %r expect=%s got=%s conf=%.3f %s' % (
+                        kb, split, '' if split == 'dev' else ':' + r.get('batch', FIRST_BATCH), r['lang'], r['cat'], r['q'], r['expect'], r['got'], r['conf'], r['reason']))
     print('\n'.join(lines))
 
     plain_held = summaries[(PLAIN, 'heldout')]
