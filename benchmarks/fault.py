@@ -1,6 +1,6 @@
 """Fault run: what every client saw acknowledged against what the store holds, under abuse.
 
-    python -m benchmarks.fault                       >= 1,000 visitor messages (60 conversations x 18)
+    python -m benchmarks.fault                       >= 1,000 visitor messages (50 conversations x 22)
     python -m benchmarks.fault --conversations 8 --messages 8 --operators 4     (what tests/e2e runs)
     python -m benchmarks.fault --raw-moto            the same against moto as shipped (the "before")
 
@@ -36,7 +36,7 @@ import urllib.parse
 from benchmarks.chat_clients import NO_RATE_LIMITS, QUESTIONS, Socket, Stack, ahttp, http_json, percentile, stored_messages, wait_result
 from benchmarks.common import emit, row
 
-ACK_TIMEOUT = 15.0
+ACK_TIMEOUT = 30.0
 
 
 class Tally:
@@ -459,14 +459,14 @@ def summary(run, logs):
 
 def main(argv=None):
     p = argparse.ArgumentParser(prog='python -m benchmarks.fault', description=__doc__.split('\n\n')[0])
-    p.add_argument('--conversations', type=int, default=60)
-    p.add_argument('--messages', type=int, default=18, help='visitor messages per conversation')
+    p.add_argument('--conversations', type=int, default=50)
+    p.add_argument('--messages', type=int, default=22, help='visitor messages per conversation')
     p.add_argument('--operators', type=int, default=8)
     p.add_argument('--handoff-share', type=float, default=0.3)
     p.add_argument('--abort-rate', type=float, default=0.15, help='socket aborts per visitor write')
     p.add_argument('--dup-rate', type=float, default=0.1)
     p.add_argument('--replies', type=int, default=3)
-    p.add_argument('--pace', type=float, default=0.3, help='max seconds between one client\'s actions')
+    p.add_argument('--pace', type=float, default=1.5, help='max seconds between one client\'s actions')
     p.add_argument('--seed', type=int, default=15)
     p.add_argument('--raw-moto', action='store_true', help="moto as shipped (the runtime before issue 15)")
     args = p.parse_args(argv)
