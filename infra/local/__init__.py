@@ -1,6 +1,6 @@
 """The laptop runtime: the real Chalice handlers behind a local API Gateway.
 
-`python -m infra.local` starts, in one process and on loopback only:
+`python -m infra.local` starts, on loopback only (two processes: this one and the embedded AWS):
 
 * an embedded AWS (moto, in a process of its own: aws_process.py; ``--aws-in-process``
   keeps it inside) with the DynamoDB table and the SQS queues created from
