@@ -13,11 +13,12 @@ The sender (defence against server-side request forgery):
   unspecified, IPv4-mapped, NAT64, 6to4/Teredo are refused);
 - the connection goes to one of those checked addresses (no second lookup a rebinding DNS server could
   answer differently), with the name kept for the Host header, SNI and certificate verification;
-- redirects are not followed, connect and read time out after a few seconds, and at most
-  MAX_RESPONSE bytes of the answer are read. No proxy from the environment is used.
+- redirects are not followed, connect and each read time out after a few seconds, the whole exchange
+  is cut off after DEADLINE seconds, and at most MAX_RESPONSE bytes of the answer are read. No proxy from the environment is used.
 """
 import json
 import logging
+import threading
 import time
 
 from chalicelib.auth import webhook_signature
@@ -27,7 +28,8 @@ logger = logging.getLogger(__name__)
 USER_AGENT = 'handoff-webhook/1'
 MAX_RESPONSE = 4096
 CONNECT_TIMEOUT = 3.0
-TIMEOUT = 5.0
+TIMEOUT = 5.0                   # per socket operation
+DEADLINE = 10.0                 # the whole exchange: a receiver trickling bytes is cut off here
 
 
 class WebhookError(Exception):
@@ -97,8 +99,20 @@ def _connection(target, address, timeout):
     return PinnedTLS(target.host, target.port, timeout=timeout, context=ssl.create_default_context())
 
 
+def _cut_off(conn, fired):
+    """Shut the connection's socket from another thread: a blocked read returns at once."""
+    import socket
+    fired.append(True)
+    sock = conn.sock
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+
+
 def post_webhook(url, payload, secrets, allow_loopback_http=False, resolve=system_resolver, timeout=TIMEOUT,
-                 now=time.time):
+                 now=time.time, deadline=DEADLINE):
     """POST `payload` as signed JSON to `url`. Raises WebhookRefused for a forbidden destination,
     WebhookError for any other failure (including a non-2xx answer or a redirect)."""
     if isinstance(secrets, (bytes, bytearray)):
@@ -116,15 +130,22 @@ def post_webhook(url, payload, secrets, allow_loopback_http=False, resolve=syste
     last_error = None
     for address in addresses:
         conn = _connection(target, address, timeout)
+        timer = None
         try:
             try:
                 conn.connect()
             except OSError as exc:                  # this address is down: the next one may answer
                 last_error = exc
                 continue
+            fired = []
+            timer = threading.Timer(deadline, _cut_off, (conn, fired))
+            timer.daemon = True
+            timer.start()
             conn.request('POST', target.path, body=body, headers=headers)
             response = conn.getresponse()
             response.read(MAX_RESPONSE)             # never more: the receiver's answer is not used
+            if fired:                               # what was read may be cut anywhere: not an answer
+                raise WebhookError('webhook took over %.0f s' % deadline)
             if 300 <= response.status < 400:
                 raise WebhookError('webhook answered %d; redirects are not followed' % response.status)
             if not 200 <= response.status < 300:
@@ -137,5 +158,7 @@ def post_webhook(url, payload, secrets, allow_loopback_http=False, resolve=syste
                 raise
             raise WebhookError('webhook failed: %s' % exc.__class__.__name__)
         finally:
+            if timer is not None:
+                timer.cancel()
             conn.close()
     raise WebhookError('webhook failed: cannot connect (%s)' % (last_error.__class__.__name__ if last_error else '?'))

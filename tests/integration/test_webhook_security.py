@@ -149,6 +149,7 @@ class Server:
 
         self.httpd = ThreadingHTTPServer(('127.0.0.1', 0), Handler)
         self.httpd.daemon_threads = True
+        self.httpd.handle_error = lambda request, address: None     # a client that hung up is the point
         self.port = self.httpd.server_port
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
@@ -233,3 +234,18 @@ def test_without_the_local_flag_loopback_is_refused_before_any_connection(server
         with pytest.raises(WebhookRefused):
             post_webhook(url % server.port, EVENT, [b's'], resolve=lambda host, port: ['127.0.0.1'])
     assert server.hosts == []
+
+
+def test_a_trickling_server_is_cut_off_at_the_deadline(servers):
+    def trickle(handler):
+        handler.wfile.write(b'HTTP/1.1 200 OK\r\n')
+        for _ in range(40):                      # one header byte every 0.2 s: no single read times out
+            handler.wfile.write(b'X')
+            handler.wfile.flush()
+            time.sleep(0.2)
+    server = servers(trickle)
+    started = time.monotonic()
+    with pytest.raises(WebhookError):
+        post_webhook('http://127.0.0.1:%d/h' % server.port, EVENT, [b's'], allow_loopback_http=True, timeout=1,
+                     deadline=1.0)
+    assert time.monotonic() - started < 3
