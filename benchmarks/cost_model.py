@@ -136,6 +136,7 @@ ASSUMPTIONS = {
     'operator_chars_per_second': 5.0,    # dashboard typing frames per reply
     'typing_resend_seconds': 3.0,        # widget/main.js and dashboard/conversation.js resend is_typing after 3 s
     'cdn_cache_hit_ratio': 0.95,         # static files requested from CloudFront that the edge already holds
+    'preflight_cache_hit_ratio': 0.90,   # CORS preflights the edge answers (keyed per embedding site's Origin)
 }
 
 # ---- optional: Amazon Bedrock (an agent turns the LLM on in Settings) ------------------------------------
@@ -220,6 +221,9 @@ def deployment():
     return {
         'architecture': config.get('lambda_architecture', 'x86_64'),
         'static_from_cdn': any(r.get('Type') == 'AWS::CloudFront::Distribution' for r in resources.values()),
+        'preflight_cached': any(b.get('PathPattern') == '/visitor/session' and 'OPTIONS' in b.get('CachedMethods', [])
+                                for r in resources.values() if r.get('Type') == 'AWS::CloudFront::Distribution'
+                                for b in r['Properties']['DistributionConfig'].get('CacheBehaviors', [])),
         'system_log_level': (logging_configs[0].get('SystemLogLevel') if logging_configs and all(
             c == logging_configs[0] for c in logging_configs) else None) or 'INFO',
         'app_log_level': (levels.pop() if len(levels) == 1 else None) or 'INFO',
@@ -487,7 +491,7 @@ def measure(dep):
     return counted
 
 
-def price(counted, architecture, static_from_cdn, system_log_level):
+def price(counted, architecture, static_from_cdn, system_log_level, preflight_cached=False):
     """Cost lines (name, quantity, unit, unit price) per PER conversations for one deployment."""
     scale = PER / CONVERSATIONS
     a, p = ASSUMPTIONS, PRICES
@@ -496,7 +500,9 @@ def price(counted, architecture, static_from_cdn, system_log_level):
     invocations = api_invocations + (0 if static_from_cdn else static)
     gb_s = (api_invocations * a['lambda_ms'] + (0 if static_from_cdn else static * a['lambda_ms_static'])) \
         / 1000 * a['lambda_memory_gb']
-    rest = (counted['rest'] + counted['preflights']) * scale + (0 if static_from_cdn else static)
+    preflights = counted['preflights'] * scale * (
+        1 - a['preflight_cache_hit_ratio'] if static_from_cdn and preflight_cached else 1)
+    rest = counted['rest'] * scale + preflights + (0 if static_from_cdn else static)
     gb = 1e-9 * scale
     lines = [
         ('DynamoDB writes', counted['wru'] * scale, 'WRU', p['dynamodb_write_request_unit']),
@@ -534,16 +540,22 @@ def main():
     dep = deployment()
     counted = measure(dep)
     deployed = dict(architecture=dep['architecture'], static_from_cdn=dep['static_from_cdn'],
-                    system_log_level=dep['system_log_level'])
+                    system_log_level=dep['system_log_level'], preflight_cached=dep['preflight_cached'])
     lines = price(counted, **deployed)
     usd = total(lines)
+    # (name, the deployment with the lever, the same without it, lever on?): preflight caching needs the
+    # distribution, so the static lever is priced against the deployment without preflight caching.
+    no_preflight = dict(deployed, preflight_cached=False)
     levers = [
-        ('arm64 Lambda functions', dict(deployed, architecture='x86_64'), dep['architecture'] == 'arm64'),
-        ('static files from S3 + CloudFront', dict(deployed, static_from_cdn=False), dep['static_from_cdn']),
-        ('Lambda platform log lines off (SystemLogLevel WARN)', dict(deployed, system_log_level='INFO'),
+        ('arm64 Lambda functions', deployed, dict(deployed, architecture='x86_64'), dep['architecture'] == 'arm64'),
+        ('static files from S3 + CloudFront', no_preflight, dict(no_preflight, static_from_cdn=False),
+         dep['static_from_cdn']),
+        ('CORS preflights cached at the edge', deployed, no_preflight, dep['static_from_cdn'] and dep['preflight_cached']),
+        ('Lambda platform log lines off (SystemLogLevel WARN)', deployed, dict(deployed, system_log_level='INFO'),
          dep['system_log_level'] == 'WARN'),
     ]
-    saving = {name: total(price(counted, **without)) - usd for name, without, on in levers if on}
+    saving = {name: total(price(counted, **without)) - total(price(counted, **with_))
+              for name, with_, without, on in levers if on}
     baseline = total(price(counted, architecture='x86_64', static_from_cdn=False, system_log_level='INFO'))
 
     rows = [row('6', 'AWS cost per 1,000 conversations (10 visitor messages, %d%% handed off, %d operator replies)'
@@ -554,9 +566,10 @@ def main():
                     'on top of 6' % BEDROCK_ROW_MODEL, '+$%.3f' % llm_total, '-', None, llm_total))
     n = CONVERSATIONS
     details = [
-        'deployment priced: %s Lambda, static files from %s, Lambda system log level %s, app log level %s '
+        'deployment priced: %s Lambda, static files from %s%s, Lambda system log level %s, app log level %s '
         '(read from .chalice/config.json and infra/template.json)' % (
             dep['architecture'], 'S3 + CloudFront' if dep['static_from_cdn'] else 'the REST API (Lambda)',
+            ', CORS preflights cached at the edge' if dep['preflight_cached'] else '',
             dep['system_log_level'], dep['app_log_level']),
         'levers in this deployment (saving per 1,000 conversations, same traffic priced with the lever off): %s; '
         'all off (x86_64, static via the API, platform logs on): $%.3f' % (

@@ -12,6 +12,7 @@ CACHING_OPTIMIZED = '658327ea-f89d-4fab-a63d-7e88639e58f6'
 CACHING_DISABLED = '4135ea2d-6df8-44a3-9df3-4b5a84be39ad'
 ALL_VIEWER_EXCEPT_HOST = 'b689b0a8-53d0-40ab-baf2-68738e2966ac'
 STATIC_ROUTES = {'/', '/demo', '/widget.js', '/static/{name}', '/static/{folder}/{name}'}
+PREFLIGHT_CACHED = {'/visitor/session'}     # POST only: the edge keeps only its CORS preflight answers
 
 
 @pytest.fixture(scope='module')
@@ -99,7 +100,10 @@ def test_every_api_route_goes_to_the_api_uncached_with_everything_but_host(distr
         path = re.sub(r'\{[^}]+\}', 'x', route)
         b = behavior_for(distribution, path)
         assert b.get('TargetOriginId') == 'api', '%s would be looked up in the bucket: add a behavior' % route
-        assert b['CachePolicyId'] == CACHING_DISABLED
+        if route in PREFLIGHT_CACHED:
+            assert b['CachePolicyId'] == {'Ref': 'PreflightCachePolicy'}, route
+        else:
+            assert b['CachePolicyId'] == CACHING_DISABLED, route
         assert b['OriginRequestPolicyId'] == ALL_VIEWER_EXCEPT_HOST    # query strings, Authorization, Origin...
         assert set(b['AllowedMethods']) == {'GET', 'HEAD', 'OPTIONS', 'PUT', 'PATCH', 'POST', 'DELETE'}
         assert b['ViewerProtocolPolicy'] == 'https-only'
@@ -125,3 +129,23 @@ def test_no_function_role_touches_the_bucket(dev):
     for logical in FUNCTIONS:
         text = str(dev.resources[dev.role_of(logical)])
         assert 's3:' not in text and 'StaticBucket' not in text, logical
+
+
+def test_only_cors_preflights_are_cached_on_the_api(dev, distribution):
+    """/visitor/session is POST-only (POST is never cached); its OPTIONS answers (API Gateway's CORS mock)
+    vary only with Origin and the Access-Control-Request-* headers, which make the cache key."""
+    source = (ROOT / 'app.py').read_text()
+    declared = re.findall(r"""@(?:app\.)?route\(\s*['"]/visitor/session['"]\s*,\s*methods=\[([^\]]*)\]""", source)
+    assert declared and all(re.findall(r"'(\w+)'", m) == ['POST'] for m in declared), declared
+    b = behavior_for(distribution, '/visitor/session')
+    assert b['CachedMethods'] == ['GET', 'HEAD', 'OPTIONS']
+    assert b['OriginRequestPolicyId'] == ALL_VIEWER_EXCEPT_HOST
+    policy = dev.resources['PreflightCachePolicy']['Properties']['CachePolicyConfig']
+    key = policy['ParametersInCacheKeyAndForwardedToOrigin']
+    assert key['HeadersConfig'] == {'HeaderBehavior': 'whitelist', 'Headers': [
+        'Origin', 'Access-Control-Request-Method', 'Access-Control-Request-Headers']}
+    assert key['CookiesConfig'] == {'CookieBehavior': 'none'}
+    assert policy['MaxTTL'] <= 3600
+    cached = [x for x in distribution['CacheBehaviors'] if x['CachePolicyId'] != CACHING_DISABLED
+              and x.get('TargetOriginId') == 'api']
+    assert [x['PathPattern'] for x in cached] == ['/visitor/session']
