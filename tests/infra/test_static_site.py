@@ -149,3 +149,17 @@ def test_only_cors_preflights_are_cached_on_the_api(dev, distribution):
     cached = [x for x in distribution['CacheBehaviors'] if x['CachePolicyId'] != CACHING_DISABLED
               and x.get('TargetOriginId') == 'api']
     assert [x['PathPattern'] for x in cached] == ['/visitor/session']
+
+
+def test_the_api_can_tell_requests_that_came_through_the_distribution(dev, distribution):
+    """Behind CloudFront the API sees the edge as the caller. CloudFront adds X-Handoff-Edge (the stack
+    id's random part, never sent to browsers nor in an output) to what it forwards, and the functions get
+    the same value as EDGE_SECRET: a request carrying it came through the distribution, so its
+    CloudFront-Viewer-Address is the visitor's (per-address limits); a direct caller cannot forge it."""
+    secret = {'Fn::Select': [2, {'Fn::Split': ['/', {'Ref': 'AWS::StackId'}]}]}
+    origins = {o['Id']: o for o in distribution['Origins']}
+    assert origins['api']['OriginCustomHeaders'] == [{'HeaderName': 'X-Handoff-Edge', 'HeaderValue': secret}]
+    assert 'OriginCustomHeaders' not in origins['static']
+    for logical in ('APIHandler',):
+        assert dev.functions[logical]['Properties']['Environment']['Variables']['EDGE_SECRET'] == secret
+    assert 'StackId' not in str(dev.template['Outputs'])
