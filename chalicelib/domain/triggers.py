@@ -158,7 +158,8 @@ def _quote(m, limit=60):
 
 _REQ_VERB = _alt(
     r'talk\w*', r'speak\w*', r'chat(?:ting)? (?:with|to)', r'connect\w*', r'transfer\w*', r'put me (?:through|in touch)', r'put through',
-    r'pass me', r'escalat\w*', r'contact', r'reach',
+    r'pass me', r'escalat\w*', r'contact', r'reach', r'get in touch', r'hand (?:me |this |it )?over',
+    r'contatt\w*', r'kontaktier\w*', r'contacter', r'contatar',
     r'habl\w+', r'comunica\w*', r'pas(?:a|e|ar|ame|as|en|ad|adme)', r'pon(?:me|es|ga|gan|er|gas)', r'atien\w+',
     r'atend\w+', r'transfier\w*', r'transfer\w*', r'contactar',
     r'parl\w+', r'pass(?:er|ez|e)', r'mett\w+ en (?:relation|contact)', r'mett\w+', r'joindre', r'servie?s?',
@@ -180,7 +181,7 @@ _WANT_VERB = _alt(r'want\w*', r'wanna', r'need\w*', r'get', r'give me', r'prefer
                   r'voglio', r'vorrei', r'serve', r'preferi\w+', r'wil', r'wens', r'nodig', r'graag')
 _PERSON_STRONG = _alt(
     r'humans?', r'human beings?', r'humano', r'humain\w*', r'umano', r'mens', r'mensch(?:en)?',
-    r'real (?:person|human|people|someone|agent)', r'actual (?:person|human|people|agent)', r'live (?:agent|person|chat)',
+    r'real (?:person|human|people|someone|agent)', r'actual (?:person|human|people|agent)', r'live (?:agents?|persons?|people|chat|support)',
     r'agent', r'agente', r'agents', r'operator', r'operador\w*', r'operatore', r'operatrice', r'operateur\w*',
     r'representative', r'rep', r'manager', r'supervisor', r'gerente', r'encargad[oa]', r'responsable',
     r'responsabile', r'vorgesetzt\w*', r'leidinggevende', r'conseill\w+', r'atendente', r'berater\w*',
@@ -217,6 +218,52 @@ _HUMAN_TOKENS = {
     'is_there': r'\b(?:is|are) there (?:(?:any|some|an|a)(?:one|body)?)\b',
     'there_is': r'\b(?:hay|il y a|gibt es|ist da|sind da|tem|ha|c e|ci sono|is er|zijn er)',
 }
+_SOMEONE = _alt(r'someone', r'somebody', r'anyone', r'anybody', r'(?:a )?member of (?:your )?(?:staff|team)', r'staff member', r'(?:one|any) of your (?:team|staff|colleagues)',
+                r'(?:a |an )?(?:actual |real )?(?:person|human)', r'alguien', r'una persona', r'quelqu un', r'une personne', r'jemand\w*', r'ein(?:e)? (?:mensch|person|mitarbeiter\w*)',
+                r'alguem', r'uma pessoa', r'qualcuno', r'una persona', r'iemand', r'een (?:persoon|mens|medewerker)')
+_LOOK_VERB = _alt(r'look\w*', r'check\w*', r'review\w*', r'handle', r'deal with', r'sort (?:it|this|me)', r'investigat\w*', r'examin\w*',
+                  r'revis\w*', r'mir(?:e|en|ar|ara|ase|e usted)', r'echar? un vistazo', r'ech(?:e|en) un vistazo', r'ocup\w*', r'verific\w*', r'comprob\w*',
+                  r'regard\w*', r'jet(?:er|te|tez) un (?:oeil|coup d oeil)', r'occup\w*', r'traiter',
+                  r'anschau\w*', r'anseh\w*', r'ansieht', r'angucken', r'anguckt', r'pruf\w*', r'nachseh\w*', r'nachschau\w*', r'kummer\w*', r'kummert', r'drauf schau\w*',
+                  r'olh\w*', r'dar uma olhada', r'analis\w*', r'ver (?:isso|isto|o meu|meu|minha)', r'cuid\w*',
+                  r'controll\w*', r'guard\w*', r'dare un occhiata', r'occup\w*',
+                  r'kijk\w*', r'nakijk\w*', r'bekijk\w*', r'naar kijken', r'controleer\w*', r'uitzoek\w*')
+_CONTACT_ME = _alt(r'get in touch', r'contact me', r'call me', r'ring me', r'phone me', r'e ?mail me(?! (?:the|a|an|your|my|our|some|it|this|that|them)\b)', r'reply to me', r'get back to me', r'write to me', r'message me',
+                   r'me (?:contacte\w*|llam\w+|escrib\w+|respond\w+|conteste\w*)', r'contactarme', r'llamarme', r'escribirme', r'responderme',
+                   r'me (?:re)?contact\w*', r'm (?:ecrire|ecrive|appeler|appelle|repondre|reponde)', r'me (?:rappeler|repondre)',
+                   r'mich (?:\w+ )?(?:kontaktier\w*|anruf\w*|anschreib\w*|zuruckruf\w*)', r'mir (?:\w+ ){0,2}(?:antwort\w*|schreib\w*|zuruckschreib\w*)', r'(?:mich|mir) (?:\w+ ){0,2}melde\w*',
+                   r'me (?:responder|responda|respondesse|contatar|contate|contatasse|ligar|ligasse|ligue|escrever|escreva|escrevesse|mandar (?:um )?e ?mail)', r'entr(?:e|asse|ar) em contato',
+                   r'mi (?:contatt\w*|chiam\w*|richiam\w*|scriv\w*|rispond\w*)', r'rispondermi', r'contattarmi', r'scrivermi', r'chiamarmi',
+                   r'(?:mij|me) (?:\w+ )?(?:mailen|bellen|terugbellen|contacteren|antwoorden|mail|belt)', r'contact (?:met|op) (?:\w+ )?(?:mij|me)',
+                   r'contact (?:met )?(?:mij|me) (?:\w+ )?op(?:nemen|neemt)?')
+_AVAILABLE = _alt(r'available', r'around', r'online', r'free (?:to|right now)', r'disponibles?', r'dispo', r'disponivel', r'disponibile', r'beschikbaar',
+                  r'erreichbar', r'da (?:der|die)', r'frei')
+_TALK_CALL = _alt(r'call', r'phone', r'ring', r'talk', r'speak', r'chat', r'contact', r'llamar', r'hablar', r'appeler', r'parler', r'anrufen', r'sprechen',
+                  r'reden', r'erreich\w*', r'ligar', r'falar', r'chiamare', r'parlare', r'bellen', r'spreken', r'praten')
+_MODAL_ASK = _alt(_MODAL, r'que', r'please', r'pls', r'bitte', r'por favor', r'porfa', r'svp', r'per favore', r'aub', r'would', r'will',
+                  r'kunt', r'kun', r'kunnen', r'pourriez', r'pouvez', r'podeis', r'podrian', r'pueden', r'podem', r'possono', r'potete', r'konnt', r'konnen',
+                  r'is', r'are', r'ist', r'hay', r'c e', r'is er', r'tem', r'il y a', r'gibt es', r'has', r'have')
+
+
+def _someone_frames(t):
+    """Indirect requests for a person: someone asked to look at the case, to contact the visitor, or to be
+    available ("can someone from your team look at my order", "que alguien revise mi caso", "kann mich bitte
+    jemand zurückrufen", "is er iemand van jullie team beschikbaar")."""
+    return [_Span(t, m.start(), m.end()) for m in _SOMEONE_RX.finditer(t)]
+
+
+_SOMEONE_RX = _Lazy(
+    r'\b%s\W+(?:\w+\W+){0,2}?%s\b(?:\W+\w+){0,7}?\W+(?:%s|%s)\b' % (_MODAL_ASK, _SOMEONE, _LOOK_VERB, _CONTACT_ME) + '|' +
+    r'\b%s\b(?:\W+\w+){0,5}?\W+(?:%s|pode|puo|peut|kann|kan|could|can|would)\b(?:\W+\w+){0,4}?\W+(?:%s|%s)\b' % (_SOMEONE, _MODAL, _LOOK_VERB, _CONTACT_ME) + '|' +
+    r'\b(?:gustaria|gostaria|vorrei|voudrais|aimerais|would like|d like|want|wil|mochte|hatte gern|quiero|quero|voglio|veux)\b (?:\w+ ){0,2}?(?:que |che |dass |dat |that |qu )?%s\b(?:\W+\w+){0,3}?\W+(?:%s)\b' % (_SOMEONE, _CONTACT_ME) + '|' +
+    r'\b(?:is|are|ist|hay|c e|is er|tem|il y a|gibt es) (?:\w+ ){0,1}%s\b(?:\W+\w+){0,5}?\W+%s\b' % (_SOMEONE, _AVAILABLE) + '|' +
+    r'\b%s\b(?:\W+\w+){0,5}?\W+%s\b(?:\W+\w+){0,3}?\W+%s\b' % (_SOMEONE, _AVAILABLE, _LOOK_VERB) + '|' +
+    # a person to call, not only a number ("do you have a number I can call?" asks for information)
+    r'\b(?:is there|are there|hay|il y a|gibt es|ist da|tem|c e|is er|have you got|do you have)\b (?:\w+ ){0,3}?%s\b'
+    r'(?:\W+\w+){0,8}?\W+%s\b' % (_SOMEONE, _TALK_CALL) + '|' +
+    r'\b(?:number|numero|nummer|telefon\w*|telefoon\w*|phone)\b(?:\W+\w+){0,6}?\W+%s\b(?:\W+\w+){0,3}?\W+%s\b' % (_TALK_CALL, _SOMEONE))
+
+
 _HUMAN_FRAMES = (
     ('req', 'person', 5),            # "talk ... to a real person", "pásame con un agente"
     ('person', 'req_final', 4),      # verb-final: "mit einem Menschen sprechen"
@@ -244,13 +291,28 @@ _HUMAN = [
     r'\b(?:transfer|connect|escalate|forward) (?:me|this|my (?:case|chat|ticket))\b(?! to (?:the|my|your) (?:page|site|link|website|form))',
     r'\btransferez moi\b', r'\bme transfer\w*\b', r'\btransfere\w* me\b', r'\btrasferiscimi\b', r'\bleite\w* mich (?:\w+ )?weiter\b',
     r'\bverbind me (?:\w+ )?door\b', r'\bescal(?:a|e)r? (?:esto|mi caso|isto|o meu caso|mon dossier|cela)\b',
-    r'\b(?:rather|prefer\w*|prefiero|prefere|lieber|prefiro|preferisco|liever)\b.{0,30}\b(?:person|personne|persona|pessoa|persoon|human|humano|humain|umano|mensch\w*|mens)\b',
+    r'\b(?:rather|prefer\w*|prefiero|prefere|lieber|prefiro|preferisco|liever)\b.{0,30}\b(?:person|personne|persona|pessoa|persoon|human|humano|humain|umano|mensch\w*|mens|'
+    r'someone|somebody|alguien|quelqu un|jemand\w*|alguem|qualcuno|iemand)\b',
     r'\b(?:please|pls|por favor|svp|bitte|per favore|graag|aub)\W+(?:an? )?(?:human|humano|humain|umano|mens|mensch)\b',
     r'\b(?:stop|enough|no more) (?:the |this )?(?:chat ?)?bot\b', r'\bbasta (?:de |con el |col )?(?:bot|robot)\b', r'\bassez (?:de|du) robot\b',
     r'\bschluss mit (?:dem )?bot\b', r'\bchega de robo\b', r'\bgenoeg (?:van die |met die )?bot\b',
     r'\bwho (?:can|could|do|should) i (?:talk|speak) to\b', r'\bcon quien (?:puedo|podria) hablar\b', r'\ba qui (?:je peux|puis je|pourrais je) parler\b',
     r'\bmit wem kann ich (?:reden|sprechen)\b', r'\bcom quem (?:posso|eu posso|poderia) falar\b', r'\bcon chi posso parlare\b',
     r'\bmet wie kan ik (?:praten|spreken)\b',
+    # who to turn to: "who do I contact", "a qui m'adresser", "an wen wende ich mich", "bij wie kan ik terecht"
+    r'\bwho (?:do|can|should|could|would) i (?:contact|call|ring|phone|write to|e ?mail|reach|turn to|go to)\b',
+    r'\ba quien (?:puedo |debo |tengo que |le )?(?:escribo|escribir|llamo|llamar|contacto|contactar|me dirijo|dirigirme|acudo|acudir|pregunto)\b',
+    r'\ba qui (?:je peux |je dois |puis je |dois je |est ce que je peux |est ce que je dois )?(?:m adresser|je m adresse|ecrire|j ecris|contacter|appeler|je dois m adresser)\b',
+    r'\ban wen (?:kann|soll|muss) ich mich\b', r'\ban wen (?:wende|richte) ich mich\b', r'\bwen (?:kann|soll) ich (?:anrufen|kontaktieren|anschreiben)\b',
+    r'\bcom quem (?:eu )?(?:falo|posso falar|devo falar|entro em contato|posso entrar em contato)\b', r'\ba quem (?:eu )?(?:recorro|posso recorrer|me dirijo)\b',
+    r'\ba chi (?:mi (?:posso |devo )?rivolg\w*|posso rivolgermi|devo rivolgermi|scrivo|posso scrivere|chiedo)\b',
+    r'\bbij wie (?:kan|moet) ik (?:\w+ ){0,6}?(?:terecht|aankloppen)\b', r'\bwie (?:kan|moet) ik (?:contacteren|bellen|mailen)\b',
+    # a callback in every person and tense: "je veux être rappelé", "que me devuelvan la llamada", "que me ligassem"
+    r'\betre rappele\w*\b', r'\b(?:devuelvan|devolvais|devuelvas|devolver|devuelva) (?:\w+ )?la llamada\b', r'\bllamada de vuelta\b',
+    r'\bme (?:llamara|llamaran|llamase|llamasen|llameis|llamaseis)\b', r'\bme (?:ligassem|ligasse|ligue de volta|liguem de volta|retornem|retorne a ligacao)\b',
+    r'\bmi (?:richiamate|richiamiate|richiamasse|richiamassero)\b', r'\bcall(?:ed)? back\b',
+    # pass it on / hand over to the team
+    r'\bhand (?:me|this|it) (?:over|off)\b', r'\bpass (?:this|it|me|my \w+) (?:on )?to (?:your |the |a |an )?(?:customer service|support|team|staff|someone|human|person|manager|colleague)',
 ]
 
 
@@ -299,7 +361,7 @@ _EMOTIONAL = [
     r'\blo estoy pasando (?:muy )?mal\b', r'\bperiode difficile\b', r'\bmir geht es (?:gar )?nicht gut\b',
     r'\bknow where i live\b', r'\bsaben donde vivo\b', r'\bsavent ou j habite\b', r'\bwissen,? wo ich wohne\b',
     r'\bsabem onde (?:eu )?moro\b', r'\bsanno dove abito\b', r'\bweten waar ik woon\b',
-    r'\b(?:husband|wife|mum|mom|mother|dad|father|son|daughter|brother|sister|partner|grandma|grandmother|grandpa|grandfather|friend|dog|cat) (?:has |just |recently )*passed\b',
+    r'\b(?:husband|wife|mum|mom|mother|dad|father|son|daughter|brother|sister|partner|grandma|grandmother|grandpa|grandfather|friend|dog|cat) (?:has |just |recently )*passed\b(?! (?:the|it|on|along|by|this|that|my|me|her|his|them|over|down)\b)',
     r'\b(?:acaba de|acabo de) morir\b', r'\bha muerto\b', r'\bvient de mourir\b', r'\b(?:e|sono) (?:appena |da poco )?mort[oaie]\b',
     r'\bend of my (?:rope|tether)\b', r'\bau bout du rouleau\b', r'\bno puedo mas\b',
     r'\btenho (?:muito )?medo\b(?! (?:de que|que|do|da|dos|das)\b)',
@@ -359,6 +421,10 @@ _EMOTIONAL = [
     r'\bemergenc\w*', r'\bemergencia\b', r'\burgence\b', r'\bnotfall\b', r'\bemergencia\b', r'\bemergenza\b',
     r'\bnoodgeval\b', r'\bnoodsituatie\b',
     # money the visitor cannot lose
+    r'\boverdrawn\b', r'\bin(?:to)? the red\b', r'\bnumeros rojos\b', r'\ba decouvert\b', r'\b(?:ins|im) minus\b', r'\bin den miesen\b',
+    r'\b(?:no|ficar no|entrar no) (?:negativo|vermelho)\b', r'\b(?:vado|andare|andro|finire|sono) in rosso\b', r'\b(?:sta|sta ik|staan|kom ik|in het) rood\b',
+    r'\b(?:maak|maken) me (?:echt |heel |erg |enorm |grote |ernstige |zo n |zoveel |veel )+zorgen\b', r'\bmache mir (?:echt |riesige |grosse |solche |so |total |richtig )+sorgen\b',
+    r'\b(?:tres|vraiment|super|trop|tellement|si) inquiet\w*', r'\b(?:muito|tao|super) preocupad\w*', r'\b(?:molto|cosi|tanto|davvero) preoccupat\w*', r'\bpreoccupatissim\w*',
     r'\b(?:my )?last (?:money|penny|pound|euro|dollar)\b', r'\brent money\b', r'\ball my savings\b',
     r'\bcant (?:afford|pay (?:my )?rent|feed)\b', r'\bcannot afford\b',
     r'\bultimo dinero\b', r'\bdinero del alquiler\b', r'\btodos mis ahorros\b', r'\bno puedo pagar el alquiler\b',
@@ -398,6 +464,11 @@ _PROBLEM = [
     r'\bdoppelte?\b', r'\bduplicato\b', r'\bdubbele?\b', r'\bcancelar?on\b', r'\bcancelaram\b', r'\bannulee?s?\b',
     r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bonly (?:refunded |paid back )?(?:half|part)\b', r'\bno (?:invoice|receipt|confirmation)\b',
     r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
+    r'\bwont (?:let me|work|open|load|accept)\b', r'\bnever (?:comes|arrives|shows up|loads)\b', r'\bstuck\b', r'\bscratch\w*', r'\brayad\w*', r'\braye\w*',
+    r'\bzerkratzt\b', r'\briscad\w*', r'\bgraffiat\w*', r'\bbekrast\b', r'\b(?:no hay|sin) factura\b', r'\bsans facture\b', r'\bohne rechnung\b',
+    r'\bsenza fattura\b', r'\bzonder factuur\b', r'\bsigue (?:en|atascad\w*|parad\w*|bloquead\w*)\b', r'\bkomm\w* nicht (?:in|rein|mehr rein)\b',
+    r'\bkommt (?:\w+ )?nicht(?! in frage)\b', r'\bhangt\b', r'\bnao chega\b', r'\b(?:ta|esta|fica|ficou) parad[oa]\b', r'\b(?:e|resta|rimane) ferm[oa]\b',
+    r'\bkomt (?:\w+ )?niet\b', r'\bblijft (?:op|hangen|staan)\b', r'\breste bloque\w*',
     # Spanish
     r'\bequivocad\w*', r'\bincorrect[oa]\b', r'\broto\b', r'\brota\b', r'\bdanad\w*', r'\bfalta\b',
     r'\bno (?:ha )?(?:llego|llegado|funciona|funciono)\b', r'\bno puedo (?:entrar|acceder)\b', r'\bnunca (?:llego|se envio)\b',
@@ -446,7 +517,9 @@ _SEVERAL = [
     r'\b(?:everything|it all) went wrong\b', r'\btodo (?:salio|ha salido|fue) mal\b', r'\btout a mal tourne\b', r'\balles ging (?:schief|mis)\b',
     r'\bdeu tudo errado\b', r'\b(?:e )?andato tutto storto\b',
     r'\bproblem (?:one|two|1|2)\b', r'\b(?:second|segundo|deuxieme|zweites|secondo|tweede) (?:problem|problema|probleme|probleem)\b',
-    r'\b(?:varios|dos|tres|cuatro) (?:problemas|cosas)\b', r'\b(?:plusieurs|deux|trois|quatre) (?:problemes|choses|soucis)\b',
+    r'\b(?:varios|varias|dos|tres|cuatro|un par de|unas cuantas) (?:problemas|cosas)\b', r'\b(?:a )?couple (?:of )?(?:things|issues|problems)\b',
+    r'\b(?:plusieurs|quelques|deux|trois) trucs\b', r'\b(?:piu|alcune|un po di) (?:cose|problemi)\b', r'\b(?:een )?paar (?:dingen|problemen|dingetjes)\b',
+    r'\b(?:umas|algumas|varias) (?:coisas|problemas)\b', r'\bein paar (?:sachen|dinge|probleme)\b', r'\b(?:plusieurs|deux|trois|quatre) (?:problemes|choses|soucis)\b',
     r'\b(?:mehrere|zwei|drei|vier) (?:probleme|sachen|dinge)\b', r'\b(?:varios|dois|tres|quatro) (?:problemas|coisas)\b',
     r'\b(?:diversi|vari|due|tre|quattro) (?:problemi|cose)\b', r'\b(?:meerdere|twee|drie|vier) (?:problemen|dingen)\b',
     r'\b1\)[^\n]*\b2\)', r'(?:^|\W)(?:1st|1o|1°|1e|1\.)\W*:?\s.{3,160}\W(?:2nd|2o|2°|2e|2\.)\W*:?\s', r'\b(?:first|firstly)\b.*\b(?:then|after that)\b', r'\bprimero\b.*\b(?:luego|despues)\b',
@@ -490,15 +563,18 @@ update waiting esperando attends warte aspetto wacht'''.split())
 # ---- 4. billing disputes -------------------------------------------------------------------------
 
 _CHARGE_V = _alt(r'charg\w*', r'pris', r'prise', r'eingezogen', r'preso', r'presi', r'bill(?:ed|ing)?', r'debit\w*', r'deducted', r'took', r'taken', r'taking', r'paid',
-                 r'cobr\w+', r'cargad\w*', r'cargo', r'factur\w+', r'fattur\w+', r'prelev\w*', r'preleve\w*', r'abgebucht',
+                 r'cobr\w+', r'cargad\w*', r'cargo', r'factur\w+', r'fattur\w+', r'prelev\w*', r'preleve\w*', r'abgebucht\w*',
                  r'abbuch\w*', r'bucht', r'buchen', r'berechn\w*', r'belast\w*', r'bezahlt', r'gezahlt',
                  r'abgezogen', r'addebit\w*', r'fatto pagare', r'pagat\w*', r'pagado', r'pague', r'paye\w*', r'paguei',
-                 r'afgeschreven', r'afschrijv\w*', r'schrijven(?: \w+){0,3} af', r'gerekend', r'betaald')
+                 r'afgeschreven', r'afschrijv\w*', r'schrijven(?: \w+){0,3} af', r'gerekend', r'betaald',
+                 r'carg(?:aron|asteis|aste|ais|an|ue|uen|ado|ada)', r'ingehouden', r'(?:aan)?gerekend', r'rekend(?:e|en)', r'in rekening gebracht',
+                 r'belastet', r'eingezogen', r'cobrad[oa]s?', r'cobra(?:ram|ste|stes|vam)', r'addebitat[oaie]', r'preso i soldi', r'prelevat[oaie]')
 _CHARGE_N = _alt(r'charges?', r'payments?', r'transa(?:ction|ccion|cao|coes|zione|zioni|ktion|ktionen|ctie|cties)\w*', r'paiements?', r'pagos?', r'pagamentos?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
                  r'debitos?', r'prelevements?', r'abbuchung\w*', r'belastung\w*', r'zahlung\w*', r'addebit[oi]',
                  r'pagament[oi]', r'afschrijving\w*', r'betaling\w*', r'transacti\w*', r'transaccion\w*')
 _TWICE = _alt(r'twice', r'dbl', r'em dobro', r'doppio', r'doble', r'two times', r'2 ?x', r'2 (?:times|veces|fois|mal|vezes|volte|keer)', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
-              r'doppelt', r'duas vezes', r'due volte', r'twee keer', r'dubbel')
+              r'doppelt', r'duas vezes', r'due volte', r'twee keer', r'dubbel',
+              r'(?:three|3|tres|trois|drei|tre|drie|four|4|cuatro|quatre|vier|quatro|quattro) (?:times|veces|fois|mal|vezes|volte|keer)', r'thrice', r'dreimal', r'viermal')
 _REFUND = _alt(r'refund\w*', r'estorn\w*', r'(?:the |la |die |a |het )?(?:difference|diferencia|differenz|diferenca|differenza|verschil)', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
                r'devolv\w+ el dinero', r'rembours\w*', r'mon argent', r'r?uckerstattung\w*', r'erstattung\w*', r'erstattet',
                r'mein geld', r'geld zuruck', r'estorno', r'reembolso', r'meu dinheiro', r'dinheiro de volta',
@@ -515,10 +591,12 @@ _CLAIM_BEFORE_REFUND = _alt(
     r'wil', r'eis', r'nog steeds', r'nog altijd', r'wacht', r'waar is', r'geen')
 _BILLING = [
     r'\b%s%s%s\b' % (_CHARGE_V, _gap(3), _TWICE),
-    r'\b%s%s%s\b' % (_TWICE, _gap(2), _alt(_CHARGE_V, _CHARGE_N)),
+    r'\b%s%s%s\b' % (_TWICE, _gap(4), _alt(_CHARGE_V, _CHARGE_N)),
     r'\b(?:double|duplicate|doppelt\w*|duplicad\w*|doppio|doble|dubbele) (?:charge|payment|cobro|cargo|cobranca|prelevement|debit|abbuchung|addebito|afschrijving|betaling)\w*',
     r'\b(?:unauthori[sz]ed|unrecogni[sz]ed|fraudulent|unknown) (?:charge|payment|transaction|debit)s?\b',
-    r'\b%s%s(?:i |yo |je |ich |eu |io |ik |que |die |das |che |dat |que eu )?%s%s(?:authori|recogni|reconoz|reconozc|reconhe|reconnai|kenne|erkenne|autorisiert|herken|goedgekeurd|autoriz|autoris|riconosc|make|made|order|agree)\w*' % (
+    r'\b%s (?:\w+ ){0,2}(?:duplicad[oa]s?|duplicate[sd]?|en double|dupliziert|doppelt|em duplicidade|duplicat[oi]|dubbel)\b' % _CHARGE_N,
+    r'\b%s\b.{0,50}\b(?:die|dat|que|che|qui|which|that) (?:ik|ich|je|yo|eu|io|i) (?:\w+ )?(?:niet|nicht|ne|no|nao|non|dont|do not)\b (?:\w+ )?(?:ken|kenne|herken|erkenne|reconnais|reconozco|reconheco|riconosco|recogni[sz]e)\b' % _CHARGE_N,
+    r'\b%s%s(?:i |yo |je |ich |eu |io |ik |que |die |das |che |dat |que eu )?%s%s(?:authori|recogni|reconoz|reconozc|reconhe|reconnai|kenne|erkenne|autorisiert|herken|goedgekeurd|autoriz|autoris|riconosc|make|made|order|agree|ken\b)\w*' % (
         _CHARGE_N, _gapc(8), _alt(r'never', r'not', r'didnt', r'dont', r'did not', r'no', r'ne', r'n', r'nicht', r'nao', r'non', r'niet'), _gapc(3)),
     r'\bchargebacks?\b', r'\bcharge back\b', r'\bdispute (?:the|this|a|my)? ?(?:charge|payment|transaction)\b',
     r'\bbilling (?:issue|problem|error|dispute|mistake)\b', r'\bovercharg\w*', r'\bwrong amount\b',
@@ -534,7 +612,9 @@ _BILLING = [
     r'\bgeld (?:ist )?(?:weg|verschwunden)\b', r'\bgeld habe ich nie\b', r'\bnie zuruck(?:bekommen|erhalten)\b',
     r'\bdinheiro (?:sumiu|nunca voltou|nao voltou)\b', r'\bsoldi (?:sono )?(?:spariti|non sono (?:mai )?tornati)\b',
     r'\bgeld is (?:weg|nooit teruggekomen)\b',
-    r'\b%s%s(?:hasnt|has not|never|not yet|still|todavia no|aun no|toujours pas|immer noch nicht|ainda nao|ancora non|nog steeds niet)\b' % (_REFUND, _gap(3)),
+    r'\b%s%s(?:hasnt|has not|never|not yet|still|todavia no|aun no|toujours pas|immer noch nicht|ainda nao|ancora non|nog steeds niet|'
+    r'nunca|jamais|nie|nooit|mai|no (?:me )?ha (?:llegado|vuelto)|n est (?:jamais|toujours pas) (?:arrive|revenu)|ist nie|nao (?:caiu|chegou|voltou)|non (?:e|mi e) (?:mai )?(?:arrivato|tornato)|is nooit)\b' % (_REFUND, _gap(3)),
+    r'\b(?:never|nunca|jamais|nie|nooit|mai|nao|non) (?:\w+ ){0,2}(?:got|received|recibi|recebi|recu|erhalten|bekommen|ontvangen|gekregen|ricevuto|riavut[oi]|reavido|recuperad[oa]|recupere)\b.{0,20}\b(?:%s|money|dinero|argent|geld|dinheiro|soldi)\b' % _REFUND,
     r'\brefund me\b', r'\breembolsadme\b', r'\bremboursez moi\b', r'\bdevolvedme el dinero\b',
     r'\bno (?:me )?(?:habeis|han|has) (?:reembolsado|devuelto)\b', r'\bnao (?:me )?(?:reembolsaram|devolveram)\b',
     r'\bm avez (?:debite|preleve)\b.*\bdeux fois\b',
@@ -551,7 +631,7 @@ _BILLING += [
     r'\b(?:my money back|mijn geld terug|mein geld zuruck|mi dinero de vuelta|meu dinheiro de volta|i miei soldi indietro)\b',
     # paid more than the price, a discount not applied
     r'\b%s%s%s%s(?:more than|too much|extra|de mas|mas de lo|de plus|mehr|a mais|in piu|meer)\b' % (_CHARGE_V, _gap(3), r'(?:[$£€]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:[$£€]|eur\w*|euro|reais|dollars?|pounds?))', r'\W+'),
-    r'\b(?:cobrado|cobro|cobrad\w*) de mas\b', r'\btrop (?:paye|facture)\b', r'\bzu viel (?:berechnet|bezahlt|abgebucht)\b',
+    r'\b(?:cobrado|cobro|cobrad\w*) de mas\b', r'\btrop (?:paye|facture)\b', r'\b(?:facture|preleve|debite|paye|fait payer) trop\b', r'\bzu viel (?:berechnet|bezahlt|abgebucht)\b',
     r'\bcobrad\w* a mais\b', r'\bpagato troppo\b', r'\bte veel (?:betaald|gerekend|afgeschreven)\b',
     r'\b(?:discount|coupon|promo code|descuento|cupon|reduction|remise|code promo|rabatt\w*|gutschein|desconto|cupom|sconto|coupon|korting\w*)%s(?:not|wasnt|isnt|wasn t|no|pas|nicht|nao|non|niet)\b%s(?:appl\w*|aplicad\w*|abgezogen|angewendet|berucksichtigt|applicat\w*|toegepast|verrekend)' % (_gap(4), _gap(2)),
     r'\b(?:difference|diferencia|difference|differenz|diferenca|differenza|verschil) (?:back|de vuelta|zuruck|de volta|terug|indietro)\b',
@@ -561,6 +641,7 @@ _BILLING += [
 ]
 _BILLING_CONTEXT = _Lazy(   # what makes a charge a dispute
     r'\b(?:never (?:\w+ )?(?:sent|arrived|received|shipped|delivered|came|got)|out of stock|not (?:received|delivered|sent|shipped)|cancel+ed|'
+    r'storniert\w*|annulee?s?|cancelad[oa]s?|annullat[oaie]|geannuleerde?|'
     r'no reason|without (?:a )?reason|partial\w*|kept|only (?:part|half)|returned|'
     r'didnt (?:choose|select|pick|ask for|order)|no (?:elegi|pedi|seleccione)|pas choisi\w*|nicht (?:gewahlt|bestellt)|'
     r'only (?:\w+ )?(?:arrived|came)|solo llego|seul est arrive|nur (?:\w+ )?kam|so chegou|arrivato solo|kwam er maar|'
@@ -607,12 +688,12 @@ _BILLING += [
 _PRICE_N = r'(?:price|prices|precio|prix|preis|abopreis|preco|prezzo|prijs|abonnementsprijs|tarif\w*)'
 _RAISED = r'(?:went up|gone up|increased|raised|subi\w+|augment\w*|erhoh\w*|aument\w*|verhoog\w*|gestiegen)'
 _BILLING += [
-    r'\b(?:why|por que|porque|pourquoi|warum|perche|waarom)\b(?! (?:do|does|would|will|is|are|should)\b).{0,60}\b%s\b' % _CHARGE_V,
+    r'\b(?:why|por que|porque|pourquoi|warum|perche|waarom)\b(?! (?:do|does|would|will|is|are|should)\b).{0,60}\b(?:%s|paying|pagando|payer|zahle|pagare|betaal)\b' % _CHARGE_V,
     r'\b(?:importe|monto) equivocado\b', r'\bmauvais montant\b', r'\bfalsche\w* betrag\b', r'\bvalor errado\b', r'\bimporto sbagliato\b',
     r'\bverkeerde? bedrag\b',
 ]
 _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothesis ("are there hidden fees?")
-    r'\b%s\b.{0,60}\b(?:even though|although|though|while|aunque|alors que|bien que|obwohl|mesmo|apesar|anche se|sebbene|terwijl)\b'
+    r'\b%s\b.{0,60}\b(?:even though|although|though|while|aunque|alors que|alors qu|bien que|obwohl|mesmo|apesar|anche se|sebbene|terwijl)\b'
     r'.{0,40}\b(?:free|gratis|gratuit\w*|kostenlos\w*|gratuit[aoie]|gratuite?s)\b' % _CHARGE_V,
     r'^(?=.*\b(?:without|sin|sans|ohne|sem|senza|zonder)\b).*\b(?:%s\b.{0,40}\b%s|%s\b.{0,40}\b%s)\b' % (_PRICE_N, _RAISED, _RAISED, _PRICE_N),
     r'\b(?:full price|precio completo|prix fort|plein tarif|voll\w* preis|preco cheio|prezzo pieno|volle prijs)\b',
@@ -624,7 +705,16 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b(?:failed|fallo|echoue|fehlgeschlagen|falhou|fallit\w*|mislukt)\b.{0,60}\b(?:money|dinero|argent|geld|dinheiro|soldi|taken|'
     r'abgebucht|preleve\w*|descont\w*|prelevat\w*|afgeschreven|saiu|cobrad\w*|charged|debited)\b',
     r'\b(?:promised|prometieron|prometido|promis|promesso|prometeram|versprochen|beloofd)\b.{0,30}\b%s' % _REFUND,
-    r'\b%s\b.{0,20}\b(?:versprochen|beloofd|promis|promesso|prometido)\b' % _REFUND,
+    r'\b%s\b.{0,20}\b(?:versprochen|beloofd|promis|promesso|prometido|promised|confirmed|confirmad[oa]|confirme|bestatigt|confirmad[oa]|confermat[oa]|bevestigd)\b' % _REFUND,
+    r'\b%s\b.{0,50}\b(?:never went through|didnt go through|did not go through|never (?:got )?(?:placed|processed)|no se (?:realizo|proceso|completo)|'
+    r'n (?:a|est) (?:jamais|pas) (?:ete )?(?:passee?|validee?)|nicht (?:durchgegangen|abgeschlossen)|nao foi (?:concluid[oa]|finalizad[oa])|'
+    r'non (?:e )?(?:andat[oa] a buon fine|stat[oa] complet\w*)|niet (?:doorgegaan|gelukt|voltooid))\b' % _CHARGE_V,
+    # charged for something that was (supposed to be) free: shipping, a trial
+    r'\b%s\b.{0,60}\b(?:was|were|is|era|eran|es|etait|est|war|ist|estava|e|era|was|is|should be|supposed to be|deveria ser|doveva essere|devait etre|sollte|zou)\b'
+    r'.{0,20}\b(?:free|gratis|gratuit\w*|kostenlos\w*|gratuita|gratuito)\b' % _CHARGE_V,
+    r'\b(?:free|gratis|gratuit\w*|kostenlos\w*|gratuita|gratuito)\b.{0,40}\b(?:but|pero|mais|aber|mas|ma|maar|yet|and|y|et|und|e|en)\b.{0,40}\b%s\b' % _CHARGE_V,
+    # the price shown differs from what was taken
+    r'\b%s\b.{0,50}\b(?:different|differs?|another|other than|not the same|distint[oa]|otro|diferente|pas (?:le meme|celui)|pas celui|autre|ander\w*|nicht (?:der|die|das) gleiche|divers[oa]|diferente|anders)\b.{0,50}\b%s\b' % (_PRICE_N, _CHARGE_V),
     r'\b(?:money|dinero|argent|geld|dinheiro|soldi)\b.{0,25}\b(?:hasnt|has not|not|no|pas|nicht|nao|non|niet)\b.{0,15}'
     r'\b(?:returned|refunded|back|devuelto|vuelto|rembourse|revenu|zuruck\w*|voltou|devolvido|restituit\w*|tornat\w*|terug\w*)\b',
     r'\b(?:%s|invoice|bill|factura|facture|rechnung|fatura|nota|fattura|factuur)\b.{0,60}\b(?:instead of|en vez de|au lieu de|statt|em vez de|invece di|in plaats van)\b' % _CHARGE_V,
@@ -680,6 +770,10 @@ _COMPLAINT = [
     # sarcasm about a simple job done wrong, all languages
     r'\b(?:not that hard|no es tan dificil|no es tan complicado|(?:c est )?pas (?:si |tres )?(?:complique|difficile) pourtant|'
     r'so schwer kann das (?:doch )?nicht sein|nao e tao dificil|non e (?:cosi|poi cosi|tanto) difficile|zo moeilijk is het (?:toch )?niet)\b',
+    r'\b(?:cheap )?(?:junk|tat)\b', r'\bcamelote\b', r'\bpacotille\b', r'\bschrott\b', r'\bramsch\b', r'\brobaccia\b', r'\bschifezza\b', r'\bporcheria\b',
+    r'\btroep\b', r'\brommel\b', r'\bprul\w*', r'\bpenos[oa]\b', r'\bnunca (?:contest\w*|respond\w*|atiend\w*|me (?:contest|respond)\w*)',
+    r'\bjamais de reponse\b', r'\bne repond(?:ez|ent)? jamais\b', r'\bantwortet (?:nie|niemand)\b', r'\bnunca respondem\b', r'\bnon rispond\w* mai\b',
+    r'\breageren (?:jullie )?nooit\b',
     # Spanish
     r'\bverguenza\b', r'\bvergonzos\w*', r'\bpesim\w*', r'\bfatal\b', r'\bdesastr\w*', r'\binaceptable\b', r'\bridicul\w*',
     r'\bhart[oa]s?\b', r'\bnunca mas\b', r'\bestafa\w*', r'\btimo\b', r'\btomadura de pelo\b', r'\bdecepcion\w*',
@@ -906,7 +1000,7 @@ def _human_request(t):
     """The first request for a person that is not negated. Frames with a modal ("can a real person ...")
     are a second tier: "Can I talk to a human?" quotes "talk to a human". A person noun right after a
     number is a headcount ("250 Mitarbeitern und möchten Jacken"), not a request."""
-    first = _frames(t, _HUMAN_FRAMES[:-2]) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)]
+    first = _frames(t, _HUMAN_FRAMES[:-2]) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)] + _someone_frames(t)
     if _BOT_MENTION.search(t):       # "I need a person to sort this out, not a chatbot"
         first += _frames(t, (('want', 'person', 3), ('person', 'want', 1)))
     for tier in (first, _frames(t, _HUMAN_FRAMES[-2:])):
@@ -921,7 +1015,7 @@ def _said_no(t):
     """Classes the visitor explicitly negated ("I don't need a human", "I'm not complaining"): the
     fallback model must not hand off for those, however much the wording looks like them."""
     negated = set()
-    spans = _frames(t, _HUMAN_FRAMES) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)]
+    spans = _frames(t, _HUMAN_FRAMES) + [_Span(t, m.start(), m.end()) for m in _regex('human').finditer(t)] + _someone_frames(t)
     if spans:
         negated.add('human_request')
     for label, name, window, after in (('complaint', 'complaint', 3, 2), ('emotional', 'emotional', 4, 0),
@@ -986,7 +1080,9 @@ def _complex(t, recent):
             return 'several requests and a problem: %s, "%s"' % (', '.join(topics), problems[0])
     m = _regex('repeat_strong').search(t)
     if m:
-        return 'repeated: "%s"' % _quote(m)
+        charged = _CHARGED_N_TIMES.search(t)        # "charged three times" is a billing dispute, not a repetition
+        if not (charged and charged.start() <= m.start() < charged.end()):
+            return 'repeated: "%s"' % _quote(m)
     recent = [normalise(r) for r in (recent or ())][-RECENT_LIMIT:]
     if recent:
         m = _regex('repeat').search(t)
@@ -1015,7 +1111,17 @@ def _price_mismatch(t):
     return None
 
 
+_JUST_ASKING = _Lazy(   # "if I were charged twice, how would I get it back? just asking": a question, not a dispute
+    r'^(?:\W*(?:hi|hello|hey|hola|bonjour|salut|hallo|ola|oi|ciao|hoi|ok|so|quick question)\W+)?(?:if|si|se|wenn|falls|als|in case|en caso de|au cas ou|caso|nel caso)\b.*\?|'
+    r'\b(?:just (?:asking|curious|wondering)|asking for (?:future reference|a friend)|for future reference|es por saberlo|por (?:saberlo|curiosidad)|'
+    r'juste pour savoir|par curiosite|nur interessehalber|aus neugier|so pra saber|so por curiosidade|solo per sapere|per curiosita|'
+    r'puur uit interesse|uit nieuwsgierigheid)\b')
+_CHARGED_N_TIMES = _Lazy(r'\b%s%s%s\b|\b%s%s%s\b' % (_CHARGE_V, _gap(3), _TWICE, _TWICE, _gap(4), _CHARGE_V))
+
+
 def _billing(t):
+    if _JUST_ASKING.search(t):
+        return None
     m = _regex('billing').search(t) or _first(_regex('billing_claim'), t, window=3)
     if m:
         return 'matched "%s"' % _quote(m)
