@@ -271,6 +271,13 @@ class Run:
             return
         v = Visitor(self, index, session)
         self.visitors.append(v)
+        try:
+            await self._script(v, index, handoff)
+        except Exception as e:          # e.g. the upgrade refused: the visitor's records were lost
+            self.tally.problem('client_gave_up', '%s: %r' % (v.cid, e))
+
+    async def _script(self, v, index, handoff):
+        rng = self.rng
         await v.connect()
         handoff_at = self.messages // 3 if handoff else None
         race = None
@@ -323,7 +330,11 @@ class Run:
         token = next(iter(self.info['operators'].values()))
         t = self.tally
         for v in self.visitors:
-            stored = stored_messages(self.info, v.cid, token)
+            try:
+                stored = stored_messages(self.info, v.cid, token)
+            except RuntimeError as e:       # the conversation itself is gone: every ack below counts as lost
+                t.problem('conversation_unreadable', str(e))
+                stored = []
             seqs = [m['seq'] for m in stored]
             t.c['stored_messages'] += len(stored)
             if len(seqs) != len(set(seqs)):
@@ -446,7 +457,7 @@ def summary(run, logs):
         'other_faults': sum(c[k] for k in ('ack_mismatch', 'phantom', 'live_duplicate', 'error', 'error_event',
                                               'unacknowledged', 'race_error', 'reply_error', 'resolve_error',
                                               'colleague_reply', 'inbox_missing', 'duplicate_not_flagged',
-                                              'session')),
+                                              'session', 'client_gave_up', 'conversation_unreadable')),
         'aborts': c['aborts_in_flight'] + c['aborts_idle'], 'resends': c['resends'],
         'deliberate_duplicates': c['deliberate_duplicates'], 'resumes': c['resumes'], 'replayed': c['replayed'],
         'acknowledge_attempts': c['acknowledge_attempts'], 'replies_acked': c['replies_acked'],
