@@ -208,7 +208,7 @@ class Responder(Protocol):
 _LEXICON = '''
 ship | en: ship ships shipping shipped shipment shipments deliver delivers delivered delivery deliveries dispatch dispatched postage courier send sent mail
      | es: envío envíos enviar envían envian enviáis mandan mandar entrega entregas entregar entregan
-     | fr: livraison livraisons livrer livrez livré livrée expédition expédier expédiez envoi envoyer envoyez
+     | fr: livraison livraisons livrer livrez livré livrée expédition expédier expédiez envoi envoyer envoyez port
      | de: versand versenden versendet verschicken verschickt liefern liefert lieferung lieferungen lieferzeit zustellung
      | pt: envio envios enviar enviam entrega entregas entregar entregam frete remessa
      | it: spedizione spedizioni spedire spedite consegna consegne consegnare
@@ -409,12 +409,53 @@ _PHRASES = {
            (r'\bgeld terug\b', 'refund'), (r'\bniet (aangekomen|ontvangen|binnen|geleverd)\b', 'where')],
 }
 
+# Common words that say little about what is asked ("show up at my door", "the usual window", "sizing
+# advice"): a word of this list the KB never uses weighs GENERIC_WEIGHT of an unknown word instead of the
+# full weight, so a paraphrase is not sunk by its everyday words, while a distinctive word the KB never
+# uses ("carrier", "backpack", "newsletter") still counts in full against every entry.
+_GENERIC_TEXT = {
+    'en': '''up out through over off away back down door doorstep home house window usual typical typically
+        normal average roughly approximately approx exact precise advice info details detail tip tips include
+        includes included including expect expected expecting leave leaving left arrive wait waiting hurry
+        urgent asap quick question questions issue issues problem problems matter help helpful friend friends
+        family wife husband mom mum dad son daughter kids day days week weeks minute minutes hour hours today
+        tonight morning afternoon evening weekend yesterday tomorrow monday tuesday wednesday thursday friday
+        saturday sunday new old same different another other right wrong correct big small
+        color colour colors colours style model version option work works working worked fine ok great nice
+        bad happy unhappy sad live lives living please still yet already again soon later early late earlier much little lot
+        place placed made make makes making show shows showed shown hey hi hello guys''',
+    'es': '''casa puerta normal normalmente aproximadamente más menos día días semana semanas hoy mañana
+        tarde noche todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
+        otro otra diferente color colores modelo funciona funcionar hola gracias''',
+    'fr': '''maison porte normal normalement environ jour jours semaine semaines aujourd hui demain soir matin
+        toujours encore déjà aide problème question nouveau nouvelle même autre différent couleur couleurs
+        modèle marche fonctionne bonjour merci''',
+    'de': '''haus tür normal normalerweise ungefähr etwa tag tage woche wochen heute morgen abend immer noch
+        mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
+        funktioniert funktionieren geht hinzu dabei''',
+    'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite ainda
+        ajuda problema pergunta novo nova mesmo mesma outro outra diferente cor cores modelo funciona''',
+    'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera ancora
+        già aiuto problema domanda nuovo nuova stesso stessa altro altra diverso colore colori modello
+        funziona''',
+    'nl': '''huis deur normaal normaal gesproken ongeveer dag dagen week weken vandaag morgen avond nog steeds
+        al hulp probleem vraag nieuw nieuwe zelfde andere kleur kleuren model werkt''',
+}
+
+
+@functools.lru_cache(maxsize=None)
+def _generic_stems(lang):
+    words = _GENERIC_TEXT.get(lang, '').split()
+    return frozenset({language_mod.stem(w, lang) for w in words} | {language_mod.strip_accents(w) for w in words})
+
+
 # Scoring constants, chosen on the dev questions of benchmarks/data/answers (never on held-out).
 EXACT, CROSS, CONCEPT, IN_ANSWER, TYPO = 1.0, 0.85, 0.85, 0.65, 0.85   # how much a matched word counts
 P_EXP, R_BASE, R_EXP = 1.5, 0.6, 0.5          # score = precision**P_EXP * (R_BASE + (1 - R_BASE) * recall**R_EXP)
 ANSWER_ONLY = 0.45                            # the answer alone: ANSWER_ONLY * precision**P_EXP (exact words)
 ANSWER_DF = 0.5                               # an entry with a word only in its answer counts half for IDF
 UNKNOWN_CONCEPT, UNKNOWN_WORD = 1.0, 1.0      # factors on the IDF of words the KB never uses
+GENERIC_WEIGHT = 0.35                         # ... and of a common word (_GENERIC) the KB never uses
 OBJECT_CONCEPTS = frozenset(['order', 'product', 'footwear', 'jacket', 'policy', 'method', 'guide', 'program'])
 OBJECT_WEIGHT = 0.5                           # words naming the thing or the frame (policy, method) weigh less
 OTHER_LANGUAGE = 0.85                         # a phrasing in another language, when the KB has some in this one
@@ -473,6 +514,7 @@ class Term:
     concepts: frozenset
     typo: bool = False
     raw: str = ''           # the word as written, lower case without accents (brand names survive stemming)
+    generic: bool = False   # a common word that says little about the topic (_GENERIC)
 
 
 def _deletes(word):
@@ -524,7 +566,8 @@ def _analyse(text, lang):
             terms.append(Term(s, parts[0][1], raw=plain))
             terms.extend(Term(language_mod.stem(w, lang), c, raw=w) for w, c in parts[1:])
         else:
-            terms.append(Term(s, concepts or frozenset(), raw=plain))
+            terms.append(Term(s, concepts or frozenset(), raw=plain,
+                              generic=not concepts and (s in _generic_stems(lang) or plain in _generic_stems(lang))))
     # "where is my ..." and "hasn't arrived" ask where a parcel is only if they are about an order or a
     # delivery ("where is my package?", "where is it?"); "where is my data stored?", "my refund hasn't
     # come through" are not about tracking.
@@ -614,48 +657,100 @@ class _Index:
         known = [self.idf['#' + c] for c in term.concepts if '#' + c in self.idf]
         if known:
             return min(known)
-        return self.idf_unknown * UNKNOWN_CONCEPT if term.concepts else self.idf_rare * UNKNOWN_WORD
+        if term.concepts:
+            return self.idf_unknown * UNKNOWN_CONCEPT
+        return self.idf_rare * (GENERIC_WEIGHT if term.generic else UNKNOWN_WORD)
 
     def typo_index(self, lang):
-        """deletion variant -> stems (of the KB, of the lexicon in `lang`, and stop words of `lang`)."""
+        """deletion variant -> {(form, stem)}: the stems and the words as written of the KB's phrasings and
+        answers in `lang`, of the lexicon in `lang`, and of the stop words of `lang` (stem None)."""
         if lang not in self._typo:
             index = {}
-            words = {st for ps in self.phrasings for p in ps + [] if p.lang == lang for st in p.stems}
-            words |= {st for a in self.answers if a.lang == lang for st in a.stems}
-            words |= set(_lexicon_stems(lang))
-            stop = {language_mod.stem(w, lang) for w in language_mod.STOPWORDS.get(lang, ())}
-            for w in words | stop:
-                if len(w) >= 3 and not w.startswith('#'):
-                    for d in _deletes(w) | {w}:
-                        index.setdefault(d, set()).add(w)
-            self._typo[lang] = (index, stop)
+            pairs = set()
+            for p in [p for ps in self.phrasings for p in ps] + self.answers:
+                if p.lang == lang:
+                    pairs |= {(t.stem, t.stem) for t in p.terms if not t.stem.startswith('#')}
+                    pairs |= {(t.raw, t.stem) for t in p.terms if t.raw and not t.stem.startswith('#')}
+            for w, _ in _lexicon()[0].get(lang, ()):
+                st = language_mod.stem(w, lang)
+                pairs |= {(st, st), (language_mod.strip_accents(w), st)}
+            for w in language_mod.STOPWORDS.get(lang, ()):
+                pairs.add((language_mod.strip_accents(w), None))
+            for form, st in pairs:
+                if len(form) >= 3:
+                    for d in _deletes(form) | {form}:
+                        index.setdefault(d, set()).add((form, st))
+            self._typo[lang] = index
         return self._typo[lang]
 
     def correct(self, terms, lang):
-        """Unknown stems one typo away from a known one are read as that one; a typo'd stop word is dropped."""
+        """A word the KB does not know, one plausible typo away from a word it knows (or a lexicon word), is
+        read as that word ("shiping", "retrun", "pricng"); a typo'd stop word is dropped. Plausible for its
+        length: nothing under 4 letters, only two swapped letters at 4 ("hwat", but not "hire" -> "hike"),
+        one edit at 5 to 7 letters, two from 8."""
         lex = _lexicon_stems(lang)
         out = []
         for t in terms:
-            if t.stem.startswith('#') or t.concepts or t.stem in self.idf or len(t.stem) < 4:
+            if t.stem.startswith('#') or t.concepts or t.generic or t.stem in self.idf or len(t.stem) < 4:
                 out.append(t)
                 continue
-            index, stop = self.typo_index(lang)
             prefix = next((t.stem[:k] for k in range(len(t.stem) - 1, 5, -1) if t.stem[:k] in self.idf), None)
             if prefix and len(t.stem) - len(prefix) <= 2:      # "subscripton" -> "subscript"
                 out.append(Term(prefix, lex.get(prefix, frozenset()), typo=True, raw=t.raw))
                 continue
-            candidates = set()
-            for d in _deletes(t.stem) | {t.stem}:
-                candidates |= index.get(d, set())
-            candidates = sorted(c for c in candidates if c[0] == t.stem[0] and abs(len(c) - len(t.stem)) <= 2)
-            if not candidates:
+            index = self.typo_index(lang)
+            best = None
+            size = len(t.raw or t.stem)         # plausible edits depend on the word as written
+            limit = 2 if size >= 8 else 1
+            for word in (t.raw or t.stem,):
+                if len(word) < 4:
+                    continue
+                found = set()
+                for d in _deletes(word) | {word}:
+                    found |= index.get(d, set())
+                for form, st in found:
+                    if form[0] != word[0] or form == word:
+                        continue
+                    dist = _edits(word, form)
+                    if dist > limit or (size <= 4 and not _swapped(word, form)):
+                        continue
+                    key = (dist, st is not None and st not in self.idf, st is None, abs(len(form) - len(word)), form)
+                    if best is None or key < best[0]:
+                        best = (key, st)
+            if best is None:
                 out.append(t)
-                continue
-            best = min(candidates, key=lambda c: (c not in self.idf, abs(len(c) - len(t.stem)), c))
-            if best in stop and best not in self.idf:
-                continue
-            out.append(Term(best, lex.get(best, frozenset()), typo=True, raw=t.raw))
+            elif best[1] is None or (best[1] not in self.idf and best[1] not in lex and
+                                     best[1] in _stop_stems(lang)):
+                continue                    # a typo'd stop word
+            else:
+                out.append(Term(best[1], lex.get(best[1], frozenset()), typo=True, raw=t.raw))
         return out
+
+
+@functools.lru_cache(maxsize=None)
+def _stop_stems(lang):
+    return frozenset(language_mod.stem(w, lang) for w in language_mod.STOPWORDS.get(lang, ()))
+
+
+def _swapped(a, b):
+    """Two adjacent letters swapped."""
+    if len(a) != len(b):
+        return False
+    diff = [i for i in range(len(a)) if a[i] != b[i]]
+    return len(diff) == 2 and diff[1] == diff[0] + 1 and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]]
+
+
+def _edits(a, b):
+    """Optimal string alignment distance (insertions, deletions, substitutions, adjacent swaps)."""
+    prev2, prev = None, list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        cur = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cur[j] = min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (a[i - 1] != b[j - 1]))
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                cur[j] = min(cur[j], prev2[j - 2] + 1)
+        prev2, prev = prev, cur
+    return prev[-1]
 
 
 @functools.lru_cache(maxsize=16)
@@ -709,6 +804,47 @@ def _score(qterms, weights, p, answer, query_lang, idx):
     return precision ** P_EXP * (R_BASE + (1 - R_BASE) * recall ** R_EXP)
 
 
+def _rank(text, idx, visitor_lang):
+    """(score, entry index, phrasing, reading language) of the best phrasing, {entry index: its best score},
+    and the languages the message was read as."""
+    if visitor_lang:
+        candidates = [visitor_lang]
+    else:   # unsure: read the message as each language the KB is written in and the two likeliest
+        #     languages of the message, keep the best reading
+        candidates = [l for l, _ in idx.langs.most_common(3)] or [DEFAULT_LANG]
+        guesses = sorted(language_mod.scores(text, _lexicon()[2]).items(), key=lambda kv: -kv[1])[:2]
+        candidates += [l for l, v in guesses if v >= 0.5 and l not in candidates]
+    best = (0.0, None, None, None)        # score, entry index, phrasing, reading language
+    per_entry = {}
+    for lang in candidates:
+        qterms = idx.correct(analyse(text, lang), lang)
+        if not qterms:
+            continue
+        weights = [idx.weight(t) for t in qterms]
+        hits = set()
+        for t in qterms:
+            hits |= idx.postings.get(t.stem, set())
+            for c in t.concepts:
+                hits |= idx.postings.get('#' + c, set())
+        for i in sorted(hits):
+            answer_p = idx.answers[i]
+            for p in idx.phrasings[i] + [answer_p]:
+                if p is answer_p:   # the answer alone: what share of the message it explains, discounted
+                    s = ANSWER_ONLY * _precision(qterms, weights, p, None, lang, exact_only=True) ** P_EXP
+                else:
+                    s = _score(qterms, weights, p, answer_p, lang, idx)
+                if p.lang != lang and lang in idx.langs:
+                    s *= OTHER_LANGUAGE      # the KB has phrasings in this language: prefer them
+                if visitor_lang and visitor_lang not in idx.entry_langs[i]:
+                    s *= 0.97               # an entry in the visitor's language wins a near tie
+                if s > per_entry.get(i, 0.0):
+                    per_entry[i] = s
+                if s > best[0] + 1e-9 or (abs(s - best[0]) <= 1e-9 and best[1] is not None
+                                           and idx.entries[i].id < idx.entries[best[1]].id):
+                    best = (s, i, p, lang)      # ties go to the smaller id: entry order does not matter
+    return best, per_entry, candidates
+
+
 class KnowledgeBaseResponder:
     """Picks the entry whose question or alternates (and, weighted lower, answer) best explain the message."""
 
@@ -724,41 +860,7 @@ class KnowledgeBaseResponder:
             return BotAnswer(fallback(visitor_lang), 0.0, lang=visitor_lang or DEFAULT_LANG, visitor_lang=visitor_lang,
                              reason='empty')
         idx = _index(tuple(entries))
-        if visitor_lang:
-            candidates = [visitor_lang]
-        else:   # unsure: read the message as each language the KB is written in and the two likeliest
-            #     languages of the message, keep the best reading
-            candidates = [l for l, _ in idx.langs.most_common(3)] or [DEFAULT_LANG]
-            guesses = sorted(language_mod.scores(text, _lexicon()[2]).items(), key=lambda kv: -kv[1])[:2]
-            candidates += [l for l, v in guesses if v >= 0.5 and l not in candidates]
-        best = (0.0, None, None, None)        # score, entry index, phrasing, reading language
-        per_entry = {}
-        for lang in candidates:
-            qterms = idx.correct(analyse(text, lang), lang)
-            if not qterms:
-                continue
-            weights = [idx.weight(t) for t in qterms]
-            hits = set()
-            for t in qterms:
-                hits |= idx.postings.get(t.stem, set())
-                for c in t.concepts:
-                    hits |= idx.postings.get('#' + c, set())
-            for i in sorted(hits):
-                answer_p = idx.answers[i]
-                for p in idx.phrasings[i] + [answer_p]:
-                    if p is answer_p:   # the answer alone: what share of the message it explains, discounted
-                        s = ANSWER_ONLY * _precision(qterms, weights, p, None, lang, exact_only=True) ** P_EXP
-                    else:
-                        s = _score(qterms, weights, p, answer_p, lang, idx)
-                    if p.lang != lang and lang in idx.langs:
-                        s *= OTHER_LANGUAGE      # the KB has phrasings in this language: prefer them
-                    if visitor_lang and visitor_lang not in idx.entry_langs[i]:
-                        s *= 0.97               # an entry in the visitor's language wins a near tie
-                    if s > per_entry.get(i, 0.0):
-                        per_entry[i] = s
-                    if s > best[0] + 1e-9 or (abs(s - best[0]) <= 1e-9 and best[1] is not None
-                                               and idx.entries[i].id < idx.entries[best[1]].id):
-                        best = (s, i, p, lang)      # ties go to the smaller id: entry order does not matter
+        best, per_entry, candidates = _rank(text, idx, visitor_lang)
         score, i, p, lang = best
         # Two entries close together: the message is probably about neither exactly ("can I return an item
         # bought elsewhere" between returns and exchanges); the runner-up lowers the confidence.

@@ -272,3 +272,44 @@ def test_english_demo_kb_asked_in_other_languages(text, question, lang):
     else:
         assert KNOWLEDGE[int(a.entry_id)][0] == question and a.reason == 'cross_language', a
         assert a.text == '%s %s' % (cross_language_note(lang, 'en'), KNOWLEDGE[int(a.entry_id)][1])
+
+
+# ---- typo correction is plausible for the word's length; common words do not sink a paraphrase --------
+
+@pytest.mark.parametrize('text, expected', [
+    ('retrun policy', 'returns'),                # two letters swapped
+    ('paymnet methods', 'payment'),
+    ('how long does shiping take', 'shipping'),  # one letter missing
+    ('how long does delivry take', 'shipping'),
+])
+def test_plausible_typos_are_read_as_the_kb_word(text, expected):
+    assert bot.answer(text, KB).entry_id == expected
+
+
+def test_a_four_letter_word_is_not_corrected_into_another_word():
+    """'hire' is one letter from 'hike' (a word of the KB below), but a 4-letter word is only corrected
+    when two letters are swapped: 'are you hiring?' is not a question about hiking boots."""
+    from chalicelib.domain.bot import _index, analyse
+    kb = KB + [Entry('boots', 'Do you sell hike boots?', 'Yes, hike boots in all sizes.')]
+    idx = _index(tuple(kb))
+    assert [t.stem for t in idx.correct(analyse('hire', 'en'), 'en')] == ['hire']
+    assert [t.stem for t in idx.correct(analyse('hkie', 'en'), 'en')] == ['hike']
+    a = bot.answer('are you hiring?', kb)
+    assert not a.understood(bot.threshold), a
+
+
+def test_the_misspelt_word_not_its_stem_is_corrected():
+    """'pricng' has no stem in common with 'pricing' ('price'), but is one letter from the word as written."""
+    kb = [Entry('pricing', 'Plans and pricing', 'Starter is 9 EUR a month.'),
+          Entry('trial', 'Is there a free trial?', '14 days, no card needed.')]
+    assert bot.answer('pricng', kb).entry_id == 'pricing'
+
+
+def test_everyday_words_weigh_less_than_distinctive_unknown_words():
+    """'window' or 'door' say little about the topic; 'carrier' or 'backpack' would say a lot."""
+    from chalicelib.domain.bot import _index, analyse
+    idx = _index(tuple(KB))
+    common, = [t for t in analyse('window', 'en')]
+    rare, = [t for t in analyse('backpack', 'en')]
+    assert common.generic and not rare.generic
+    assert idx.weight(common) < 0.5 * idx.weight(rare)
