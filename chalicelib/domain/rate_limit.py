@@ -1,6 +1,7 @@
 """Abuse limits, as pure rules: a token bucket per visitor (kept on the conversation item, so checking it
-costs no extra request: the visitor turn reads and conditionally writes that item anyway) and a fixed
-window per source address (one conditional counter update, for requests that have no item to ride on).
+costs no extra request: the visitor turn reads and conditionally writes that item anyway) and fixed
+windows (one conditional counter update) for new sessions per source address and for the typing frames a
+visitor socket may relay to operators.
 
 A refusal is `RateLimited`: 429 `rate_limited` over REST, an `error` event on a socket, both with
 `retry_after` (whole seconds, at least 1).
@@ -62,13 +63,14 @@ class Limits:
     """What one visitor and one source address may do. `None` switches a limit off."""
     messages: Optional[TokenBucket] = TokenBucket(capacity=20, per_second=0.5)     # 20 at once, then 30/min
     sessions_per_address: Optional[FixedWindow] = FixedWindow(limit=120, seconds=60)   # new visitors per IP
+    typing: Optional[FixedWindow] = FixedWindow(limit=8, seconds=10)     # relayed typing frames per visitor socket
 
     @classmethod
     def from_env(cls, env):
         """RATE_LIMITS=off disables both; VISITOR_MESSAGE_BURST, VISITOR_MESSAGES_PER_MINUTE and
         NEW_SESSIONS_PER_MINUTE_PER_ADDRESS tune them (0 switches one off)."""
         if str(env.get('RATE_LIMITS', 'on')).lower() in ('off', '0', 'false', 'no'):
-            return cls(None, None)
+            return OFF
         burst = float(env.get('VISITOR_MESSAGE_BURST', 20))
         per_minute = float(env.get('VISITOR_MESSAGES_PER_MINUTE', 30))
         sessions = int(env.get('NEW_SESSIONS_PER_MINUTE_PER_ADDRESS', 120))
@@ -76,4 +78,4 @@ class Limits:
                    FixedWindow(sessions, 60) if sessions > 0 else None)
 
 
-OFF = Limits(None, None)
+OFF = Limits(None, None, None)

@@ -20,3 +20,12 @@ def check_new_session(ctx, address, now=None):
     now = time.time() if now is None else now
     if not ctx.stores.rates.hit('SESSION', address, rule, now):
         raise RateLimited(rule.retry_after(now), 'new sessions from this address')
+
+
+def allow_typing(ctx, connection_id, now=None):
+    """Whether one more typing frame from this visitor socket may reach the operators (the widget sends one
+    every 3 s at most; a flood beyond the window's count is dropped silently: no post at all)."""
+    rule = of(ctx).typing
+    if rule is None:
+        return True
+    return ctx.stores.rates.hit_socket(connection_id, rule, time.time() if now is None else now)

@@ -90,6 +90,6 @@ def cancel_handoff(ctx, sock, cmd):
 def typing(ctx, sock, cmd):
     """Relayed to the operators only while a handoff is open; otherwise nobody is listening."""
     conv = ctx.conversations.get(sock.conversation_id)
-    if conv is not None and conv.open_handoff:
+    if conv is not None and conv.open_handoff and limits.allow_typing(ctx, sock.connection_id):
         ctx.fanout.to_operators(conv.agent_id, [protocol.event(
             'typing', conversation_id=conv.id, role='visitor', name=None, is_typing=cmd.is_typing)], conv=conv)

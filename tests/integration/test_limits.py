@@ -8,7 +8,8 @@ from tests.integration.conftest import messages
 
 
 def set_limits(**kw):
-    app_module._services.ctx.limits = Limits(**dict({'messages': None, 'sessions_per_address': None}, **kw))
+    app_module._services.ctx.limits = Limits(**dict({'messages': None, 'sessions_per_address': None, 'typing': None},
+                                                    **kw))
 
 
 def table_items():
@@ -72,6 +73,27 @@ def test_a_flood_in_human_mode_reaches_the_operators_only_up_to_the_limit(h, clo
     assert len([e for e in h.take('alice') if e['type'] == 'message']) == 3
 
 
+def test_a_typing_flood_reaches_the_operators_only_up_to_the_window(h):
+    set_limits(typing=FixedWindow(limit=8, seconds=3600))
+    s = h.visitor('v1')
+    h.connect('alice', token=h.alice)
+    h.send('v1', {'action': 'request_human'})
+    h.send('alice', {'action': 'acknowledge', 'conversation_id': s['conversation_id']})
+    h.take('alice')
+    h.take('v1')
+    for i in range(100):
+        assert h.send('v1', {'action': 'typing', 'is_typing': i % 2 == 0}) == []     # dropped silently
+    assert len([e for e in h.take('alice') if e['type'] == 'typing']) == 8
+
+
+def test_typing_in_bot_mode_writes_nothing(h):
+    set_limits(typing=FixedWindow(limit=8, seconds=3600))
+    h.visitor('v1')
+    h.send('v1', {'action': 'typing', 'is_typing': True})
+    [sock] = [i for i in table_items() if i['pk']['S'] == 'CONN#v1']
+    assert 'typing_n' not in sock                     # nobody listens: no counter either
+
+
 def test_request_human_is_limited_too(h, clock):
     set_limits(messages=TokenBucket(capacity=1, per_second=0.1))
     h.visitor('v1')
@@ -105,4 +127,4 @@ def test_the_source_address_is_stored_only_hashed(h):
 
 def test_the_default_limits_are_on(h):
     limits = app_module._services.ctx.limits
-    assert limits.messages is not None and limits.sessions_per_address is not None
+    assert limits.messages is not None and limits.sessions_per_address is not None and limits.typing is not None

@@ -131,6 +131,8 @@ class ConnectionItem(Entity, discriminator='conn'):
     operator_name = UnicodeAttribute(null=True)
     visitor_id = UnicodeAttribute(null=True)
     connected_at = NumberAttribute(null=True)     # epoch seconds
+    typing_w = NumberAttribute(null=True)         # a visitor socket's typing frames: window number and count
+    typing_n = NumberAttribute(null=True)         # (domain.rate_limit.FixedWindow, usecases.limits)
 
 
 class AgentConnectionItem(Entity, discriminator='agentconn'):
