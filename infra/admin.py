@@ -10,6 +10,7 @@
     python -m infra.admin webhook-secret demo-shop [--rotate [--grace-hours 24]]    # prints the secret, once
     python -m infra.admin export-visitor demo-shop v_3f9c... > visitor.json    # everything stored about them
     python -m infra.admin erase-visitor demo-shop v_3f9c...                    # and delete it all
+    python -m infra.admin erase-visitor demo-shop --user-id 42                 # a verified visitor, by user id
 
 Not part of the Lambda package: operators are created by whoever runs the deployment.
 """
@@ -159,8 +160,15 @@ def main(argv=None):
     for name in ('export-visitor', 'erase-visitor'):
         p = sub.add_parser(name)
         p.add_argument('agent_id')
-        p.add_argument('visitor_id')
+        p.add_argument('visitor_id', nargs='?', help='v_… or u_… (see the dashboard or the export)')
+        p.add_argument('--user-id', help="a verified visitor by the site's own user id instead")
     args = parser.parse_args(argv)
+    if args.cmd in ('export-visitor', 'erase-visitor'):
+        if bool(args.visitor_id) == bool(args.user_id):
+            parser.error('give a visitor id or --user-id (one of them)')
+        if args.user_id:
+            from chalicelib.domain.keys import verified_visitor_id
+            args.visitor_id = verified_visitor_id(args.agent_id, args.user_id)
     try:
         if args.cmd == 'create-agent':
             print(create_agent(args.agent_id, args.name, args.allow_handoff, args.welcome, replace=args.replace))

@@ -111,3 +111,18 @@ def test_retention_is_validated(h, value):
     status, body = h.rest('PUT', '/agents/shop/settings', token=h.alice,
                           body={'settings': {'retention_days': value}, 'version': 1})
     assert status == 400 and body['error']['code'] == 'invalid_field'
+
+
+def test_admin_cli_finds_a_verified_visitor_by_user_id(h, capsys):
+    from chalicelib.domain.keys import verified_visitor_id
+    vid = verified_visitor_id('shop', 'user-42')
+    h.rest('POST', '/visitor/session', body={'agent_id': 'shop'})      # someone else
+    from chalicelib.adapters.store import Stores
+    Stores().conversations.ensure('shop.' + vid, 'shop', vid, {'name': 'Verified Vera'}, '2026-01-01T00:00:00Z')
+    capsys.readouterr()
+    assert admin.main(['export-visitor', 'shop', '--user-id', 'user-42']) == 0
+    assert json.loads(capsys.readouterr().out)['visitor']['name'] == 'Verified Vera'
+    assert admin.main(['erase-visitor', 'shop', '--user-id', 'user-42']) == 0
+    assert everything_of(vid, []) == []
+    with pytest.raises(SystemExit):
+        admin.main(['erase-visitor', 'shop'])
