@@ -213,7 +213,7 @@ ship | en: ship ships shipping shipped shipment shipments deliver delivers deliv
      | pt: envio envios enviar enviam entrega entregas entregar entregam frete remessa
      | it: spedizione spedizioni spedire spedite consegna consegne consegnare
      | nl: verzending verzenden verzendt levering leveren bezorging bezorgen bezorgd versturen verstuurd
-duration | en: long time days fast quickly soon when arrive arrives arriving arrival
+duration | en: long time days fast quick quickly soon when arrive arrives arriving arrival eta
      | es: tarda tardan tardar tiempo demora demoran días plazo rápido llega llegar llegue cuándo
      | fr: temps délai délais jours rapide rapidement arrive arriver quand
      | de: dauert dauer lange tage schnell wann ankommen
@@ -251,8 +251,8 @@ refund | en: refund refunds refunded refunding reimburse reimbursed reimbursemen
 exchange | en: exchange exchanges exchanged swap swapped replace replacement instead
      | es: cambio cambiar | fr: échange échanger | de: umtausch umtauschen tauschen | pt: troca trocar
      | it: cambio cambiare sostituire sostituzione | nl: ruilen omruilen omwisselen
-size | en: size sizes sizing fit fits measurements small smaller big bigger large larger tight loose
-     | es: talla tallas tamaño tamaños medida pequeño pequeña grande | fr: taille tailles pointure petit petite grand grande
+size | en: size sizes sizing fit fits measurements measure cm centimetres centimeters inch inches small smaller big bigger large larger tight loose
+     | es: talla tallas tamaño tamaños medida pequeño pequeña grande | fr: taille tailles taillent pointure petit petite grand grande
      | de: größe größen grösse passform klein kleiner groß größer | pt: tamanho tamanhos medida pequeno pequena grande
      | it: taglia taglie misura misure piccolo piccola grande | nl: maat maten klein kleiner groot groter
 guide | en: guide chart table | es: guía tabla | fr: guide tableau | de: tabelle ratgeber | pt: guia tabela
@@ -264,11 +264,11 @@ hours | en: hours hour open opening opens closed closing close monday tuesday we
      | pt: horário horários aberto aberta abre fecha fechado segunda terça quarta quinta sexta sábado domingo
      | it: orario orari aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
      | nl: openingstijden openingsuren geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
-pay | en: pay paying paid payment payments credit debit bitcoin crypto bank transfer wire visa mastercard amex maestro paypal klarna sepa checkout
-     | es: pagar pago pagos crédito débito plazos | fr: payer paiement paiements crédit
-     | de: bezahlen zahlen zahlung zahlungen bezahlung kreditkarte ratenzahlung
-     | pt: pagar pagamento pagamentos crédito parcelar | it: pagare pagamento pagamenti credito rate
-     | nl: betalen betaling betalingen creditcard betaalmethode
+pay | en: pay paying paid payment payments credit debit bitcoin crypto bank transfer wire visa mastercard amex maestro paypal klarna sepa checkout billing billed
+     | es: pagar pago pagos crédito débito plazos facturación | fr: payer paiement paiements crédit facturation
+     | de: bezahlen zahlen zahlung zahlungen bezahlung kreditkarte ratenzahlung abrechnung lastschrift
+     | pt: pagar pagamento pagamentos crédito parcelar cobrança | it: pagare pagamento pagamenti credito rate fatturazione
+     | nl: betalen betaling betalingen creditcard betaalmethode facturering
 method | en: method methods option options | es: métodos formas opciones medios | fr: moyens modes méthodes options
      | de: methoden möglichkeiten optionen zahlungsarten | pt: métodos formas opções | it: metodi modalità opzioni
      | nl: methoden manieren opties
@@ -285,30 +285,30 @@ track | en: track tracking trace status whereabouts locate
 change | en: change changes changing modify modified edit update amend correct switch mistake
      | es: cambiar modificar editar corregir | fr: changer modifier corriger | de: ändern änderung bearbeiten korrigieren
      | pt: mudar alterar modificar corrigir | it: cambiare modificare correggere | nl: wijzigen veranderen aanpassen
-cancel | en: cancel cancels cancelled canceled cancelling cancellation unsubscribe terminate stop
-     | es: cancelar cancelación anular | fr: annuler annulation résilier résiliation
-     | de: stornieren stornierung storno kündigen kündigung abbestellen | pt: cancelar cancelamento
-     | it: annullare annullamento disdire disdetta | nl: annuleren annulering opzeggen opzegging stopzetten
+cancel | en: cancel cancels cancelled canceled cancelling cancellation unsubscribe terminate stop quit end ending
+     | es: cancelar cancelación anular baja | fr: annuler annulation résilier résiliation arrêter
+     | de: stornieren stornierung storno kündigen kündigung abbestellen beenden | pt: cancelar cancelamento encerrar
+     | it: annullare annullamento disdire disdetta terminare | nl: annuleren annulering opzeggen opzegging stopzetten beëindigen
 loyalty | en: loyalty rewards reward points membership club perks benefits
      | es: fidelidad fidelización puntos recompensas socio club | fr: fidélité points récompenses club
      | de: treueprogramm treue punkte prämien mitgliedschaft bonusprogramm club | pt: fidelidade pontos recompensas clube
      | it: fedeltà punti premi club | nl: loyaliteit loyaliteitsprogramma punten spaarpunten klantenkaart club
-sustainable | en: sustainable sustainability eco green environment environmental environmentally recycled recycle recycling ethical
-     | es: sostenible sostenibilidad ecológico ecológica reciclado reciclados medioambiente
-     | fr: durable durabilité écologique écologiques recyclé recyclés environnement
-     | de: nachhaltig nachhaltigkeit umweltfreundlich ökologisch recycelt recycling umwelt
-     | pt: sustentável sustentabilidade ecológico reciclado ambiente | it: sostenibile sostenibilità ecologico riciclato riciclati ambiente
-     | nl: duurzaam duurzaamheid milieuvriendelijk gerecycled milieu
+sustainable | en: sustainable sustainability eco green environment environmental environmentally recycled recycle recycling ethical ethically sourced organic
+     | es: sostenible sostenibilidad ecológico ecológica reciclado reciclados medioambiente ético ética
+     | fr: durable durabilité écologique écologiques recyclé recyclés environnement éthique
+     | de: nachhaltig nachhaltigkeit umweltfreundlich ökologisch recycelt recycling umwelt ethisch
+     | pt: sustentável sustentabilidade ecológico reciclado ambiente ético | it: sostenibile sostenibilità ecologico riciclato riciclati ambiente etico
+     | nl: duurzaam duurzaamheid milieuvriendelijk gerecycled milieu ethisch
 account | en: account accounts profile | es: cuenta perfil | fr: compte profil | de: konto profil | pt: conta perfil
      | it: account profilo | nl: account profiel
 login | en: login signin | es: acceder | fr: connecter connexion | de: anmelden anmeldung einloggen login
      | pt: login acessar entrar | it: accedere accesso login | nl: inloggen aanmelden
 password | en: password passwords passcode | es: contraseña | fr: mdp | de: passwort kennwort | pt: senha
      | it: password | nl: wachtwoord
-reset | en: reset forgot forgotten recover recovery | es: restablecer olvidé olvidado recuperar
-     | fr: réinitialiser oublié récupérer | de: zurücksetzen vergessen wiederherstellen
-     | pt: redefinir esqueci esqueceu recuperar | it: reimpostare dimenticato recuperare | nl: resetten vergeten herstellen
-invoice | en: invoice invoices receipt receipts bill bills | es: factura facturas recibo | fr: facture factures reçu
+reset | en: reset forgot forgotten recover recovery remember | es: restablecer olvidé olvidado recuperar recuerdo recordar
+     | fr: réinitialiser oublié récupérer souviens rappelle | de: zurücksetzen vergessen wiederherstellen erinnere
+     | pt: redefinir esqueci esqueceu recuperar lembro | it: reimpostare dimenticato recuperare ricordo | nl: resetten vergeten herstellen herinner
+invoice | en: invoice invoices receipt receipts bill bills billing | es: factura facturas recibo | fr: facture factures reçu
      | de: rechnung rechnungen quittung beleg | pt: fatura faturas recibo | it: fattura fatture ricevuta
      | nl: factuur facturen bon
 subscription | en: subscription subscriptions plan plans tier tiers | es: suscripción plan planes abono
@@ -328,10 +328,10 @@ contact | en: contact reach email support helpdesk | es: contactar contacto sopo
      | fr: contacter contact support assistance | de: kontakt kontaktieren support kundendienst kundenservice
      | pt: contato contatar contactar suporte | it: contattare contatto assistenza supporto
      | nl: contact contacteren ondersteuning klantenservice support
-team | en: team teammate teammates colleague colleagues coworker coworkers seat seats user users
-     | es: equipo compañero compañeros colega colegas usuarios | fr: équipe collègue collègues utilisateurs
-     | de: team kollege kollegen kollegin nutzer benutzer | pt: equipe colega colegas usuários
-     | it: team squadra collega colleghi utenti | nl: team collega collegas gebruikers
+team | en: team teammate teammates colleague colleagues coworker coworkers seat seats user users invite invited invitation
+     | es: equipo compañero compañeros colega colegas usuarios invitar | fr: équipe collègue collègues utilisateurs inviter
+     | de: team kollege kollegen kollegin nutzer benutzer einladen | pt: equipe colega colegas usuários convidar
+     | it: team squadra collega colleghi utenti invitare | nl: team collega collegas gebruikers uitnodigen
 privacy | en: privacy gdpr private personal cookies cookie dpa ip anonymous anonymised anonymized tracking-free | es: privacidad rgpd personales
      | fr: confidentialité rgpd personnelles | de: datenschutz dsgvo personenbezogene | pt: privacidade lgpd rgpd pessoais
      | it: privacy riservatezza gdpr personali | nl: privacy avg persoonsgegevens
@@ -379,7 +379,7 @@ money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it:
 
 # Phrases read as a concept (the matched words are consumed). Per language; '*' applies to every language.
 _PHRASES = {
-    'en': [(r'\bhow much\b', 'cost'), (r'\bwhat (time|hours?)\b', 'hours'), (r'\bmoney\b(\s+\w+){0,3}?\s+back\b', 'refund'),
+    'en': [(r'\bhow much\b', 'cost'), (r'\b(do|will|would|must|should) (i|we) (have to |need to )?pay (for|to)\b', 'cost'), (r'\bwhat (time|hours?)\b', 'hours'), (r'\bmoney\b(\s+\w+){0,3}?\s+back\b', 'refund'),
            (r'\b(send|bring|give|ship|take)\s+(\w+\s+)?back\b', 'return'), (r'\b(log|sign)[\s-]?(in|on)\b', 'login'),
            (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'),
            (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
@@ -452,7 +452,7 @@ def _generic_stems(lang):
 # Scoring constants, chosen on the dev questions of benchmarks/data/answers (never on held-out).
 EXACT, CROSS, CONCEPT, IN_ANSWER, TYPO = 1.0, 0.85, 0.85, 0.65, 0.85   # how much a matched word counts
 P_EXP, R_BASE, R_EXP = 1.5, 0.6, 0.5          # score = precision**P_EXP * (R_BASE + (1 - R_BASE) * recall**R_EXP)
-ANSWER_ONLY = 0.45                            # the answer alone: ANSWER_ONLY * precision**P_EXP (exact words)
+ANSWER_ONLY = 0.40                            # the answer alone: ANSWER_ONLY * precision**P_EXP (exact words)
 ANSWER_DF = 0.5                               # an entry with a word only in its answer counts half for IDF
 UNKNOWN_CONCEPT, UNKNOWN_WORD = 1.0, 1.0      # factors on the IDF of words the KB never uses
 GENERIC_WEIGHT = 0.35                         # ... and of a common word (_GENERIC) the KB never uses

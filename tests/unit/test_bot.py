@@ -313,3 +313,29 @@ def test_everyday_words_weigh_less_than_distinctive_unknown_words():
     rare, = [t for t in analyse('backpack', 'en')]
     assert common.generic and not rare.generic
     assert idx.weight(common) < 0.5 * idx.weight(rare)
+
+
+
+SHOP = [
+    Entry('shipping_cost', 'How much does shipping cost?', 'Shipping is free over $50, otherwise $4.95.'),
+    Entry('shipping_time', 'How long does shipping take?', 'Standard shipping takes 3-5 business days.'),
+    Entry('international', 'Do you ship internationally?', 'Yes, to 30 countries.'),
+    Entry('green', 'Are your products sustainable?', 'Most of our jackets use recycled fabrics.'),
+    Entry('cancel', 'How do I cancel my subscription?', 'Settings > Billing > Cancel subscription.'),
+    Entry('password', 'I forgot my password', 'Click "Forgot password" on the sign-in page.'),
+    Entry('team', 'Adding team members', 'Invite teammates from Settings > Team.'),
+]
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('do I have to pay for delivery', 'shipping_cost'),     # "do I pay for" asks what it costs
+    ('are your clothes ethically sourced', 'green'),
+    ('I want to end my subscription', 'cancel'),
+    ("I can't remember my password", 'password'),
+    ('how do I invite a colleague', 'team'),
+    ('Wie kann ich mein Abo beenden?', 'cancel'),
+    ('Comment inviter un collègue ?', 'team'),
+])
+def test_common_customer_service_paraphrases(text, expected):
+    a = bot.answer(text, SHOP)
+    assert a.entry_id == expected and a.understood(bot.threshold), a
