@@ -67,5 +67,8 @@ def seed(admin=None, operators=None):
     admin.create_agent(AGENT_ID, AGENT_NAME, allow_human_handoff=True, welcome_message=WELCOME_MESSAGE)
     for question, answer in KNOWLEDGE:
         admin.add_knowledge(AGENT_ID, question, answer)
-    operators = {name: admin.create_operator(name, [AGENT_ID]) for name in operator_names(operators)}
+    # Alice and Bob are the agent's admins (Settings, Team); Operator3… (load runs) only handle conversations
+    # and the knowledge base.
+    operators = {name: admin.create_operator(name, [AGENT_ID], role='admin' if name in OPERATORS else 'operator')
+                 for name in operator_names(operators)}
     return {'agent_id': AGENT_ID, 'agent_name': AGENT_NAME, 'operators': operators}
