@@ -88,6 +88,8 @@ class Conversation:
         seq, messages, updates = self.seq, [], {'updated_at': now}
         if limit is not None:
             updates['bucket'] = limit.take(self.bucket, epoch)
+        if settings.get('retention_days') and settings['retention_days'] != self.retention_days:
+            updates['retention_days'] = settings['retention_days']      # a changed retention applies from now on
         if text is not None:
             seq += 1
             messages.append(message(seq, 'visitor', text, now, client_message_id=client_message_id))

@@ -126,3 +126,14 @@ def test_admin_cli_finds_a_verified_visitor_by_user_id(h, capsys):
     assert everything_of(vid, []) == []
     with pytest.raises(SystemExit):
         admin.main(['erase-visitor', 'shop'])
+
+
+def test_a_changed_retention_applies_from_the_next_message(h):
+    s = h.visitor('v1')
+    version = h.rest('GET', '/agents/shop/settings', token=h.alice)[1]['version']
+    assert h.rest('PUT', '/agents/shop/settings', token=h.alice,
+                  body={'settings': {'retention_days': 7}, 'version': version})[0] == 200
+    h.send('v1', {'action': 'send', 'client_message_id': 'c1', 'text': 'hello'})
+    items = [i for i in table_items() if i['pk']['S'] == 'CONV#' + s['conversation_id']
+             and i['sk']['S'].split('#')[0] in ('META', 'MSG')]
+    assert len(items) == 3 and all(abs(int(i['expires_at']['N']) - (time.time() + 7 * 86400)) < 120 for i in items)

@@ -101,7 +101,8 @@ class Conversations:
         pk = key('CONV', conv.id)
         new_seq = conv.seq + len(change.messages)
         # Retention (the agent's, copied on the conversation): everything written here expires N days from now.
-        keep = {'expires_at': timedelta(days=conv.retention_days)} if conv.retention_days else {}
+        days = change.updates.get('retention_days') or conv.retention_days
+        keep = {'expires_at': timedelta(days=days)} if days else {}
         try:
             with TransactWrite(connection=self.connection) as tx:
                 for m in change.messages:
