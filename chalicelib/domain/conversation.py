@@ -10,7 +10,7 @@ from typing import Callable, Optional
 
 from chalicelib.domain import handoff as rules
 from chalicelib.domain import triggers
-from chalicelib.domain.bot import DECLINED, BotAnswer
+from chalicelib.domain.bot import BotAnswer, declined, detect_language
 from chalicelib.domain.handoff import Actor, Handoff, HandoffError, Reason, Route
 from chalicelib.domain.notices import notice
 
@@ -117,7 +117,9 @@ class Conversation:
                 route = Route.HANDOFF
         elif route == Route.DECLINE:
             seq += 1
-            messages.append(message(seq, 'bot', DECLINED, now, meta={'event': 'handoff.declined',
+            # In the visitor's language when the message says which (the button alone: English).
+            messages.append(message(seq, 'bot', declined(detect_language(text) if text else None), now,
+                                    meta={'event': 'handoff.declined',
                                                                         'reason': reason.to_dict()}))
         transition, event = None, None
         if route == Route.HANDOFF:

@@ -3,7 +3,7 @@ turned it on in Settings and this deployment allows the model, a Bedrock model (
 built-in on any failure, within a bounded time)."""
 import logging
 
-from chalicelib.domain.bot import ERROR, BotAnswer
+from chalicelib.domain.bot import BotAnswer, detect_language, error_text
 
 logger = logging.getLogger(__name__)
 
@@ -38,7 +38,7 @@ class Judges:
                                                             transcript=self.transcript)
             except Exception:  # the visitor is never left without an answer because the bot broke
                 logger.exception('responder failed')
-                self._answers[text] = BotAnswer(ERROR, 0.0)
+                self._answers[text] = BotAnswer(error_text(detect_language(text)), 0.0)
         return self._answers[text]
 
     @property

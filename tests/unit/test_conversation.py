@@ -83,3 +83,11 @@ def test_transitions_and_replies_follow_ownership():
     assert info.value.code == 'not_owner'
     done = c.transition('resolve', ALICE, NOW, note=None)
     assert done.event == 'handoff.resolved' and 'Alice closed the conversation' in done.messages[0]['text']
+
+
+def test_a_declined_request_is_answered_in_the_visitors_language():
+    off = effective({'allow_human_handoff': False})
+    change = turn(conv(), 'Quiero hablar con una persona, por favor', settings=off)
+    assert change.route == Route.DECLINE
+    [_, bot] = change.messages
+    assert bot['meta']['event'] == 'handoff.declined' and bot['text'] != turn(conv(), None, True, settings=off).messages[0]['text']
