@@ -69,6 +69,23 @@ def _fold(text):
     return ''.join(c for c in decomposed if not unicodedata.combining(c))
 
 
+_REPORTED = re.compile(
+    r"(?<!\bi )(?<!\bI )\b(?:said|says|say|told me|wrote|writes|dijo|dice|decia|pone|ponia|a dit|dit|disait|ecrit|indique|sagte|sagt|stand|steht|schrieb|"
+    r"disse|diz|dizia|escreveu|aparece|ha detto|dice|diceva|scritto|c era scritto|zei|zegt|stond|staat|schreef)\s*:?\s*"
+    r"(?:'[^'\n]{2,120}'(?!\w)|\"[^\"\n]{2,120}\"|\u201c[^\u201d\n]{2,120}\u201d|\u00ab[^\u00bb\n]{2,120}\u00bb|\u201e[^\u201c\u201d\n]{2,120}[\u201c\u201d]|\u2018[^\u2019\n]{2,120}\u2019)")
+
+
+def _unquote(text):
+    """Words someone else said, quoted ("the chat said 'a human will contact you'", "mi hermana dice
+    'pide un encargado'") are not the visitor's own request: blanked out for every rule but `complex`."""
+    return _REPORTED.sub(lambda m: m.group(0)[:m.group(0).index(m.group(0).lstrip()[0])] + ' (quote) ' if False else
+                         text[m.start():m.start() + len(m.group(0)) - len(m.group(0).lstrip())] + _reported_verb(m.group(0)) + ' "…"', text)
+
+
+def _reported_verb(s):
+    return re.split(r'\s*:?\s*[\'"\u201c\u00ab\u201e\u2018]', s, maxsplit=1)[0]
+
+
 def normalise(text):
     t = _fold((text or '').translate(_APOSTROPHES))
     t = re.sub(r"(\w)n't\b", r'\1nt', t)            # don't -> dont, can't -> cant (English negation stays one word)
@@ -170,6 +187,7 @@ _REQ_VERB = _alt(
     r'geholpen', r'verbind',
     # being helped/advised by (a person); fetching someone
     r'conseill(?:e|ee|es|er)', r'asesorad[oa]', r'beraten', r'beratung', r'aconselhad[oa]', r'consigliat[oa]', r'advies',
+    r'discuss\w*', r'coment(?:ar|arlo|arla|arlos)', r'discut(?:er|ir|ere)', r'besprech\w*', r'bespreken', r'overleggen', r'conversar',
     r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call',
     r'erreichen', r'raggiungere', r'bereiken', r'get hold of', r'alcanzar',
     r'contacted', r'contactad[oa]', r'contacte\w*', r'kontaktiert', r'contatad[oa]', r'contattat[oa]', r'gecontacteerd')
@@ -192,7 +210,7 @@ _PERSON_STRONG = _alt(
     r'(?:real|actual|vrai|vraie|vero|vera|echte?[nrs]?) (?:employee|staff member|employe|mitarbeiter\w*|angestellte\w*|dipendente|funcionario|medewerker|werknemer)',
     r'(?:empleado|funcionario|dipendente|employe|employee) (?:de verdad|de verdade|real|vero|en chair et en os)',
     r'advis[oe]rs?', r'asesor\w*', r'consultor\w*', r'consulente', r'adviseur\w*', r'ansprechpartner\w*',
-    r'responsavel', r'verantwortlich\w*', r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
+    r'responsavel', r'verantwortlich\w*', r'zustandig\w*', r'verantwoordelijke', r'staff member', r'member of staff', r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
     r'(?:operador|operateur|operatore|agente|agent|atendente) (?:humano|humain|umano|humana)',
     r'menschlich\w* \w+', r'menselijk\w* \w+', r'essere umano')
 _PERSON_WEAK = _alt(
@@ -312,7 +330,10 @@ _HUMAN = [
     r'\bme (?:llamara|llamaran|llamase|llamasen|llameis|llamaseis)\b', r'\bme (?:ligassem|ligasse|ligue de volta|liguem de volta|retornem|retorne a ligacao)\b',
     r'\bmi (?:richiamate|richiamiate|richiamasse|richiamassero)\b', r'\bcall(?:ed)? back\b',
     # pass it on / hand over to the team
-    r'\bhand (?:me|this|it) (?:over|off)\b', r'\bpass (?:this|it|me|my \w+) (?:on )?to (?:your |the |a |an )?(?:customer service|support|team|staff|someone|human|person|manager|colleague)',
+    r'\bhand (?:me|this|it) (?:over|off)\b',
+    r'\b(?:put|get) me in (?:contact|touch) with\b', r'\bpon(?:edme|ganme|game|me|gasme) en contacto\b', r'\bme (?:coloca|coloque|coloquem|ponha|poe|ponham) em contato\b',
+    r'\bmett(?:ez|etemi|imi|ete) (?:moi |mi )?en (?:contact|relation)\b', r'\bbreng (?:me|mij) in (?:contact|verbinding)\b', r'\bstell\w* mich (?:\w+ ){0,5}durch\b',
+    r'\b(?:whoever|the person|someone who) (?:is in charge|handles|deals with|is responsible)\b', r'\bpass (?:this|it|me|my \w+) (?:on )?to (?:your |the |a |an )?(?:customer service|support|team|staff|someone|human|person|manager|colleague)',
 ]
 
 
@@ -383,6 +404,10 @@ _EMOTIONAL = [
     r'\blost everything\b', r'\b(?:lo )?he perdido todo\b', r'\bj ai tout perdu\b', r'\balles verloren\b', r'\bperdi tudo\b',
     r'\bho perso tutto\b', r'\balles kwijt\b', r'\b(?:flooded|burn(?:ed|t) down)\b', r'\binund\w+', r'\binonde\w*', r'\buberflutet\b',
     r'\balag(?:ou|ada|ado)\b', r'\ballagat[oa]\b', r'\boverstroomd\b', r'\bmugged\b', r'\brobbed\b', r'\bassaulted\b',
+    r'\bdistraught\b', r'\bbeside myself\b', r'\bfix und fertig\b', r'\b(?:vollig |total |ganz )?aufgelost\b', r'\beffondre\w*', r'\bin (?:a )?(?:state of )?shock\b',
+    r'\ben (?:etat de )?choc\b', r'\bsotto shock\b', r'\bin stato di shock\b', r'\ben shock\b', r'\bem choque\b', r'\bunter schock\b', r'\bin shock\b', r'\btraumati\w*',
+    r'\b(?:trau|traue) mich nicht\b', r'\bdurf (?:\w+ ){0,4}niet\b', r'\bik durf niet\b', r'\bdont dare\b', r'\bno me atrevo\b', r'\bje n ose (?:pas|plus)\b', r'\bnao tenho coragem\b', r'\bnon oso\b',
+    r'\b(?:so|really|very|incredibly|muy|tan|tres|si|vraiment|sehr|so|total|muito|tao|molto|cosi|davvero|zo|heel|erg|echt) (?:sad|triste|traurig|verdrietig)\b',
     r'\bbreaking point\b', r'\bcant (?:cope|take (?:it|this|any ?more)|handle (?:this|it)|deal with (?:this|it)|sleep|breathe)\b',
     r'\bat my wits end\b', r'\boverwhelm\w*', r'\bfreaking out\b', r'\bbreak(?:ing)? down\b', r'\bmental health\b',
     r'\b(?:so|really|very|extremely|super) (?:stressed|worried|anxious)\b', r'\bworried sick\b',
@@ -464,6 +489,12 @@ _PROBLEM = [
     r'\bdoppelte?\b', r'\bduplicato\b', r'\bdubbele?\b', r'\bcancelar?on\b', r'\bcancelaram\b', r'\bannulee?s?\b',
     r'\bsold out\b', r'\bcant (?:log|access|sign|login)\w*', r'\bonly (?:refunded |paid back )?(?:half|part)\b', r'\bno (?:invoice|receipt|confirmation)\b',
     r'\bwent to (?:my|the) (?:old|wrong)\b', r'\bdidnt (?:pick|choose|order)\b',
+    r'\b(?:nobody|no one|noone|nadie|personne|niemand|ninguem|nessuno) (?:\w+ ){0,2}(?:replied|answered|responded|contesto|respondio|a repondu|repond|geantwortet|antwortet|respondeu|responde|ha risposto|risponde|reageert|antwoordt|reageerde)\b',
+    r'\b(?:ordered|pedi|commande|bestellt|ordinat\w*|besteld) (?:\d+|two|three|four|dos|tres|deux|trois|zwei|drei|duas|tre|drie) (?:\w+ )?.{0,15}\b(?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen|ontvangen) (?:only )?(?:\d+|one|two|una|uno|dos|un|une|deux|eins|zwei|uma|duas|due|een|twee)\b',
+    r'\b(?:\d+|two|three|dos|tres|deux|trois|zwei|drei|duas|tres|due|tre|twee|drie) (?:\w+ ){0,2}(?:ordered|pedid\w*|commandes?|bestellt|ordinat\w*|besteld)\W+(?:\d+|one|two|una|dos|un|deux|zwei|duas|due|twee) (?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen)\b',
+    r'\bcrush\w*', r'\baplastad\w*', r'\becrase\w*', r'\bzerdruckt\b', r'\bamassad\w*', r'\bschiacciat\w*', r'\bgeplet\b', r'\bdented\b', r'\bdeuk\w*',
+    r'\b(?:didnt|did not|wasnt|was not|not) (?:get )?appl(?:y|ied)\b', r'\bno se (?:aplico|ha aplicado)\b', r'\bpas (?:ete )?appliquee?\b', r'\bnicht (?:abgezogen|angewendet|berucksichtigt)\b',
+    r'\bnao (?:entrou|foi aplicad[oa])\b', r'\bnon (?:e stato |e stata )?applicat[oa]\b', r'\bniet (?:verrekend|toegepast)\b',
     r'\bwont (?:let me|work|open|load|accept)\b', r'\bnever (?:comes|arrives|shows up|loads)\b', r'\bstuck\b', r'\bscratch\w*', r'\brayad\w*', r'\braye\w*',
     r'\bzerkratzt\b', r'\briscad\w*', r'\bgraffiat\w*', r'\bbekrast\b', r'\b(?:no hay|sin) factura\b', r'\bsans facture\b', r'\bohne rechnung\b',
     r'\bsenza fattura\b', r'\bzonder factuur\b', r'\bsigue (?:en|atascad\w*|parad\w*|bloquead\w*)\b', r'\bkomm\w* nicht (?:in|rein|mehr rein)\b',
@@ -495,7 +526,7 @@ _PROBLEM = [
     # Italian
     r'\bsbagliat\w*', r'\brott[oaie]\b', r'\bdanneggiat\w*', r'\bmanca\b', r'\bmancante\b',
     r'\bnon (?:e arrivat\w*|arriva|funziona|ha funzionato|riesco ad accedere)\b', r'\bmai arrivat\w*', r'\bfallit\w*',
-    r'\bbloccat\w*', r'\bscadut\w*', r'\bannullat\w*', r'\bchiudete\b', r'\bin ritardo\b', r'\baddebitat\w*',
+    r'\bbloccat\w*', r'\bscadut\w*', r'\bpers[oa]\b', r'\bannullat\w*', r'\bchiudete\b', r'\bin ritardo\b', r'\baddebitat\w*',
     r'\besaurit\w*', r'\bniente fattura\b', r'\bvecchio indirizzo\b', r'\bsolo meta\b', r'\bnon ho scelto\b',
     r'\bnon e ancora\b',
     # Dutch
@@ -601,7 +632,7 @@ _BILLING = [
     r'\bchargebacks?\b', r'\bcharge back\b', r'\bdispute (?:the|this|a|my)? ?(?:charge|payment|transaction)\b',
     r'\bbilling (?:issue|problem|error|dispute|mistake)\b', r'\bovercharg\w*', r'\bwrong amount\b',
     r'\bcharged (?:me )?(?:the )?wrong\b', r'\bunauthori[sz]ed\b.*\b(?:card|account|statement)\b',
-    r'\bcancel my subscription\b', r'\b(?:billed|charged|charging|billing) (?:me )?(?:again|every month|after i cancel\w*)\b',
+    r'\bcancel my subscription\b', r'\b(?:billed|charged|charging|billing) (?:me )?(?:\w+ ){0,2}?(?:again|every month|after i cancel\w*)\b',
     r'\bnever (?:signed up|subscribed|ordered)\b.*\b(?:charg|bill|taking|money)\w*',
     r'\b(?:never (?:signed|subscribed)|nunca me suscribi|jamais abonne|nie ein abo|nunca assinei|mai abbonat\w*|nooit ingeschreven|ne me suis jamais abonne)\b.*\b(?:billed|charged|cobr\w+|prelev\w*|bucht|abbuch\w*|cobram|addebit\w*|afschrijv\w*|schrijven(?: \w+){0,3} af)',
     r'\b(?:took|taken|take) (?:my )?(?:payment|money)\b.*\b(?:cancel+ed|but)\b',
@@ -648,6 +679,7 @@ _BILLING_CONTEXT = _Lazy(   # what makes a charge a dispute
     r'unpaid|impagado|no pagado|non paye|unbezahlt|nao pago|non pagato|onbetaald|'
     r'nao (?:escolhi|pedi)|non ho (?:scelto|chiesto)|niet (?:gekozen|besteld)|'
     r'sin motivo|parcial\w*|nunca (?:se envio|llego|recibi)|agotad[oa]|cancel\w*|quedasteis|devolvi|'
+    r'ho reso|'
     r'sans raison|partiel\w*|garde|jamais (?:ete )?(?:envoye|arrive|recu)\w*|rupture|resili\w*|annul\w*|renvoye\w*|'
     r'ohne grund|teilweise|behalten|nie (?:verschickt|angekommen|erhalten)|ausverkauft|gekundigt|storniert|zuruckgeschickt|'
     r'sem motivo|ficaram com|nunca (?:foi enviado|chegou|recebi)|esgotad[oa]|devolvi|'
@@ -718,6 +750,12 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b(?:money|dinero|argent|geld|dinheiro|soldi)\b.{0,25}\b(?:hasnt|has not|not|no|pas|nicht|nao|non|niet)\b.{0,15}'
     r'\b(?:returned|refunded|back|devuelto|vuelto|rembourse|revenu|zuruck\w*|voltou|devolvido|restituit\w*|tornat\w*|terug\w*)\b',
     r'\b(?:%s|invoice|bill|factura|facture|rechnung|fatura|nota|fattura|factuur)\b.{0,60}\b(?:instead of|en vez de|au lieu de|statt|em vez de|invece di|in plaats van)\b' % _CHARGE_V,
+    r'\b(?:%s|devolv\w+|devuelt\w+|estorn\w+|erstatte\w*|rimborsat\w*|terugbetaald|restitui\w*|rembourse\w*)\b.{0,20}\d+(?:[.,]\d+)? (?:\w+ )?(?:instead of|en vez de|en lugar de|au lieu de|statt|anstatt|em vez de|invece di|in plaats van)\b' % _REFUND,
+    r'\b\d+(?:[.,]\d+)? (?:instead of|en vez de|en lugar de|au lieu de|statt|anstatt|em vez de|invece di|in plaats van) (?:\w+ ){0,2}\d+(?:[.,]\d+)?\b.{0,20}\b(?:%s|%s|erstattet|estornaram|devolvi\w+|rimborsat\w*|terugbetaald)\b' % (_REFUND, _CHARGE_V),
+    r'\b\d+(?:[.,]\d+)? (?:\w+ ){1,2}(?:instead of|en vez de|en lugar de|au lieu de|statt|anstatt|em vez de|invece di|in plaats van) (?:\w+ ){0,2}\d+(?:[.,]\d+)?\b',
+    r'\b(?:two|2|dos|deux|zwei|duas|dois|due|twee) (?:\w+ )?(?:subscriptions|memberships|suscripciones|abonnements|abos|assinaturas|abbonamenti|abonnementen)\b',
+    r'\b(?:money|dinero|argent|geld|dinheiro|soldi)\b (?:\w+ ){0,3}?(?:sigue sin|todavia no|aun no|toujours pas|(?:ist )?immer noch nicht|noch nicht|ainda nao|nao voltou|'
+    r'ancora non|non (?:e )?(?:ancora )?tornat\w*|(?:is )?nog steeds niet|is nog niet|still (?:not|hasnt|hasn t|isnt))\b',
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -774,6 +812,10 @@ _COMPLAINT = [
     r'\btroep\b', r'\brommel\b', r'\bprul\w*', r'\bpenos[oa]\b', r'\bnunca (?:contest\w*|respond\w*|atiend\w*|me (?:contest|respond)\w*)',
     r'\bjamais de reponse\b', r'\bne repond(?:ez|ent)? jamais\b', r'\bantwortet (?:nie|niemand)\b', r'\bnunca respondem\b', r'\bnon rispond\w* mai\b',
     r'\breageren (?:jullie )?nooit\b',
+    r'\b(?:wont|will not|never) (?:be )?(?:buy|order|shop)\w* (?:\w+ ){0,3}?again\b', r'\bdone with (?:this|your) (?:brand|shop|store|company)\b',
+    r'\bno (?:vuelvo|volvere|vuelvo a) (?:a )?comprar\b', r'\bje ne (?:rachete|racheterai|commanderai) (?:plus|jamais)\b', r'\bich kauf\w* (?:hier |bei euch )?(?:nicht mehr|nie wieder)\b',
+    r'\bnao compro (?:mais|nunca mais)\b', r'\bnon (?:compro|comprero|ordino) piu\b', r'\bik (?:koop|bestel) (?:hier |bij jullie )?(?:niet meer|nooit meer)\b',
+    r'\b(?:quality|calidad|qualite|qualitat|qualidade|qualita|kwaliteit)\b.{0,25}\b(?:gone down|got worse|worse|empeorado|baja\w*|baisse|schlechter|nachgelassen|caiu|piorou|peggiorat\w*|calata|achteruit|slechter)\b',
     # Spanish
     r'\bverguenza\b', r'\bvergonzos\w*', r'\bpesim\w*', r'\bfatal\b', r'\bdesastr\w*', r'\binaceptable\b', r'\bridicul\w*',
     r'\bhart[oa]s?\b', r'\bnunca mas\b', r'\bestafa\w*', r'\btimo\b', r'\btomadura de pelo\b', r'\bdecepcion\w*',
@@ -835,6 +877,9 @@ _SALES = [
     r'\b(?:ordine|ordinazione) (?:grande|aziendale|importante|all ingrosso)\b', r'\b(?:grande|grosso) ordine\b',
     r'\bzakelijk\w*\b', r'\bbedrijfsbestelling\w*', r'\bfirmen(?:bestellung|kunde\w*|auftrag)\w*', r'\bgeschaftskunde\w*',
     r'\b(?:b2b|enterprise|procurement|corporate|corporativ[oa]s?|empresarial|aziendal[ei])\b',
+    r'\bcuentas? (?:de empresa|empresariales?|corporativas?|de negocio|profesional\w*)\b', r'\bcomptes? (?:pro|professionnels?|entreprise|d entreprise|societe)\b',
+    r'\b(?:firmenkont\w*|geschaftskont\w*|firmenkundenkont\w*)\b', r'\bcontas? (?:empresaria\w*|corporativas?|pj|de empresa|juridica)\b',
+    r'\b(?:account|conti|conto) (?:aziendal\w*|business|per aziende)\b',
     # quotes
     r'\bquot(?:e|es|ation|ations)\b(?! (?:from|of) (?:my|your|the) (?:message|email))', r'\bpricing for (?:my|our|a) (?:team|company|group|club|school|staff)\b',
     r'\bcustom (?:quote|pricing)\b', r'\b(?:un|el|nos|me|hacer|hacernos|pedir|enviar|mandar|solicitar|para) presupuesto\b',
@@ -993,6 +1038,7 @@ def _frames(t, frames):
 
 _HEADCOUNT = _Lazy(r'\d+\W*$')
 _OUR_PEOPLE = _Lazy(r'\b(?:our|unsere\w*|nuestr\w*|nos|notre|nossos|nossas|nostri|nostre|onze|ons) \w+$')   # our staff: buyers, not a request
+_ENDS_PERSON = _Lazy(r'\b(?:%s)$' % _alt(_PERSON_STRONG, _PERSON_WEAK))
 _BOT_MENTION = _Lazy(r'\b(?:chat ?bot|bot|robot|robo|machine|maschine|automat\w*|ia|ki|ai)\b')
 
 
@@ -1005,7 +1051,8 @@ def _human_request(t):
         first += _frames(t, (('want', 'person', 3), ('person', 'want', 1)))
     for tier in (first, _frames(t, _HUMAN_FRAMES[-2:])):
         for m in sorted(tier, key=lambda m: (m.a, m.b)):
-            if _HEADCOUNT.search(t, 0, m.a) or _OUR_PEOPLE.search(t, m.a, m.b) or _negated(t, m.a, m.b, 6, 1, True):
+            if _HEADCOUNT.search(t, 0, m.a) or _OUR_PEOPLE.search(t, m.a, m.b) or _negated(t, m.a, m.b, 6, 1, True) \
+                    or (re.match(r' s (?!il|ils|elle)', t[m.b:m.b + 6]) and _ENDS_PERSON.search(t, m.a, m.b)):   # "the manager's special"
                 continue
             return m
     return None
@@ -1029,8 +1076,22 @@ def _sales_department(t):
     return re.search(r'\b(?:sales|ventas|commercia\w*|vertrieb\w*|verkauf\w*|vendas|vendite|verkoop\w*)\b', t)
 
 
+_LIGHT = _Lazy(r'\b(?:lol|lmao|rofl|haha\w*|hehe\w*|jaja\w*|jeje\w*|kkk+|rs+|mdr|ptdr|ahah\w*|hihi\w*|xd)\b|:\)|:d\b|;\)')
+_FEAR_WORD = _Lazy(r'^(?:scared|afraid|frightened|terrified|anxi\w*|ansi\w*|panic\w*|pani\w*|nervous|worried|miedo|peur|angst|medo|paura|bang|'
+                   r'tengo|tenemos|da|me da|j ai|hab|habe|estou|to|tou|ho|ik ben|estoy|tenho)\b')
+_TRIVIAL_CHOICE = _Lazy(r'^.{0,40}\b(?:size|sizes|talla|taille|grosse|tamanho|taglia|maat|colou?r|pick\w*|choos\w*|equivoc\w*|tromper|falsch\w*|errar|sbagliar\w*|verkeerde?)\b')
+
+
 def _emotional(t):
-    return _first(_regex('emotional'), t, window=4)
+    """Distress, not a figure of speech: "I'm scared of picking the wrong size lol" and "tengo miedo de
+    equivocarme de talla" are a size question; a fear word said laughing is not distress."""
+    for m in _regex('emotional').finditer(t):
+        if _negated(t, m.start(), m.end(), 4):
+            continue
+        if _FEAR_WORD.match(m.group(0)) and (_LIGHT.search(t) or _TRIVIAL_CHOICE.match(t, m.end())):
+            continue
+        return m
+    return None
 
 
 def _problem_clauses(t):
@@ -1136,6 +1197,21 @@ def _billing(t):
     return _price_mismatch(t)
 
 
+def _billing_story(t):
+    """A billing dispute told with its back story ("out of stock, cancelled, and the money is still not back"):
+    no problem is left once the cancellation, the charge and "still not (back)" are taken out, so it is one billing problem."""
+    if not _billing(t):
+        return False
+    if _regex('several').search(t):
+        return False
+    others = [p for p in _problem_clauses(t) if not (_BACKSTORY.search(p) or _BILLING_TERM.search(p))]
+    return not others
+
+
+_BACKSTORY = _Lazy(r'\b(?:cancel(?:l?ed|lation|ad[oa]|aron|ou|aram|ei|e)|anul\w*|annul\w*|storn\w*|geannuleerd|out of stock|sold out|agotad\w*|ausverkauft|esgotad\w*|esaurit\w*|uitverkocht|'
+                   r'rupture|epuise\w*|still|sigue sin|todavia|aun|toujours pas|immer noch|noch nicht|ainda|ancora|nog steeds|nog niet)\b')
+
+
 _PROCEDURE = _Lazy(r'^(?:\W*(?:hi|hello|hey|hola|bonjour|hallo|ola|oi|ciao|hoi)\W+)?(?:how|where|what|como|donde|comment|ou|wie|wo|'
                    r'onde|come|dove|hoe|waar)\b.{0,40}\b(?:complain\w*|complaint|queja\w*|quejar\w*|reclama\w*|plainte|plaindre|'
                    r'beschwer\w*|reclamo|lamentar\w*|klacht\w*|klagen)\b')
@@ -1215,7 +1291,8 @@ def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
     says in words what matched, e.g. 'asked: "talk to a person"', 'quantity: 300 people'.
     """
     on = enabled(triggers)
-    t = normalise(text)
+    full = normalise(text)
+    t = normalise(_unquote(text)) if _REPORTED.search(text or '') else full
     human = _human_request(t) if on['phrases'] else None
     if human:
         if on['sales'] and _sales_department(t):
@@ -1229,8 +1306,8 @@ def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
         if m:
             return Reason('emotional', 'distress: "%s"' % _quote(m))
     if on['complex']:
-        detail = _complex(t, recent)
-        if detail:
+        detail = _complex(full, recent)
+        if detail and not (detail.startswith('several problems') and on['billing'] and _billing_story(full)):
             return Reason('complex', detail)
     if on['billing']:
         detail = _billing(t)
