@@ -163,3 +163,10 @@ def test_the_api_can_tell_requests_that_came_through_the_distribution(dev, distr
     for logical in ('APIHandler',):
         assert dev.functions[logical]['Properties']['Environment']['Variables']['EDGE_SECRET'] == secret
     assert 'StackId' not in str(dev.template['Outputs'])
+
+
+def test_the_rest_api_is_regional_behind_the_distribution(dev):
+    """An edge-optimized API behind this distribution would add a second CloudFront hop to every API call."""
+    from tests.infra.helpers import CHALICE_CONFIG
+    assert CHALICE_CONFIG['api_gateway_endpoint_type'] == 'REGIONAL'
+    assert dev.resources['RestAPI']['Properties']['EndpointConfiguration'] == 'REGIONAL'
