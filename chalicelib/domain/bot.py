@@ -257,13 +257,13 @@ size | en: size sizes sizing fit fits measurements measure cm centimetres centim
      | it: taglia taglie misura misure piccolo piccola grande | nl: maat maten klein kleiner groot groter
 guide | en: guide chart table | es: guía tabla | fr: guide tableau | de: tabelle ratgeber | pt: guia tabela
      | it: guida tabella | nl: gids tabel
-hours | en: hours hour open opening opens closed closing close monday tuesday wednesday thursday friday saturday sunday weekend weekends
-     | es: horario horarios abierto abiertos abre abren cierra cierran lunes martes miércoles jueves viernes sábado domingo
-     | fr: horaire horaires ouvert ouverte ouvre ouvrez ouverture fermé ferme fermez fermeture lundi mardi mercredi jeudi vendredi samedi dimanche
-     | de: öffnungszeiten geöffnet offen öffnet schließt geschlossen uhrzeit montag dienstag mittwoch donnerstag freitag samstag sonntag wochenende
-     | pt: horário horários aberto aberta abre fecha fechado segunda terça quarta quinta sexta sábado domingo
-     | it: orario orari aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
-     | nl: openingstijden openingsuren geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
+hours | en: hours hour when open opening opens closed closing close monday tuesday wednesday thursday friday saturday sunday weekend weekends
+     | es: horario horarios cuándo abierto abiertos abre abren cierra cierran lunes martes miércoles jueves viernes sábado domingo
+     | fr: horaire horaires quand ouvert ouverte ouvre ouvrez ouverture fermé ferme fermez fermeture lundi mardi mercredi jeudi vendredi samedi dimanche
+     | de: öffnungszeiten wann geöffnet offen öffnet schließt geschlossen uhrzeit montag dienstag mittwoch donnerstag freitag samstag sonntag wochenende
+     | pt: horário horários quando aberto aberta abre fecha fechado segunda terça quarta quinta sexta sábado domingo
+     | it: orario orari quando aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
+     | nl: openingstijden openingsuren wanneer geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
 pay | en: pay paying paid payment payments credit debit bitcoin crypto bank transfer wire visa mastercard amex maestro paypal klarna sepa checkout billing billed
      | es: pagar pago pagos crédito débito plazos facturación | fr: payer paiement paiements crédit facturation
      | de: bezahlen zahlen zahlung zahlungen bezahlung kreditkarte ratenzahlung abrechnung lastschrift
@@ -393,7 +393,7 @@ _PHRASES = {
            (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
            (r'\bno (me )?(ha|han) llegado\b|\bno (me )?llega\b|\bsin llegar\b', 'where'),
            (r'\biniciar sesi[oó]n\b', 'login'), (r'\b(atenci[oó]n|servicio) al cliente\b', 'contact')],
-    'fr': [(r'\b(à |a )?quelle heure\b', 'hours'), (r'\bmots? de passe\b', 'password'),
+    'fr': [(r'\b(à |a )?quelle heure\b', 'hours'), (r'\ben (plusieurs|deux|trois|3|4) fois\b', 'instalment'), (r'\bmots? de passe\b', 'password'),
            (r'\bo[uù] (est|en est|sont|en sont) (mon|ma|mes|le|la|les)\b', 'where'),
            (r'\bpas (encore )?(reçu|recu|arrivée?s?)\b', 'where'), (r'\bmon argent\b', 'refund'),
            (r'\bse connecter\b', 'login'), (r'\bservice (client|clients|clientèle)\b', 'contact')],
@@ -560,7 +560,12 @@ def _analyse(text, lang):
             continue
         s = language_mod.stem(word, lang)
         plain = language_mod.strip_accents(word)
-        concepts = lex.get(s)
+        # The word as written first: two words of a language can share a stem ("pays" country, "payer" to
+        # pay: 'pay'); then an English word in another language's message ("Apple Pay", "tracking"); then
+        # the stem.
+        concepts = (raw_lex.get(word) or raw_lex.get(plain)
+                    or (lang != DEFAULT_LANG and _lexicon()[1].get(DEFAULT_LANG, {}).get(plain))
+                    or lex.get(s))
         parts = () if concepts else _compound(plain, lang)
         if parts:
             terms.append(Term(s, parts[0][1], raw=plain))

@@ -73,7 +73,7 @@ _STOP_TEXT = {
         wieso weshalb hallo guten tag hi danke bitte gerne gern ja nein doch mal hier da dort habe hast hat
         haben gibt es etwas jemand man denn eigentlich zurück zuruck vielen hoch bekomme bekommen
         erhalte erhalten soll sollen andere anderen empfehlen empfehlt habt hätte hätten hättet könnt
-        wollt sollt müsst dürft darf darfst kriege kriegen bekommt gebt''',
+        wollt sollt müsst dürft darf darfst kriege kriegen bekommt gebt nehmen nehme nimmt''',
     'pt': '''o a os as um uma uns umas do da dos das de em no na nos nas ao aos à às e ou que quem qual quais
         como quando onde quanto quanta quantos quantas por para com sem sobre entre até desde é são era ser
         estar está estão estou este esta isto estes estas esse essa isso meu minha meus minhas seu sua seus

@@ -339,3 +339,13 @@ SHOP = [
 def test_common_customer_service_paraphrases(text, expected):
     a = bot.answer(text, SHOP)
     assert a.entry_id == expected and a.understood(bot.threshold), a
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('Acceptez-vous Apple Pay ?', 'payment'),     # "Pay" is English here, not French "pays" (country)
+    ('Comment puis-je payer ?', 'payment'),       # "payer" is to pay; "payant" (costs money) shares its stem
+    ('Wann habt ihr geöffnet?', 'hours'),         # "wann" asks about a time: opening hours or a duration
+])
+def test_foreign_questions_on_an_english_kb_through_the_words_as_written(text, expected):
+    a = bot.answer(text, KB)
+    assert a.entry_id == expected and a.reason == 'cross_language', a
