@@ -231,27 +231,27 @@ free | en: free gratis complimentary
      | es: gratis gratuito gratuita gratuitos | fr: gratuit gratuite gratuits gratuitement
      | de: kostenlos kostenlose gratis umsonst | pt: grátis gratuito gratuita | it: gratis gratuito gratuita gratuiti
      | nl: gratis kosteloos
-abroad | en: international internationally abroad worldwide overseas country countries foreign
+abroad | en: international internationally abroad worldwide overseas country countries foreign outside
          uk britain england scotland germany france spain italy portugal netherlands holland belgium luxembourg canada mexico usa us america australia ireland switzerland austria denmark sweden norway finland poland czechia japan china brazil argentina chile colombia peru india
-     | es: internacional internacionales extranjero país países alemania francia españa italia holanda bélgica canadá méxico argentina chile colombia perú uruguay venezuela ecuador bolivia paraguay portugal
-     | fr: international internationale internationaux étranger pays allemagne espagne italie belgique suisse canada luxembourg québec portugal autriche
-     | de: international internationale ausland weltweit länder land deutschland frankreich spanien italien österreich schweiz belgien niederlande england polen dänemark
-     | pt: internacional exterior estrangeiro país países brasil alemanha frança espanha itália angola moçambique
-     | it: internazionale internazionali estero paesi paese germania francia spagna svizzera belgio austria inghilterra
-     | nl: internationaal buitenland wereldwijd landen duitsland frankrijk spanje italië belgië engeland oostenrijk zwitserland
+     | es: internacional internacionales extranjero fuera país países alemania francia españa italia holanda bélgica canadá méxico argentina chile colombia perú uruguay venezuela ecuador bolivia paraguay portugal
+     | fr: international internationale internationaux étranger hors pays allemagne espagne italie belgique suisse canada luxembourg québec portugal autriche
+     | de: international internationale ausland außerhalb weltweit länder land deutschland frankreich spanien italien österreich schweiz belgien niederlande england polen dänemark
+     | pt: internacional exterior estrangeiro fora país países brasil alemanha frança espanha itália angola moçambique
+     | it: internazionale internazionali estero fuori paesi paese germania francia spagna svizzera belgio austria inghilterra
+     | nl: internationaal buitenland buiten wereldwijd landen duitsland frankrijk spanje italië belgië engeland oostenrijk zwitserland
 return | en: return returns returned returning
      | es: devolver devolución devoluciones devuelvo devolverlo | fr: retour retours retourner renvoyer rendre
      | de: rücksendung rücksenden zurücksenden zurückschicken retoure rückgabe zurückgeben
      | pt: devolver devolução devoluções devolvo | it: reso resi restituire restituzione rendere
      | nl: retour retourneren terugsturen retourzending terugbrengen
-refund | en: refund refunds refunded refunding reimburse reimbursed reimbursement
+refund | en: refund refunds refunded refunding reimburse reimbursed reimbursement credited
      | es: reembolso reembolsos reembolsar reembolsan | fr: remboursement remboursements rembourser remboursé remboursée
      | de: erstattung rückerstattung erstatten erstattet | pt: reembolso reembolsar estorno
      | it: rimborso rimborsi rimborsare rimborsato | nl: terugbetaling terugbetalen terugstorting
-exchange | en: exchange exchanges exchanged swap swapped replace replacement instead
+exchange | en: exchange exchanges exchanged swap swapped replace replacement instead trade
      | es: cambio cambiar | fr: échange échanger | de: umtausch umtauschen tauschen | pt: troca trocar
      | it: cambio cambiare sostituire sostituzione | nl: ruilen omruilen omwisselen
-size | en: size sizes sizing fit fits measurements measure cm centimetres centimeters inch inches small smaller big bigger large larger tight loose
+size | en: size sizes sizing fit fits medium xs xl xxl measurements measure cm centimetres centimeters inch inches small smaller big bigger large larger tight loose
      | es: talla tallas tamaño tamaños medida pequeño pequeña grande | fr: taille tailles taillent pointure petit petite grand grande
      | de: größe größen grösse passform klein kleiner groß größer | pt: tamanho tamanhos medida pequeno pequena grande
      | it: taglia taglie misura misure piccolo piccola grande | nl: maat maten klein kleiner groot groter
@@ -289,11 +289,11 @@ cancel | en: cancel cancels cancelled canceled cancelling cancellation unsubscri
      | es: cancelar cancelación anular baja | fr: annuler annulation résilier résiliation arrêter
      | de: stornieren stornierung storno kündigen kündigung abbestellen beenden | pt: cancelar cancelamento encerrar
      | it: annullare annullamento disdire disdetta terminare | nl: annuleren annulering opzeggen opzegging stopzetten beëindigen
-loyalty | en: loyalty rewards reward points membership club perks benefits
-     | es: fidelidad fidelización puntos recompensas socio club | fr: fidélité points récompenses club
-     | de: treueprogramm treue punkte prämien mitgliedschaft bonusprogramm club | pt: fidelidade pontos recompensas clube
-     | it: fedeltà punti premi club | nl: loyaliteit loyaliteitsprogramma punten spaarpunten klantenkaart club
-sustainable | en: sustainable sustainability eco green environment environmental environmentally recycled recycle recycling ethical ethically sourced organic
+loyalty | en: loyalty rewards reward points membership member members club perks benefits vip
+     | es: fidelidad fidelización puntos recompensas socio socios miembro club | fr: fidélité points récompenses club membre membres
+     | de: treueprogramm treue punkte prämien mitgliedschaft mitglied bonusprogramm club | pt: fidelidade pontos recompensas clube membro
+     | it: fedeltà punti premi club membro | nl: loyaliteit loyaliteitsprogramma punten spaarpunten klantenkaart club lidmaatschap
+sustainable | en: sustainable sustainability eco green environment environmental environmentally recycled recycle recycling ethical ethically sourced organic carbon climate footprint
      | es: sostenible sostenibilidad ecológico ecológica reciclado reciclados medioambiente ético ética
      | fr: durable durabilité écologique écologiques recyclé recyclés environnement éthique
      | de: nachhaltig nachhaltigkeit umweltfreundlich ökologisch recycelt recycling umwelt ethisch
@@ -366,7 +366,7 @@ customs | en: customs duties duty import tax taxes vat | es: aduana aduanas aran
 hosting | en: hosted hosting host server servers datacenter eu europe european | es: alojado alojamiento servidor servidores europa
      | fr: hébergé hébergement hébergées serveur serveurs europe | de: gehostet hosting server rechenzentrum eu europa
      | pt: hospedado hospedagem servidor servidores europa | it: ospitato hosting server europa | nl: gehost hosting server servers europa
-instalment | en: instalment instalments installment installments split monthly-payments | es: plazos cuotas
+instalment | en: instalment instalments installment installments split monthly-payments afterpay financing | es: plazos cuotas
      | fr: échelonné échelonnement mensualités | de: raten ratenzahlung teilzahlung | pt: parcelas parcelado parcelar
      | it: rate rateale | nl: termijnen gespreid
 program | en: program programme scheme | es: programa | fr: programme | de: programm | pt: programa
@@ -387,26 +387,30 @@ _PHRASES = {
            (r'\b(get in touch|reach out|reach you|talk to you|contact you)\b', 'contact'),
            (r'\bset(ting)?[\s-]?up\b', 'install'), (r'\b(get|gets|getting|be) here\b', 'duration'),
            (r'\b(eco|environment(ally)?|planet|climate)[\s-]?friendly\b', 'sustainable'),
+           (r'\b(lost|missing|stuck|delayed|late)\b', 'where'),
            (r'\b(has|have|did|was|were|is)\s+(my|the|our|it|they)\b[\w\s]{0,20}\b(shipped|dispatched|sent|left|gone out)\b', 'track')],
     'es': [(r'\b(a )?qu[eé] hora', 'hours'), (r'\bmi dinero\b', 'refund'),
            (r'\bdevolver\w*\s+(el|mi)\s+dinero\b', 'refund'),
            (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
            (r'\bno (me )?(ha|han) llegado\b|\bno (me )?llega\b|\bsin llegar\b', 'where'),
-           (r'\biniciar sesi[oó]n\b', 'login'), (r'\b(atenci[oó]n|servicio) al cliente\b', 'contact')],
+           (r'\biniciar sesi[oó]n\b', 'login'), (r'\b(perdido|extraviado|retrasado)\b', 'where'), (r'\b(atenci[oó]n|servicio) al cliente\b', 'contact')],
     'fr': [(r'\b(à |a )?quelle heure\b', 'hours'), (r'\ben (plusieurs|deux|trois|3|4) fois\b', 'instalment'), (r'\bmots? de passe\b', 'password'),
            (r'\bo[uù] (est|en est|sont|en sont) (mon|ma|mes|le|la|les)\b', 'where'),
            (r'\bpas (encore )?(reçu|recu|arrivée?s?)\b', 'where'), (r'\bmon argent\b', 'refund'),
-           (r'\bse connecter\b', 'login'), (r'\bservice (client|clients|clientèle)\b', 'contact')],
+           (r'\bse connecter\b', 'login'), (r'\b(perdu|égaré|egare|en retard)\b', 'where'), (r'\bservice (client|clients|clientèle)\b', 'contact')],
     'de': [(r'\bum wie ?viel uhr\b', 'hours'), (r'\b(kommt|kommen)\b(?=.*\ban\b)', 'duration'), (r'\bwo (ist|sind|bleibt|bleiben) (mein|meine|die|das|der)\b', 'where'),
-           (r'\bgeld zur[uü]ck\b', 'refund'), (r'\b(setze|setzt|setzen)\b(?=.*\bzur[uü]ck)', 'reset'), (r'\bnoch nicht (angekommen|da|erhalten|geliefert)\b', 'where')],
+           (r'\bgeld zur[uü]ck\b', 'refund'), (r'\b(setze|setzt|setzen)\b(?=.*\bzur[uü]ck)', 'reset'), (r'\bnoch nicht (angekommen|da|erhalten|geliefert)\b', 'where'),
+           (r'\b(verloren|verschwunden|versp[aä]tet)\b', 'where')],
     'pt': [(r'\bque horas\b', 'hours'), (r'\bonde (est[aá]|est[aã]o|anda) (o|a|os|as|meu|minha|meus|minhas)\b', 'where'),
-           (r'\bdinheiro de volta\b|\bmeu dinheiro\b', 'refund'), (r'\bn[aã]o chegou\b', 'where'),
+           (r'\bdinheiro de volta\b|\bmeu dinheiro\b', 'refund'), (r'\bn[aã]o chegou\b', 'where'), (r'\b(perdido|extraviado|atrasado)\b', 'where'),
            (r'\b(atendimento|servi[cç]o) (ao|de atendimento ao) cliente\b', 'contact')],
     'it': [(r'\ba che ora\b', 'hours'), (r"\bdov'?\s?[eè] (il|la|lo|i|le|mio|mia)\b", 'where'),
            (r'\bdove (sono|si trova) (il|la|i|le|mio|mia|miei|mie)\b', 'where'),
-           (r'\bsoldi indietro\b', 'refund'), (r'\b(servizio|assistenza) clienti\b', 'contact'), (r'\bnon [eè] (ancora )?arrivat', 'where')],
+           (r'\bsoldi indietro\b', 'refund'), (r'\b(servizio|assistenza) clienti\b', 'contact'), (r'\bnon [eè] (ancora )?arrivat', 'where'),
+           (r'\b(perso|smarrito|in ritardo)\b', 'where')],
     'nl': [(r'\bhoe laat\b', 'hours'), (r'\bwaar (is|zijn|blijft|blijven) (mijn|de|het)\b', 'where'),
-           (r'\bgeld terug\b', 'refund'), (r'\bniet (aangekomen|ontvangen|binnen|geleverd)\b', 'where')],
+           (r'\bgeld terug\b', 'refund'), (r'\bniet (aangekomen|ontvangen|binnen|geleverd)\b', 'where'),
+           (r'\b(kwijt|verloren|vertraagd)\b', 'where')],
 }
 
 # Common words that say little about what is asked ("show up at my door", "the usual window", "sizing
@@ -432,7 +436,7 @@ _GENERIC_TEXT = {
         modèle marche fonctionne bonjour merci''',
     'de': '''haus tür normal normalerweise ungefähr etwa tag tage woche wochen heute morgen abend immer noch
         mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
-        funktioniert funktionieren geht hinzu dabei''',
+        funktioniert funktionieren geht gegangen hinzu dabei''',
     'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite ainda
         ajuda problema pergunta novo nova mesmo mesma outro outra diferente cor cores modelo funciona''',
     'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera ancora

@@ -349,3 +349,18 @@ def test_common_customer_service_paraphrases(text, expected):
 def test_foreign_questions_on_an_english_kb_through_the_words_as_written(text, expected):
     a = bot.answer(text, KB)
     assert a.entry_id == expected and a.reason == 'cross_language', a
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('my package is lost', 'tracking'),
+    ('my parcel is delayed', 'tracking'),
+    ('Mon colis est perdu', 'tracking'),
+    ('do you ship outside the US', 'international'),
+])
+def test_lost_parcels_and_outside_the_country(text, expected):
+    a = bot.answer(text, KB)
+    assert a.entry_id == expected and a.understood(bot.threshold), a
+
+
+def test_lost_password_is_not_a_lost_parcel():
+    assert bot.answer('I lost my password', KB).entry_id is None
