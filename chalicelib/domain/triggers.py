@@ -187,7 +187,7 @@ _REQ_VERB = _alt(
     r'geholpen', r'verbind',
     # being helped/advised by (a person); fetching someone
     r'conseill(?:e|ee|es|er)', r'asesorad[oa]', r'beraten', r'beratung', r'aconselhad[oa]', r'consigliat[oa]', r'advies',
-    r'discuss\w*', r'coment(?:ar|arlo|arla|arlos)', r'discut(?:er|ir|ere)', r'besprech\w*', r'bespreken', r'overleggen', r'conversar',
+    r'discuss\w*', r'raise (?:this|it)', r'regel(?:en|t)', r'chiarir\w*', r'clarify', r'coment(?:ar|arlo|arla|arlos)', r'discut(?:er|ir|ere)', r'besprech\w*', r'bespreken', r'overleggen', r'conversar',
     r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call',
     r'erreichen', r'raggiungere', r'bereiken', r'get hold of', r'alcanzar',
     r'contacted', r'contactad[oa]', r'contacte\w*', r'kontaktiert', r'contatad[oa]', r'contattat[oa]', r'gecontacteerd')
@@ -210,7 +210,7 @@ _PERSON_STRONG = _alt(
     r'(?:real|actual|vrai|vraie|vero|vera|echte?[nrs]?) (?:employee|staff member|employe|mitarbeiter\w*|angestellte\w*|dipendente|funcionario|medewerker|werknemer)',
     r'(?:empleado|funcionario|dipendente|employe|employee) (?:de verdad|de verdade|real|vero|en chair et en os)',
     r'advis[oe]rs?', r'asesor\w*', r'consultor\w*', r'consulente', r'adviseur\w*', r'ansprechpartner\w*',
-    r'responsavel', r'verantwortlich\w*', r'zustandig\w*', r'verantwoordelijke', r'staff member', r'member of staff', r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
+    r'proper (?:person|human)', r'consulent[ei]', r'responsavel', r'verantwortlich\w*', r'zustandig\w*', r'verantwoordelijke', r'staff member', r'member of staff', r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
     r'(?:operador|operateur|operatore|agente|agent|atendente) (?:humano|humain|umano|humana)',
     r'menschlich\w* \w+', r'menselijk\w* \w+', r'essere umano')
 _PERSON_WEAK = _alt(
@@ -229,7 +229,7 @@ _MODAL = _alt(r'can', r'could', r'puede', r'podria', r'peut', r'pourrait', r'kan
 # first-message compile short.
 _HUMAN_TOKENS = {
     'req': r'\b%s\b' % _REQ_VERB,
-    'req_final': r'\b(?:talk|speak|chat with|weiter|sprechen|reden|verbinden|verbunden|weiterleiten|weiterverbinden|bedient|beraten|erreichen|'
+    'req_final': r'\b(?:talk|speak|chat with|weiter|klaren|besprechen|regeln|sprechen|reden|verbinden|verbunden|weiterleiten|weiterverbinden|bedient|beraten|erreichen|'
                  r'spreken|praten|doorverbinden|doorverbonden|geholpen|bereiken|spreche|rede|spreek|praat|atendid[oa])\b', 'want': r'\b%s\b' % _WANT_VERB, 'please': r'\b%s\b' % _PLEASE,
     'person': r'\b%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK), 'strong': r'\b%s\b' % _PERSON_STRONG,
     'modal': r'\b%s\b' % _MODAL, 'help': r'\b(?:help|hilfe|ayuda|aide|ajuda|aiuto|hulp)\b', 'person_or_one': r'%s\b' % _alt(_PERSON_STRONG, _PERSON_WEAK, r'one', r'body'),
@@ -333,7 +333,9 @@ _HUMAN = [
     r'\bhand (?:me|this|it) (?:over|off)\b',
     r'\b(?:put|get) me in (?:contact|touch) with\b', r'\bpon(?:edme|ganme|game|me|gasme) en contacto\b', r'\bme (?:coloca|coloque|coloquem|ponha|poe|ponham) em contato\b',
     r'\bmett(?:ez|etemi|imi|ete) (?:moi |mi )?en (?:contact|relation)\b', r'\bbreng (?:me|mij) in (?:contact|verbinding)\b', r'\bstell\w* mich (?:\w+ ){0,5}durch\b',
-    r'\b(?:whoever|the person|someone who) (?:is in charge|handles|deals with|is responsible)\b', r'\bpass (?:this|it|me|my \w+) (?:on )?to (?:your |the |a |an )?(?:customer service|support|team|staff|someone|human|person|manager|colleague)',
+    r'\b(?:whoever|the person|someone who) (?:is in charge|handles|deals with|is responsible)\b',
+    r'\b(?:someone|somebody|a person|alguien|alguem|quelqu un|jemand\w*|qualcuno|iemand|una persona|uma pessoa|une personne) (?:who|que|qui|der|die|che|dat) (?:\w+ ){0,2}?'
+    r'(?:decide|make (?:a |the )?decision|decid\w*|entscheid\w*|beslis\w*|authori[sz]\w*|autoriz\w*)\b', r'\bpass (?:this|it|me|my \w+) (?:on )?to (?:your |the |a |an )?(?:customer service|support|team|staff|someone|human|person|manager|colleague)',
 ]
 
 
@@ -404,7 +406,8 @@ _EMOTIONAL = [
     r'\blost everything\b', r'\b(?:lo )?he perdido todo\b', r'\bj ai tout perdu\b', r'\balles verloren\b', r'\bperdi tudo\b',
     r'\bho perso tutto\b', r'\balles kwijt\b', r'\b(?:flooded|burn(?:ed|t) down)\b', r'\binund\w+', r'\binonde\w*', r'\buberflutet\b',
     r'\balag(?:ou|ada|ado)\b', r'\ballagat[oa]\b', r'\boverstroomd\b', r'\bmugged\b', r'\brobbed\b', r'\bassaulted\b',
-    r'\bdistraught\b', r'\bbeside myself\b', r'\bfix und fertig\b', r'\b(?:vollig |total |ganz )?aufgelost\b', r'\beffondre\w*', r'\bin (?:a )?(?:state of )?shock\b',
+    r'\bdistraught\b', r'\bbarely (?:holding|keeping) (?:it|myself|things) together\b', r'\b(?:my |i m |i am )(?:life is )?falling apart\b',
+    r'\b(?:partner|husband|wife|boyfriend|girlfriend) (?:just )?left(?: me)?\b(?! (?:a|the|it|this|his|her|a review|feedback))', r'\bbeside myself\b', r'\bfix und fertig\b', r'\b(?:vollig |total |ganz )?aufgelost\b', r'\beffondre\w*', r'\bin (?:a )?(?:state of )?shock\b',
     r'\ben (?:etat de )?choc\b', r'\bsotto shock\b', r'\bin stato di shock\b', r'\ben shock\b', r'\bem choque\b', r'\bunter schock\b', r'\bin shock\b', r'\btraumati\w*',
     r'\b(?:trau|traue) mich nicht\b', r'\bdurf (?:\w+ ){0,4}niet\b', r'\bik durf niet\b', r'\bdont dare\b', r'\bno me atrevo\b', r'\bje n ose (?:pas|plus)\b', r'\bnao tenho coragem\b', r'\bnon oso\b',
     r'\b(?:so|really|very|incredibly|muy|tan|tres|si|vraiment|sehr|so|total|muito|tao|molto|cosi|davvero|zo|heel|erg|echt) (?:sad|triste|traurig|verdrietig)\b',
@@ -606,7 +609,8 @@ _CHARGE_N = _alt(r'charges?', r'payments?', r'transa(?:ction|ccion|cao|coes|zion
 _TWICE = _alt(r'twice', r'dbl', r'em dobro', r'doppio', r'doble', r'two times', r'2 ?x', r'2 (?:times|veces|fois|mal|vezes|volte|keer)', r'double', r'dos veces', r'doble', r'deux fois', r'zweimal',
               r'doppelt', r'duas vezes', r'due volte', r'twee keer', r'dubbel',
               r'(?:three|3|tres|trois|drei|tre|drie|four|4|cuatro|quatre|vier|quatro|quattro) (?:times|veces|fois|mal|vezes|volte|keer)', r'thrice', r'dreimal', r'viermal')
-_REFUND = _alt(r'refund\w*', r'estorn\w*', r'(?:the |la |die |a |het )?(?:difference|diferencia|differenz|diferenca|differenza|verschil)', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
+_REFUND = _alt(r'(?:shipping|delivery|postage) (?:charge|cost|fee)s? back', r'(?:versandkosten|verzendkosten|frete|envio|frais de port|spedizione) (?:\w+ )?(?:zuruck|terug|de volta|de vuelta|indietro)',
+               r'devolv\w* (?:el|los gastos de) envio', r'refund\w*', r'estorn\w*', r'(?:the |la |die |a |het )?(?:difference|diferencia|differenz|diferenca|differenza|verschil)', r'money back', r'my money', r'reembols\w*', r'mi dinero', r'(?:el|mi) dinero de vuelta',
                r'devolv\w+ el dinero', r'rembours\w*', r'mon argent', r'r?uckerstattung\w*', r'erstattung\w*', r'erstattet',
                r'mein geld', r'geld zuruck', r'estorno', r'reembolso', r'meu dinheiro', r'dinheiro de volta',
                r'rimbors\w*', r'i miei soldi', r'miei soldi', r'soldi indietro', r'terugbetaal\w*', r'terugbetaling\w*',
@@ -756,6 +760,12 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b(?:two|2|dos|deux|zwei|duas|dois|due|twee) (?:\w+ )?(?:subscriptions|memberships|suscripciones|abonnements|abos|assinaturas|abbonamenti|abonnementen)\b',
     r'\b(?:money|dinero|argent|geld|dinheiro|soldi)\b (?:\w+ ){0,3}?(?:sigue sin|todavia no|aun no|toujours pas|(?:ist )?immer noch nicht|noch nicht|ainda nao|nao voltou|'
     r'ancora non|non (?:e )?(?:ancora )?tornat\w*|(?:is )?nog steeds niet|is nog niet|still (?:not|hasnt|hasn t|isnt))\b',
+    r'\b%s\b.{0,80}\b(?:still|todavia|toujours pas|immer noch|noch nicht|ate agora|ainda|ancora|non e ancora|nog steeds|nog niet|not yet|yet to)\b' % _REFUND,
+    r'\b(?:2|two|dos|deux|zwei|duas|dois|due|twee) %s\b.{0,60}\b(?:only|solo|seule?|une seule|nur|so|apenas|un solo|maar|slechts)\b' % _CHARGE_N,
+    r'\b(?:auto ?enrol+\w*|signed me up|enrolled me|subscribed me|me (?:suscribi\w*|inscribi\w*|apunt\w*)|m a inscrit\w*|mich (?:\w+ )?angemeldet|me inscrev\w*|'
+    r'mi ha(?:nno)? iscritt\w*|(?:me|mij) (?:\w+ )?(?:aangemeld|ingeschreven))\b.{0,60}\b(?:%s|\d+(?:[.,]\d+)? (?:a|per|every|each|al|por|par|pro|im|per) (?:month|mes|mois|monat|mese|maand))' % _CHARGE_V,
+    r'\b%s\b.{0,20}\b(?:jump\w*|went up|changed|rose|subio|cambio|augmente|gestiegen|geandert|mudou|subiu|cambiato|aumentato|veranderd|gestegen)\b.{0,50}'
+    r'\b(?:basket|cart|checkout|payment|cesta|carrito|pago|panier|paiement|warenkorb|kasse|zahlung|carrinho|pagamento|carrello|winkelmand\w*|betaling|afrekenen)\b' % _PRICE_N,
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -810,7 +820,7 @@ _COMPLAINT = [
     r'so schwer kann das (?:doch )?nicht sein|nao e tao dificil|non e (?:cosi|poi cosi|tanto) difficile|zo moeilijk is het (?:toch )?niet)\b',
     r'\b(?:cheap )?(?:junk|tat)\b', r'\bcamelote\b', r'\bpacotille\b', r'\bschrott\b', r'\bramsch\b', r'\brobaccia\b', r'\bschifezza\b', r'\bporcheria\b',
     r'\btroep\b', r'\brommel\b', r'\bprul\w*', r'\bpenos[oa]\b', r'\bnunca (?:contest\w*|respond\w*|atiend\w*|me (?:contest|respond)\w*)',
-    r'\bjamais de reponse\b', r'\bne repond(?:ez|ent)? jamais\b', r'\bantwortet (?:nie|niemand)\b', r'\bnunca respondem\b', r'\bnon rispond\w* mai\b',
+    r'\bjamais de reponse\b', r'\bhasta las narices\b', r'\bras le bol\b', r'\bschnauze (?:gestrichen )?voll\b', r'\b(?:ben|zijn|is) het (?:\w+ )?zat\b', r'\bhad enough\b', r'\bne repond(?:ez|ent)? jamais\b', r'\bantwortet (?:nie|niemand)\b', r'\bnunca respondem\b', r'\bnon rispond\w* mai\b',
     r'\breageren (?:jullie )?nooit\b',
     r'\b(?:wont|will not|never) (?:be )?(?:buy|order|shop)\w* (?:\w+ ){0,3}?again\b', r'\bdone with (?:this|your) (?:brand|shop|store|company)\b',
     r'\bno (?:vuelvo|volvere|vuelvo a) (?:a )?comprar\b', r'\bje ne (?:rachete|racheterai|commanderai) (?:plus|jamais)\b', r'\bich kauf\w* (?:hier |bei euch )?(?:nicht mehr|nie wieder)\b',
@@ -901,7 +911,9 @@ _SALES = [
     r'\b(?:book|request|schedule) a demo\b',
     # resellers, distribution, contracts, uniforms
     r'\bresell\w*', r'\bdistribu(?:tor|tors|tion|teur|teurs|tore|tori|idor|idores|idora|idoras)\b', r'\bstockists?\b',
-    r'\b(?:stock|carry|sell) your (?:brand|products|jackets|range|line)\b', r'\brevend\w*', r'\brevend(?:er|ere|edor\w*)\b',
+    r'\b(?:stock|carry|sell|vender|distribuir|vendre|distribuer|fuhren|vertreiben|verkaufen|vender|vendere|distribuire|verkopen|voeren) (?:\w+ ){0,2}?(?:your|vuestr\w*|sus|vos|votre|eure?n?|ihre|de voces|vostr\w*|jullie) (?:\w+ ){0,2}?'
+    r'(?:brand|line|products|range|collection|jackets|marca|linea|productos|coleccion|marque|gamme|produits|collection|marke|\w*linie|produkte|sortiment|kollektion|linha|produtos|colecao|marchio|prodotti|collezione|merk|\w*lijn|producten|assortiment|collectie)\b', r'\brevend\w*', r'\brevend(?:er|ere|edor\w*)\b',
+    r'\b(?:eure?n?|ihre|jullie) (?:\w+ ){0,2}?(?:marke|\w*linie|produkte|sortiment|kollektion|merk|\w*lijn|producten|assortiment|collectie)\b (?:\w+ ){0,2}?(?:fuhren|vertreiben|verkaufen|verkopen|voeren)\b',
     r'\brivend\w*', r'\bwiederverkauf\w*', r'\bhandler (?:werden|fuhren)\b', r'\bals handler\b', r'\bvertriebspartner\w*',
     r'\bwederverkop\w*', r'\bdealer\w*', r'\bpartnership\w*', r'\bpartenariat\b', r'\bpartnerschaft\b', r'\bparceria\b',
     r'\bsupply (?:contract|agreement)\b', r'\b(?:yearly|annual|framework|long term|multi year) (?:contract|agreement|supply)\b',
@@ -1180,10 +1192,25 @@ _JUST_ASKING = _Lazy(   # "if I were charged twice, how would I get it back? jus
 _CHARGED_N_TIMES = _Lazy(r'\b%s%s%s\b|\b%s%s%s\b' % (_CHARGE_V, _gap(3), _TWICE, _TWICE, _gap(4), _CHARGE_V))
 
 
+_WANT_NOT = _Lazy(r'^(?:no|not|dont|ne|nicht|nao|non|niet)\b(?:\W+\w+)?\W+(?:want\w*|need\w*|quiero|necesito|veux|voudrais|will|mochte|brauch\w*|quero|preciso|voglio|wil|hoef)\b|'
+                  r'^(?:want\w*|need\w*|quiero|necesito|veux|voudrais|will|mochte|brauch\w*|quero|preciso|voglio|wil)\b(?:\W+\w+)?\W+(?:no|keine?n?|geen|nenhum|nessun|pas|aucun)\b')
+
+
+def _claim(t):
+    for m in _regex('billing_claim').finditer(t):
+        if _negated(t, m.start(), m.end(), 3):
+            continue
+        before = t[:m.start()].split()[-1:] if m.start() else []
+        if _WANT_NOT.search(' '.join(before + [m.group(0)])) or _WANT_NOT.search(m.group(0)):
+            continue
+        return m
+    return None
+
+
 def _billing(t):
     if _JUST_ASKING.search(t):
         return None
-    m = _regex('billing').search(t) or _first(_regex('billing_claim'), t, window=3)
+    m = _regex('billing').search(t) or _claim(t)
     if m:
         return 'matched "%s"' % _quote(m)
     if not _HYPOTHETICAL.search(t):
