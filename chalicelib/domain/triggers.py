@@ -216,7 +216,7 @@ _PERSON_STRONG = _alt(
 _PERSON_WEAK = _alt(
     r'person', r'people', r'persona', r'personne', r'pessoa', r'persoon', r'someone', r'somebody', r'anyone',
     r'alguien', r'alguem', r'quelqu un', r'jemand\w*', r'qualcuno', r'iemand', r'staff', r'team', r'equipo',
-    r'equipe', r'employee\w*', r'(?:customer|client) (?:service|support|care)', r'support', r'support team',
+    r'equipe', r'employee\w*', r'(?:customer|client) (?:services?|support|care)', r'support', r'support team',
     r'atencion al cliente', r'servicio al cliente', r'service (?:client|clientele)', r'kundenservice',
     r'kundendienst', r'kundenbetreuung', r'atendimento', r'assistenza(?: clienti)?', r'servizio clienti',
     r'klantenservice', r'helpdesk', r'help desk', r'soporte')
@@ -252,13 +252,13 @@ _CONTACT_ME = _alt(r'get in touch', r'contact me', r'call me', r'ring me', r'pho
                    r'mich (?:\w+ )?(?:kontaktier\w*|anruf\w*|anschreib\w*|zuruckruf\w*)', r'mir (?:\w+ ){0,2}(?:antwort\w*|schreib\w*|zuruckschreib\w*)', r'(?:mich|mir) (?:\w+ ){0,2}melde\w*',
                    r'me (?:responder|responda|respondesse|contatar|contate|contatasse|ligar|ligasse|ligue|escrever|escreva|escrevesse|mandar (?:um )?e ?mail)', r'entr(?:e|asse|ar) em contato',
                    r'mi (?:contatt\w*|chiam\w*|richiam\w*|scriv\w*|rispond\w*)', r'rispondermi', r'contattarmi', r'scrivermi', r'chiamarmi',
-                   r'(?:mij|me) (?:\w+ )?(?:mailen|bellen|terugbellen|contacteren|antwoorden|mail|belt)', r'contact (?:met|op) (?:\w+ )?(?:mij|me)',
+                   r'(?:mij|me) (?:(?!de |het |een |die |dat )\w+ ){0,2}?(?:mailen|bellen|terugbellen|contacteren|antwoorden|mail|belt)', r'contact (?:met|op) (?:\w+ )?(?:mij|me)',
                    r'contact (?:met )?(?:mij|me) (?:\w+ )?op(?:nemen|neemt)?')
 _AVAILABLE = _alt(r'available', r'around', r'online', r'free (?:to|right now)', r'disponibles?', r'dispo', r'disponivel', r'disponibile', r'beschikbaar',
                   r'erreichbar', r'da (?:der|die)', r'frei')
 _TALK_CALL = _alt(r'call', r'phone', r'ring', r'talk', r'speak', r'chat', r'contact', r'llamar', r'hablar', r'appeler', r'parler', r'anrufen', r'sprechen',
                   r'reden', r'erreich\w*', r'ligar', r'falar', r'chiamare', r'parlare', r'bellen', r'spreken', r'praten')
-_MODAL_ASK = _alt(_MODAL, r'que', r'please', r'pls', r'bitte', r'por favor', r'porfa', r'svp', r'per favore', r'aub', r'would', r'will',
+_MODAL_ASK = _alt(_MODAL, r'zou', r'zouden', r'wurde', r'wurdet', r'que', r'please', r'pls', r'bitte', r'por favor', r'porfa', r'svp', r'per favore', r'aub', r'would', r'will',
                   r'kunt', r'kun', r'kunnen', r'pourriez', r'pouvez', r'podeis', r'podrian', r'pueden', r'podem', r'possono', r'potete', r'konnt', r'konnen',
                   r'is', r'are', r'ist', r'hay', r'c e', r'is er', r'tem', r'il y a', r'gibt es', r'has', r'have')
 
@@ -331,7 +331,11 @@ _HUMAN = [
     r'\bmi (?:richiamate|richiamiate|richiamasse|richiamassero)\b', r'\bcall(?:ed)? back\b',
     # pass it on / hand over to the team
     r'\bhand (?:me|this|it) (?:over|off)\b',
-    r'\b(?:put|get) me in (?:contact|touch) with\b', r'\bpon(?:edme|ganme|game|me|gasme) en contacto\b', r'\bme (?:coloca|coloque|coloquem|ponha|poe|ponham) em contato\b',
+    r'\b(?:put|get) me in (?:contact|touch) with\b',
+    r'\bto be (?:contacted|called|phoned|rung|called back)\b', r'\bser (?:contactad[oa]|llamad[oa]|contatad[oa]|chamad[oa])\b', r'\betre contacte\w*\b',
+    r'\b(?:kontaktiert|angerufen|zuruckgerufen) (?:zu )?werden\b', r'\bessere (?:contattat[oa]|chiamat[oa]|richiamat[oa])\b', r'\b(?:gebeld|gecontacteerd|teruggebeld) (?:te )?worden\b',
+    r'\b(?:live (?:support|chat|agents?|help)|(?:soporte|atencion|asistencia|chat) en (?:directo|vivo)|support en (?:direct|live)|(?:suporte|atendimento|chat) ao vivo|'
+    r'(?:supporto|assistenza|chat) (?:live|dal vivo)|live ?(?:support|chat|hulp))\b.{0,40}\b(?:need|necesit\w*|lo necesito|besoin|brauch\w*|preciso|mi serve|nodig|now|ya|jetzt|agora|adesso|subito|maintenant|asap|urgent\w*)\b', r'\bpon(?:edme|ganme|game|me|gasme) en contacto\b', r'\bme (?:coloca|coloque|coloquem|ponha|poe|ponham) em contato\b',
     r'\bmett(?:ez|etemi|imi|ete) (?:moi |mi )?en (?:contact|relation)\b', r'\bbreng (?:me|mij) in (?:contact|verbinding)\b', r'\bstell\w* mich (?:\w+ ){0,5}durch\b',
     r'\b(?:whoever|the person|someone who) (?:is in charge|handles|deals with|is responsible)\b',
     r'\b(?:someone|somebody|a person|alguien|alguem|quelqu un|jemand\w*|qualcuno|iemand|una persona|uma pessoa|une personne) (?:who|que|qui|der|die|che|dat) (?:\w+ ){0,2}?'
@@ -406,7 +410,9 @@ _EMOTIONAL = [
     r'\blost everything\b', r'\b(?:lo )?he perdido todo\b', r'\bj ai tout perdu\b', r'\balles verloren\b', r'\bperdi tudo\b',
     r'\bho perso tutto\b', r'\balles kwijt\b', r'\b(?:flooded|burn(?:ed|t) down)\b', r'\binund\w+', r'\binonde\w*', r'\buberflutet\b',
     r'\balag(?:ou|ada|ado)\b', r'\ballagat[oa]\b', r'\boverstroomd\b', r'\bmugged\b', r'\brobbed\b', r'\bassaulted\b',
-    r'\bdistraught\b', r'\bbarely (?:holding|keeping) (?:it|myself|things) together\b', r'\b(?:my |i m |i am )(?:life is )?falling apart\b',
+    r'\bdistraught\b', r'\bterror\b', r'\bterrore\b', r'\bterreur\b',
+    r'\b(?:huis|woning|wohnung|haus|appartement) (?:\w+ )?(?:kwijtraak\w*|kwijt te raken|verlies\w*|verliere\w*|zu verlieren)\b',
+    r'\b(?:lose|losing|lost|perder|perdre|verlier\w*|perdere|kwijt\w*|verliezen) (?:\w+ ){0,2}?(?:flat|home|house|apartment|piso|casa|vivienda|logement|maison|appartement|wohnung|haus|apartamento|huis|woning)\b', r'\bbarely (?:holding|keeping) (?:it|myself|things) together\b', r'\b(?:my |i m |i am )(?:life is )?falling apart\b',
     r'\b(?:partner|husband|wife|boyfriend|girlfriend) (?:just )?left(?: me)?\b(?! (?:a|the|it|this|his|her|a review|feedback))', r'\bbeside myself\b', r'\bfix und fertig\b', r'\b(?:vollig |total |ganz )?aufgelost\b', r'\beffondre\w*', r'\bin (?:a )?(?:state of )?shock\b',
     r'\ben (?:etat de )?choc\b', r'\bsotto shock\b', r'\bin stato di shock\b', r'\ben shock\b', r'\bem choque\b', r'\bunter schock\b', r'\bin shock\b', r'\btraumati\w*',
     r'\b(?:trau|traue) mich nicht\b', r'\bdurf (?:\w+ ){0,4}niet\b', r'\bik durf niet\b', r'\bdont dare\b', r'\bno me atrevo\b', r'\bje n ose (?:pas|plus)\b', r'\bnao tenho coragem\b', r'\bnon oso\b',
@@ -495,6 +501,9 @@ _PROBLEM = [
     r'\b(?:nobody|no one|noone|nadie|personne|niemand|ninguem|nessuno) (?:\w+ ){0,2}(?:replied|answered|responded|contesto|respondio|a repondu|repond|geantwortet|antwortet|respondeu|responde|ha risposto|risponde|reageert|antwoordt|reageerde)\b',
     r'\b(?:ordered|pedi|commande|bestellt|ordinat\w*|besteld) (?:\d+|two|three|four|dos|tres|deux|trois|zwei|drei|duas|tre|drie) (?:\w+ )?.{0,15}\b(?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen|ontvangen) (?:only )?(?:\d+|one|two|una|uno|dos|un|une|deux|eins|zwei|uma|duas|due|een|twee)\b',
     r'\b(?:\d+|two|three|dos|tres|deux|trois|zwei|drei|duas|tres|due|tre|twee|drie) (?:\w+ ){0,2}(?:ordered|pedid\w*|commandes?|bestellt|ordinat\w*|besteld)\W+(?:\d+|one|two|una|dos|un|deux|zwei|duas|due|twee) (?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen)\b',
+    r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
+    r'\b(?:doesnt|does not|dont) exist\b', r'\bno existe\b', r'\bn existe (?:pas|plus)\b', r'\bexistiert nicht\b', r'\bnao existe\b', r'\bnon esiste\b', r'\bbestaat niet\b',
+    r'\bstill nothing\b', r'\btoujours rien\b', r'\bimmer noch nichts\b', r'\bainda nada\b', r'\bancora niente\b', r'\bnog steeds (?:niks|niets)\b', r'\bsigo sin nada\b',
     r'\bcrush\w*', r'\baplastad\w*', r'\becrase\w*', r'\bzerdruckt\b', r'\bamassad\w*', r'\bschiacciat\w*', r'\bgeplet\b', r'\bdented\b', r'\bdeuk\w*',
     r'\b(?:didnt|did not|wasnt|was not|not) (?:get )?appl(?:y|ied)\b', r'\bno se (?:aplico|ha aplicado)\b', r'\bpas (?:ete )?appliquee?\b', r'\bnicht (?:abgezogen|angewendet|berucksichtigt)\b',
     r'\bnao (?:entrou|foi aplicad[oa])\b', r'\bnon (?:e stato |e stata )?applicat[oa]\b', r'\bniet (?:verrekend|toegepast)\b',
@@ -585,7 +594,8 @@ _REPEAT = [
     r'\bagain\b', r'\bonce more\b', r'\bask(?:ing)? again\b', r'\botra vez\b', r'\bde nuevo\b', r'\bnuevamente\b',
     r'\bredemande\w*', r'\bencore une fois\b', r'\bde nouveau\b', r'\bnochmal\w*', r'\bnoch einmal\b', r'\berneut\b',
     r'\bde novo\b', r'\bnovamente\b', r'\bdi nuovo\b', r'\bancora una volta\b', r'\bnog een keer\b', r'\bopnieuw\b',
-    r'\bnogmaals\b',
+    r'\bnogmaals\b', r'\bstill nothing\b', r'\btoujours rien\b', r'\bimmer noch nichts\b', r'\bainda nada\b', r'\bancora niente\b', r'\bnog steeds (?:niks|niets)\b',
+    r'\bsigo sin (?:nada|noticias|respuesta)\b', r'\bany (?:news|update)\b', r'^\W*(?:hello|hallo|hola|allo|ola|oi|ciao|hoi|hi)\W*\?{2,}',
 ]
 _STOPWORDS = frozenset('''hello hallo hola bonjour salut ciao thanks thank please could would should there where which their
 about what when still again anyone someone gracias porfavor favor merci danke bitte obrigado obrigada grazie bedankt
@@ -616,6 +626,7 @@ _REFUND = _alt(r'(?:shipping|delivery|postage) (?:charge|cost|fee)s? back', r'(?
                r'rimbors\w*', r'i miei soldi', r'miei soldi', r'soldi indietro', r'terugbetaal\w*', r'terugbetaling\w*',
                r'terugbetaald', r'mijn geld', r'geld terug', r'teruggestort')
 _CLAIM_BEFORE_REFUND = _alt(
+    r'stil', r'sigo sin', r'sigue sin', r'continuo sem', r'continua sem', r'ancora nessun', r'ancora niente', r'nog geen', r'toujours pas de', r'immer noch kein\w*',
     r'want\w*', r'wanna', r'need', r'demand(?:s|ed|ing)?', r'expect\w*', r'give me', r'get', r'like', r'still', r'never', r'no',
     r'yet to', r'havent', r'hasnt', r'didnt', r'where s', r'wheres', r'where is', r'waiting (?:for|on)',
     r'quiero', r'exijo', r'necesito', r'todavia', r'aun', r'sigo esperando', r'nunca', r'donde esta', r'devolvais',
@@ -654,7 +665,18 @@ _BILLING = [
     r'\bno (?:me )?(?:habeis|han|has) (?:reembolsado|devuelto)\b', r'\bnao (?:me )?(?:reembolsaram|devolveram)\b',
     r'\bm avez (?:debite|preleve)\b.*\bdeux fois\b',
 ]
+_MONEY = r'(?:money|dinero|argent|geld|dinheiro|soldi|payment|pago|paiement|zahlung|pagamento|betaling)'
 _BILLING += [
+    # money that left twice, a charge the visitor cannot place, shipping charged on a pick-up order
+    r'\b%s (?:\w+ ){0,2}?(?:came out|went out|gone out|left|taken|sal(?:io|ido)|salieron|parti|sorti|abgegangen|weg|raus|saiu|sairam|uscit[oi]|andat[oi] via|afgegaan|eraf)%s%s\b' % (_MONEY, _gap(2), _TWICE),
+    r'\b(?:sal(?:io|ieron)|parti|sorti|abgegangen|saiu|sairam|uscit[oi]|afgegaan|came out|went out|left) (?:\w+ ){0,2}?%s%s%s\b' % (_MONEY, _gap(2), _TWICE),
+    r'\b%s%s%s%s(?:abgegangen|abgebucht|weg|raus|afgegaan|eraf|gone|out)\b' % (_MONEY, _gap(1), _TWICE, _gap(1)),
+    r'^(?=.*\b(?:click (?:and|&|n) collect|collect\w*|pick ?up|recogida|recoger|retrait|abhol\w*|retirada|retirar|ritiro|afhal\w*)\b)'
+    r'(?=.*\b(?:shipping|delivery|postage|envio|livraison|frais de port|versand\w*|frete|spedizione|verzend\w*|bezorg\w*)\b).*\b%s\b' % _CHARGE_V,
+    r'\b%s\b.{0,50}\b(?:no idea|ni idea|aucune idee|pas idee|keine ahnung|nao (?:faco|tenho) (?:a menor )?ideia|non so (?:cosa|che cosa|cos)|geen idee|dont know what|no se (?:que|de que)|'
+    r'sais pas (?:ce que|a quoi)|weiss nicht (?:wofur|was)|nao sei (?:o que|de que)|weet niet (?:waarvoor|wat))\b' % _CHARGE_N,
+    r'\b%s\b.{0,25}\b(?:shipping|delivery|postage|envio|gastos de envio|livraison|frais de port|versand\w*|frete|spedizione|verzend\w*|bezorg\w*)\b.{0,40}'
+    r'\b(?:click (?:and|&|n) collect|collect\w*|pick ?up|recogida|recoger|retrait|abhol\w*|retirada|retirar|ritiro|afhal\w*)\b' % _CHARGE_V,
     # another identical charge
     r'\b(?:two|2|dos|deux|zwei|duas|dois|due|twee) (?:identical |same |iguales |identicos |identiques |identische[n]? |gleiche[n]? |iguais |identici |identieke |dezelfde )%s' % _CHARGE_N,
     r'\b(?:second|another|extra|segund[oa]|otro|deuxieme|second|autre|zweite|weitere|outr[oa]|secondo|altro|tweede|extra) %s%s(?:same|mism[oa]|meme|dieselbe|selbe|gleiche|mesm[oa]|stess[oa]|dezelfde|zelfde)\b' % (_CHARGE_N, _gap(4)),
@@ -766,6 +788,7 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'mi ha(?:nno)? iscritt\w*|(?:me|mij) (?:\w+ )?(?:aangemeld|ingeschreven))\b.{0,60}\b(?:%s|\d+(?:[.,]\d+)? (?:a|per|every|each|al|por|par|pro|im|per) (?:month|mes|mois|monat|mese|maand))' % _CHARGE_V,
     r'\b%s\b.{0,20}\b(?:jump\w*|went up|changed|rose|subio|cambio|augmente|gestiegen|geandert|mudou|subiu|cambiato|aumentato|veranderd|gestegen)\b.{0,50}'
     r'\b(?:basket|cart|checkout|payment|cesta|carrito|pago|panier|paiement|warenkorb|kasse|zahlung|carrinho|pagamento|carrello|winkelmand\w*|betaling|afrekenen)\b' % _PRICE_N,
+    r'\b(?:full price|full whack|full amount|precio (?:entero|completo|normal|total)|prix (?:fort|plein|normal)|plein (?:pot|tarif)|voll\w* (?:preis|betrag)|preco (?:cheio|inteiro|normal)|prezzo (?:pieno|intero)|volle (?:prijs|bedrag))\b',
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
