@@ -213,13 +213,13 @@ ship | en: ship ships shipping shipped shipment shipments deliver delivers deliv
      | pt: envio envios enviar enviam entrega entregas entregar entregam frete remessa
      | it: spedizione spedizioni spedire spedite consegna consegne consegnare
      | nl: verzending verzenden verzendt levering leveren bezorging bezorgen bezorgd versturen verstuurd
-duration | en: long time days fast quick quickly soon when arrive arrives arriving arrival eta
-     | es: tarda tardan tardar tiempo demora demoran días plazo rápido llega llegar llegue cuándo
-     | fr: temps délai délais jours rapide rapidement arrive arriver quand
-     | de: dauert dauer lange tage schnell wann ankommen
-     | pt: demora demoram tempo prazo dias rápido chegar chega quando
-     | it: tempo tempi giorni veloce arriva arrivare quando
-     | nl: lang duurt tijd dagen snel wanneer aankomen
+duration | en: long time days fast quickly soon arrive arrives arriving arrival eta
+     | es: tarda tardan tardar tiempo demora demoran días plazo rápido llega llegar llegue
+     | fr: temps délai délais jours rapide rapidement arrive arriver
+     | de: dauert dauer lange tage schnell ankommen
+     | pt: demora demoram tempo prazo dias rápido chegar chega
+     | it: tempo tempi giorni veloce arriva arrivare
+     | nl: lang duurt tijd dagen snel aankomen
 cost | en: cost costs costing price prices pricing priced fee fees charge charges expensive cheap cheaper amount free
      | es: costo costos coste cuesta cuestan precio precios tarifa tarifas cuota caro barato cobran gratis gratuito gratuita
      | fr: coût coûts coûte coûtent prix tarif tarifs frais cher payant gratuit gratuite
@@ -257,13 +257,13 @@ size | en: size sizes sizing fit fits medium xs xl xxl measurements measure cm c
      | it: taglia taglie misura misure piccolo piccola grande | nl: maat maten klein kleiner groot groter
 guide | en: guide chart table | es: guía tabla | fr: guide tableau | de: tabelle ratgeber | pt: guia tabela
      | it: guida tabella | nl: gids tabel
-hours | en: hours hour when open opening opens closed closing close monday tuesday wednesday thursday friday saturday sunday weekend weekends
-     | es: horario horarios cuándo abierto abiertos abre abren cierra cierran lunes martes miércoles jueves viernes sábado domingo
-     | fr: horaire horaires quand ouvert ouverte ouvre ouvrez ouverture fermé ferme fermez fermeture lundi mardi mercredi jeudi vendredi samedi dimanche
-     | de: öffnungszeiten wann geöffnet offen öffnet schließt geschlossen uhrzeit montag dienstag mittwoch donnerstag freitag samstag sonntag wochenende
-     | pt: horário horários quando aberto aberta abre fecha fechado segunda terça quarta quinta sexta sábado domingo
-     | it: orario orari quando aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
-     | nl: openingstijden openingsuren wanneer geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
+hours | en: hours hour open opening opens closed closing close monday tuesday wednesday thursday friday saturday sunday weekend weekends
+     | es: horario horarios abierto abiertos abre abren cierra cierran lunes martes miércoles jueves viernes sábado domingo
+     | fr: horaire horaires ouvert ouverte ouvre ouvrez ouverture fermé ferme fermez fermeture lundi mardi mercredi jeudi vendredi samedi dimanche
+     | de: öffnungszeiten geöffnet offen öffnet schließt geschlossen uhrzeit montag dienstag mittwoch donnerstag freitag samstag sonntag wochenende
+     | pt: horário horários aberto aberta abre fecha fechado segunda terça quarta quinta sexta sábado domingo
+     | it: orario orari aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
+     | nl: openingstijden openingsuren geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
 pay | en: pay paying paid payment payments credit debit bitcoin crypto bank transfer wire visa mastercard amex maestro paypal klarna sepa checkout billing billed
      | es: pagar pago pagos crédito débito plazos facturación | fr: payer paiement paiements crédit facturation
      | de: bezahlen zahlen zahlung zahlungen bezahlung kreditkarte ratenzahlung abrechnung lastschrift
@@ -278,7 +278,7 @@ order | en: order orders ordered package packages parcel parcels purchase purcha
      | es: pedido pedidos paquete paquetes compra compras encargo comprar venden vender | fr: commande commandes colis paquet achat acheter vendez vendre
      | de: bestellung bestellungen paket pakete sendung kaufen verkaufen verkauft | pt: pedido pedidos encomenda encomendas pacote compra comprar vendem vender
      | it: ordine ordini pacco pacchi acquisto comprare acquistare vendete vendere | nl: bestelling bestellingen pakket pakketje zending aankoop kopen verkopen verkoopt
-track | en: track tracking trace status whereabouts locate
+track | en: track tracking trace status whereabouts
      | es: seguimiento seguir rastrear rastreo localizar estado | fr: suivre suivi localiser statut
      | de: verfolgen sendungsverfolgung verfolgung status sendungsstatus | pt: rastrear rastreamento rastreio acompanhar estado status
      | it: tracciare tracciamento seguire stato | nl: volgen volgnummer status
@@ -427,22 +427,23 @@ _GENERIC_TEXT = {
         saturday sunday new old same different another other right wrong correct big small
         color colour colors colours style model version option work works working worked fine ok great nice
         bad happy unhappy sad live lives living please still yet already again soon later early late earlier much little lot
-        place placed made make makes making show shows showed shown hey hi hello guys''',
+        place placed made make makes making show shows showed shown hey hi hello guys trip holiday holidays
+        vacation birthday christmas wedding event party last previous recent recently''',
     'es': '''casa puerta normal normalmente aproximadamente más menos día días semana semanas hoy mañana
-        tarde noche todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
+        tarde noche pasado pasada último última todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
         otro otra diferente color colores modelo funciona funcionar hola gracias''',
     'fr': '''maison porte normal normalement environ jour jours semaine semaines aujourd hui demain soir matin
-        toujours encore déjà aide problème question nouveau nouvelle même autre différent couleur couleurs
+        dernier dernière dernièrement toujours encore déjà aide problème question nouveau nouvelle même autre différent couleur couleurs
         modèle marche fonctionne bonjour merci''',
     'de': '''haus tür normal normalerweise ungefähr etwa tag tage woche wochen heute morgen abend immer noch
-        mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
+        letzte letzten letzter vorige mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
         funktioniert funktionieren geht gegangen hinzu dabei''',
-    'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite ainda
+    'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite passado passada última ainda
         ajuda problema pergunta novo nova mesmo mesma outro outra diferente cor cores modelo funciona''',
-    'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera ancora
+    'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera scorso scorsa ultima ancora
         già aiuto problema domanda nuovo nuova stesso stessa altro altra diverso colore colori modello
         funziona''',
-    'nl': '''huis deur normaal normaal gesproken ongeveer dag dagen week weken vandaag morgen avond nog steeds
+    'nl': '''huis deur normaal normaal gesproken ongeveer dag dagen week weken vandaag morgen avond vorige afgelopen laatste nog steeds
         al hulp probleem vraag nieuw nieuwe zelfde andere kleur kleuren model werkt''',
 }
 
@@ -460,10 +461,13 @@ ANSWER_ONLY = 0.40                            # the answer alone: ANSWER_ONLY * 
 ANSWER_DF = 0.5                               # an entry with a word only in its answer counts half for IDF
 UNKNOWN_CONCEPT, UNKNOWN_WORD = 1.0, 1.0      # factors on the IDF of words the KB never uses
 GENERIC_WEIGHT = 0.35                         # ... and of a common word (_GENERIC) the KB never uses
+CONCEPT_CAP = True                            # a word weighs halfway between its IDF and its concept's if lower
+GENERIC_CONCEPTS = frozenset(['period'])      # concepts that weigh like common words when the KB lacks them
 OBJECT_CONCEPTS = frozenset(['order', 'product', 'footwear', 'jacket', 'policy', 'method', 'guide', 'program'])
 OBJECT_WEIGHT = 0.5                           # words naming the thing or the frame (policy, method) weigh less
 OTHER_LANGUAGE = 0.85                         # a phrasing in another language, when the KB has some in this one
 RUNNER_UP = 0.2                               # confidence -= RUNNER_UP * the best other entry's score
+CLAUSE, CLAUSE_MIN_TERMS = 0.85, 2            # a clause of a run-on message: its score counts CLAUSE
 CROSS_LANGUAGE_MIN = 0.4                      # a cross-language answer must score this (and the threshold)
 _WHERE_OBJECTS = frozenset(['order', 'ship', 'product', 'track'])
 
@@ -661,13 +665,19 @@ class _Index:
         return w * OBJECT_WEIGHT if term.concepts and term.concepts <= OBJECT_CONCEPTS else w
 
     def _weight(self, term):
-        if term.stem in self.idf:
-            return self.idf[term.stem]
+        if term.generic:                     # "placed", "new": little about the topic, even if the KB uses it
+            return min(self.idf.get(term.stem, self.idf_rare), self.idf_rare) * GENERIC_WEIGHT
         known = [self.idf['#' + c] for c in term.concepts if '#' + c in self.idf]
+        if term.stem in self.idf:
+            # halfway to its concept: "quand" in one French alternate says little more than "when" anywhere
+            w = self.idf[term.stem]
+            return (w + min(known)) / 2 if known and CONCEPT_CAP and min(known) < w else w
         if known:
             return min(known)
-        if term.concepts:
+        if term.concepts and not term.concepts <= GENERIC_CONCEPTS:
             return self.idf_unknown * UNKNOWN_CONCEPT
+        if term.concepts:                    # "last week" in a shop's KB that never speaks of periods
+            return self.idf_rare * GENERIC_WEIGHT
         return self.idf_rare * (GENERIC_WEIGHT if term.generic else UNKNOWN_WORD)
 
     def typo_index(self, lang):
@@ -813,6 +823,36 @@ def _score(qterms, weights, p, answer, query_lang, idx):
     return precision ** P_EXP * (R_BASE + (1 - R_BASE) * recall ** R_EXP)
 
 
+_CLAUSE_SPLIT = re.compile(
+    r'([.!?;:\n]+|,\s+|\s+-+\s+|\s+(?:and|but|because|so|also|y|pero|porque|et|mais|car|parce que|und|aber|weil|denn|'
+    r'e|mas|ma|perché|perche|en|maar|omdat|want)\s+)', re.IGNORECASE | re.UNICODE)
+_QUESTION_WORDS = frozenset('''how what when where which why can could do does will would wondering
+    cómo como qué que cuándo cuando dónde donde cuál cuanto cuánto cuánta cuántos puedo pueden podría
+    comment quand où quel quelle quels quelles combien puis pouvez peut
+    wie was wann wo welche welcher welches kann können könnt gibt
+    quando onde qual quais quanto posso pode podem
+    come dove quale quali quanto posso può potete
+    hoe wat wanneer waar welke welk kan kunnen'''.split())
+
+
+def _clauses(text, lang):
+    """The question clauses of a message of several clauses: each clause that ends with '?' or has a
+    question word, and at least CLAUSE_MIN_TERMS terms ([] for a message of one clause)."""
+    if not text or len(text) < 30:
+        return []
+    pieces = _CLAUSE_SPLIT.split(text)
+    clauses = [(pieces[k].strip(), pieces[k + 1] if k + 1 < len(pieces) else '') for k in range(0, len(pieces), 2)]
+    clauses = [(c, sep) for c, sep in clauses if c]
+    if len(clauses) < 2:
+        return []
+    out = []
+    for c, sep in clauses:
+        asks = '?' in sep or not _QUESTION_WORDS.isdisjoint(language_mod.words(c))
+        if asks and len(analyse(c, lang or DEFAULT_LANG)) >= CLAUSE_MIN_TERMS:
+            out.append(c)
+    return out
+
+
 def _rank(text, idx, visitor_lang):
     """(score, entry index, phrasing, reading language) of the best phrasing, {entry index: its best score},
     and the languages the message was read as."""
@@ -870,6 +910,16 @@ class KnowledgeBaseResponder:
                              reason='empty')
         idx = _index(tuple(entries))
         best, per_entry, candidates = _rank(text, idx, visitor_lang)
+        # A run-on message ("I ordered a jacket last week and I was wondering how long shipping takes
+        # because I need it for a trip") is also read question clause by question clause, a clause
+        # counting CLAUSE of its score: the question is often one clause among the story around it.
+        for clause in _clauses(text, visitor_lang):
+            c_best, c_entry, _ = _rank(clause, idx, visitor_lang)
+            for k, v in c_entry.items():
+                if CLAUSE * v > per_entry.get(k, 0.0):
+                    per_entry[k] = CLAUSE * v
+            if CLAUSE * c_best[0] > best[0] + 1e-9:
+                best = (CLAUSE * c_best[0],) + tuple(c_best[1:])
         score, i, p, lang = best
         # Two entries close together: the message is probably about neither exactly ("can I return an item
         # bought elsewhere" between returns and exchanges); the runner-up lowers the confidence.

@@ -28,8 +28,9 @@ _SNOWBALL = {'en': 'english', 'es': 'spanish', 'fr': 'french', 'de': 'german', '
 _STOP_TEXT = {
     'en': '''a an the and or but if of to in on at for from by with about as into than then so too very just
         also only even still yet is are was were be been being am do does did done doing have has had having i me
-        my mine myself we us our ours you your yours it its this that these those there here what which who whom
-        whose how why where what's whats there's it's i'm im i've ive i'd id i'll youre you're dont don't doesnt
+        my mine myself we us our ours you your yours it its they them their theirs he him his she her hers
+        this that these those there here what which who whom
+        whose how why where when what's whats there's it's i'm im i've ive i'd id i'll youre you're dont don't doesnt
         doesn't didnt didn't isnt isn't cant can't wont won't can could would should will shall may might must
         please pls plz hi hello hey hiya thanks thank thx cheers ok okay yes yeah no not any some all each every
         one get got getting want wanted wanna would like need needs know tell let question quick wondering

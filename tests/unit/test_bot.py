@@ -364,3 +364,32 @@ def test_lost_parcels_and_outside_the_country(text, expected):
 
 def test_lost_password_is_not_a_lost_parcel():
     assert bot.answer('I lost my password', KB).entry_id is None
+
+
+# ---- run-on messages: the question is one clause among the story ------------------------------------
+
+@pytest.mark.parametrize('text, expected', [
+    ('Hi there! I ordered a jacket last week and I was wondering how long shipping usually takes because '
+     'I need it for a trip', 'shipping'),
+    ('I ordered some shoes last month, which payment methods do you accept for the next order?', 'payment'),
+])
+def test_the_question_clause_of_a_run_on_message(text, expected):
+    a = bot.answer(text, KB)
+    assert a.entry_id == expected and a.understood(bot.threshold), a
+
+
+@pytest.mark.parametrize('text', [
+    'my order arrived yesterday, do you sell tents too?',     # the story clause is not the question
+    'I love your jackets, but what is your privacy policy?',
+])
+def test_a_story_clause_does_not_answer_for_the_question(text):
+    assert not bot.answer(text, KB).understood(bot.threshold)
+
+
+def test_question_words_are_not_topics():
+    """'quand' (when) in a French alternate of one entry does not pull every French 'quand' question to it."""
+    kb = [Entry('refund', 'How long does a refund take?', 'Within 5 business days.',
+                ('Quand vais-je recevoir mon remboursement ?',)),
+          Entry('shipping', 'How long does shipping take?', 'Standard shipping takes 3-5 business days.')]
+    a = bot.answer("Quand est-ce que ma commande va arriver ?", kb)
+    assert a.entry_id != 'refund' or not a.understood(bot.threshold), a
