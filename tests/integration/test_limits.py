@@ -128,3 +128,20 @@ def test_the_source_address_is_stored_only_hashed(h):
 def test_the_default_limits_are_on(h):
     limits = app_module._services.ctx.limits
     assert limits.messages is not None and limits.sessions_per_address is not None and limits.typing is not None
+
+
+def test_a_connect_flood_is_capped_per_visitor(h, monkeypatch):
+    from chalicelib.adapters.store import conversations
+    monkeypatch.setattr(conversations, 'MAX_SOCKETS', 3)
+    s = h.visitor('t0')
+    assert [h.connect('t%d' % i, session=s['session']) for i in range(1, 4)] == [200, 200, 401]
+    conv = app_module._services.ctx.conversations.get(s['conversation_id'])
+    assert conv.connections == {'t0', 't1', 't2'}
+    h.disconnect('t1')                                   # a tab closes: room for another
+    assert h.connect('t4', session=s['session']) == 200
+    # sockets whose records are gone (a lost $disconnect, expired by TTL) do not count
+    from chalicelib.adapters.store.models import ConnectionItem, key
+    for c in ('t0', 't2', 't4'):
+        ConnectionItem(key('CONN', c), 'META').delete()
+    assert h.connect('t5', session=s['session']) == 200
+    assert app_module._services.ctx.conversations.get(s['conversation_id']).connections == {'t5'}

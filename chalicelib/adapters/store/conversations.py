@@ -1,17 +1,22 @@
 """Conversations, their messages, idempotency records and transition history."""
 from datetime import timedelta
 
-from pynamodb.exceptions import TransactWriteError
+import time
+
+from pynamodb.exceptions import TransactWriteError, UpdateError
+from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.store import agents
-from chalicelib.adapters.store.models import (MAX_SEQ, AgentItem, ConversationItem, DedupeItem, Entity,
-                                              HandoffEventItem, KnowledgeItem, MessageItem, get, inbox_pk, key,
-                                              msg_sk)
+from chalicelib.adapters.store.models import (MAX_SEQ, AgentItem, ConnectionItem, ConversationItem, DedupeItem,
+                                              Entity, HandoffEventItem, KnowledgeItem, MessageItem, condition_failed,
+                                              get, inbox_pk, key, msg_sk)
 from chalicelib.domain.conversation import Conversation
 from chalicelib.domain.handoff import Handoff
+from chalicelib.domain.rate_limit import RateLimited
 
 DEDUPE_TTL = 7 * 24 * 3600
+MAX_SOCKETS = 20          # a visitor's open sockets (tabs); more is a connect flood, refused
 # A lost race, as opposed to a request DynamoDB refused for what it is (validation, size, throttling).
 _RACE = {'ConditionalCheckFailed', 'TransactionConflict'}
 
@@ -171,8 +176,35 @@ class Conversations:
     # ---- the visitor's sockets, kept on the conversation so a bot-mode message needs no query -------
 
     def add_socket(self, conversation_id, connection_id):
-        ConversationItem(key('CONV', conversation_id), 'META').update(
-            actions=[ConversationItem.connections.add({connection_id})])
+        """List one more socket of the visitor; past MAX_SOCKETS (after forgetting listed sockets whose record
+        is gone or expired) a connect flood is refused with RateLimited: the set stays small, and so do the
+        conversation item and every fan-out to the visitor."""
+        c = ConversationItem
+        for attempt in range(2):
+            try:
+                ConversationItem(key('CONV', conversation_id), 'META').update(
+                    actions=[c.connections.add({connection_id})],
+                    condition=c.connections.does_not_exist() | (size(c.connections) < MAX_SOCKETS))
+                return
+            except UpdateError as exc:
+                if not condition_failed(exc) or attempt:
+                    if condition_failed(exc):
+                        raise RateLimited(60, 'open sockets for this visitor')
+                    raise
+                self._forget_dead_sockets(conversation_id)
+
+    def _forget_dead_sockets(self, conversation_id):
+        """Only on the refusal path: one GetItem per listed socket (the connect role reads by key only)."""
+        conv = self.get(conversation_id)
+        now = time.time()
+        dead = set()
+        for connection_id in (conv.connections if conv else ()):
+            sock = get(ConnectionItem, key('CONN', connection_id), 'META')
+            if sock is None or (sock.expires_at is not None and sock.expires_at.timestamp() <= now):
+                dead.add(connection_id)
+        if dead:
+            ConversationItem(key('CONV', conversation_id), 'META').update(
+                actions=[ConversationItem.connections.delete(dead)])
 
     def remove_socket(self, conversation_id, connection_id):
         ConversationItem(key('CONV', conversation_id), 'META').update(
