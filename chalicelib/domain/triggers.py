@@ -202,7 +202,7 @@ _PERSON_STRONG = _alt(
     r'real (?:person|human|people|someone|agent)', r'actual (?:person|human|people|agent)', r'live (?:agents?|persons?|people|chat|support)',
     r'agent', r'agente', r'agents', r'operator', r'operador\w*', r'operatore', r'operatrice', r'operateur\w*',
     r'representative', r'rep', r'manager', r'supervisor', r'gerente', r'encargad[oa]', r'responsable',
-    r'responsabile', r'vorgesetzt\w*', r'leidinggevende', r'conseill\w+', r'atendente', r'berater\w*',
+    r'responsabile', r'vorgesetzt\w*', r'leidinggevende', r'(?<!\bme )(?<!\bm )(?<!\bnous )(?<!\bvous )(?<!\bte )conseill\w+', r'atendente', r'berater\w*',
     r'mitarbeiter\w*', r'medewerker', r'(?:persona|pessoa) (?:real|de verdad|de verdade)', r'persona vera',
     r'vraie personne', r'personne reelle', r'echt\w* (?:person|persoon|mens\w*)', r'in carne e ossa',
     r'(?:someone|somebody|anybody|anyone) real', r'quelqu un de reel', r'alguien (?:de verdad|real)', r'alguem de verdade',
@@ -295,7 +295,7 @@ _HUMAN = [
     r'^\W*(?:an? |un |una |um |uma |een |einen? |le |el |o )?%s(?:\W+(?:now|ya|nu|asap|right now|please|pls|por favor|porfa|svp|bitte|'
     r'per favore|graag|aub))?\W*$' % _PERSON_STRONG,   # the whole message: "operator", "un agente ya"
     # a call back
-    r'\b(?:call|ring|phone) me(?: back)?\b', r'\bcall ?back\b', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
+    r'\b(?:call|ring|phone) me(?: back)?\b', r'\bcall ?back\b(?! (?:feature|button|option|function|form|widget))', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
     r'\b(?:rappelez moi|me rappelle\w*|me rappeler)\b(?! (?:l|le|la|les|votre|vos|mon|ma|mes|ce|cette|comment|quand|si|que|ou|combien)\b)', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
     r'\bme (?:ligue|liga|ligar|liguem)\b', r'\bligar (?:para|pra) mim\b', r'\brichiama\w*', r'\bchiamatemi\b',
     r'\bterug ?bel\w*', r'\bteruggebeld\b', r'\bbel me\b', r'\b(?:me|mij) (?:\w+ )?(?:belt|bellen|terugbelt)\b',
@@ -501,7 +501,7 @@ _PROBLEM = [
     r'\b(?:nobody|no one|noone|nadie|personne|niemand|ninguem|nessuno) (?:\w+ ){0,2}(?:replied|answered|responded|contesto|respondio|a repondu|repond|geantwortet|antwortet|respondeu|responde|ha risposto|risponde|reageert|antwoordt|reageerde)\b',
     r'\b(?:ordered|pedi|commande|bestellt|ordinat\w*|besteld) (?:\d+|two|three|four|dos|tres|deux|trois|zwei|drei|duas|tre|drie) (?:\w+ )?.{0,15}\b(?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen|ontvangen) (?:only )?(?:\d+|one|two|una|uno|dos|un|une|deux|eins|zwei|uma|duas|due|een|twee)\b',
     r'\b(?:\d+|two|three|dos|tres|deux|trois|zwei|drei|duas|tres|due|tre|twee|drie) (?:\w+ ){0,2}(?:ordered|pedid\w*|commandes?|bestellt|ordinat\w*|besteld)\W+(?:\d+|one|two|una|dos|un|deux|zwei|duas|due|twee) (?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen)\b',
-    r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
+    r'\btoo (?:small|big|tight|short|long|large)\b', r'\bout of stock\b', r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
     r'\b(?:doesnt|does not|dont) exist\b', r'\bno existe\b', r'\bn existe (?:pas|plus)\b', r'\bexistiert nicht\b', r'\bnao existe\b', r'\bnon esiste\b', r'\bbestaat niet\b',
     r'\bstill nothing\b', r'\btoujours rien\b', r'\bimmer noch nichts\b', r'\bainda nada\b', r'\bancora niente\b', r'\bnog steeds (?:niks|niets)\b', r'\bsigo sin nada\b',
     r'\bcrush\w*', r'\baplastad\w*', r'\becrase\w*', r'\bzerdruckt\b', r'\bamassad\w*', r'\bschiacciat\w*', r'\bgeplet\b', r'\bdented\b', r'\bdeuk\w*',
@@ -754,7 +754,7 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b%s\b.{0,60}\b(?:even though|although|though|while|aunque|alors que|alors qu|bien que|obwohl|mesmo|apesar|anche se|sebbene|terwijl)\b'
     r'.{0,40}\b(?:free|gratis|gratuit\w*|kostenlos\w*|gratuit[aoie]|gratuite?s)\b' % _CHARGE_V,
     r'^(?=.*\b(?:without|sin|sans|ohne|sem|senza|zonder)\b).*\b(?:%s\b.{0,40}\b%s|%s\b.{0,40}\b%s)\b' % (_PRICE_N, _RAISED, _RAISED, _PRICE_N),
-    r'\b(?:full price|precio completo|prix fort|plein tarif|voll\w* preis|preco cheio|prezzo pieno|volle prijs)\b',
+    r'\b%s\b.{0,30}\b(?:full price|precio completo|prix fort|plein tarif|voll\w* preis|preco cheio|prezzo pieno|volle prijs)\b' % _CHARGE_V,
     r'\b%s\b.{0,30}\b(?:old|closed|wrong|cancel+ed|expired|antigua|cerrada|ancienne|alte|antigo|vecchia|oude)\b.{0,12}'
     r'\b(?:card|account|tarjeta|cuenta|carte|compte|karte|konto|cartao|conta|carta|conto|kaart|rekening)\b' % _REFUND,
     r'\b(?:hidden|unexpected|surprise|extra|additional) (?:fees?|charges?|costs?)\b', r'\b(?:cargos?|costes?|comisi\w+) ocult\w*',
@@ -782,13 +782,14 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b(?:two|2|dos|deux|zwei|duas|dois|due|twee) (?:\w+ )?(?:subscriptions|memberships|suscripciones|abonnements|abos|assinaturas|abbonamenti|abonnementen)\b',
     r'\b(?:money|dinero|argent|geld|dinheiro|soldi)\b (?:\w+ ){0,3}?(?:sigue sin|todavia no|aun no|toujours pas|(?:ist )?immer noch nicht|noch nicht|ainda nao|nao voltou|'
     r'ancora non|non (?:e )?(?:ancora )?tornat\w*|(?:is )?nog steeds niet|is nog niet|still (?:not|hasnt|hasn t|isnt))\b',
-    r'\b%s\b.{0,80}\b(?:still|todavia|toujours pas|immer noch|noch nicht|ate agora|ainda|ancora|non e ancora|nog steeds|nog niet|not yet|yet to)\b' % _REFUND,
-    r'\b(?:2|two|dos|deux|zwei|duas|dois|due|twee) %s\b.{0,60}\b(?:only|solo|seule?|une seule|nur|so|apenas|un solo|maar|slechts)\b' % _CHARGE_N,
+    r'\b%s\b(?! (?:\w+ )?(?:came|arrived|received|landed|went through|llego|ha llegado|arrive|recu|angekommen|kam|ist da|caiu|chegou|arrivato|e arrivato|binnen|ontvangen))[^,;!?]{0,80}'
+    r'\b(?:still|todavia|toujours pas|immer noch|noch nicht|ate agora|ainda|ancora|non e ancora|nog steeds|nog niet|not yet|yet to)\b' % _REFUND,
+    r'\b(?:2|two|dos|deux|zwei|duas|dois|due|twee) %s\b.{0,60}\b(?:only|solo|seule?|une seule|qu une?|nur|so|apenas|un solo|maar|slechts)\b' % _CHARGE_N,
     r'\b(?:auto ?enrol+\w*|signed me up|enrolled me|subscribed me|me (?:suscribi\w*|inscribi\w*|apunt\w*)|m a inscrit\w*|mich (?:\w+ )?angemeldet|me inscrev\w*|'
     r'mi ha(?:nno)? iscritt\w*|(?:me|mij) (?:\w+ )?(?:aangemeld|ingeschreven))\b.{0,60}\b(?:%s|\d+(?:[.,]\d+)? (?:a|per|every|each|al|por|par|pro|im|per) (?:month|mes|mois|monat|mese|maand))' % _CHARGE_V,
     r'\b%s\b.{0,20}\b(?:jump\w*|went up|changed|rose|subio|cambio|augmente|gestiegen|geandert|mudou|subiu|cambiato|aumentato|veranderd|gestegen)\b.{0,50}'
     r'\b(?:basket|cart|checkout|payment|cesta|carrito|pago|panier|paiement|warenkorb|kasse|zahlung|carrinho|pagamento|carrello|winkelmand\w*|betaling|afrekenen)\b' % _PRICE_N,
-    r'\b(?:full price|full whack|full amount|precio (?:entero|completo|normal|total)|prix (?:fort|plein|normal)|plein (?:pot|tarif)|voll\w* (?:preis|betrag)|preco (?:cheio|inteiro|normal)|prezzo (?:pieno|intero)|volle (?:prijs|bedrag))\b',
+    r'\b%s\b.{0,30}\b(?:full price|full whack|full amount|precio (?:entero|completo|normal|total)|prix (?:fort|plein|normal)|plein (?:pot|tarif)|voll\w* (?:preis|betrag)|preco (?:cheio|inteiro|normal)|prezzo (?:pieno|intero)|volle (?:prijs|bedrag))\b' % _CHARGE_V,
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -1073,6 +1074,7 @@ def _frames(t, frames):
 
 _HEADCOUNT = _Lazy(r'\d+\W*$')
 _OUR_PEOPLE = _Lazy(r'\b(?:our|unsere\w*|nuestr\w*|nos|notre|nossos|nossas|nostri|nostre|onze|ons) \w+$')   # our staff: buyers, not a request
+_ASK_LIVE = _Lazy(r'\b(?:do you|have you|habt ihr|teneis|tienen|avez vous|vous avez|voces tem|avete|hebben jullie|is there|gibt es|hay|y a t il|c e)\b[^.?!]{0,20}\blive\b(?!.*\b(?:need|necesit\w*|besoin|brauch\w*|preciso|serve|nodig|now|ya|jetzt|agora|adesso|maintenant)\b)')
 _ENDS_PERSON = _Lazy(r'\b(?:%s)$' % _alt(_PERSON_STRONG, _PERSON_WEAK))
 _BOT_MENTION = _Lazy(r'\b(?:chat ?bot|bot|robot|robo|machine|maschine|automat\w*|ia|ki|ai)\b')
 
@@ -1086,6 +1088,8 @@ def _human_request(t):
         first += _frames(t, (('want', 'person', 3), ('person', 'want', 1)))
     for tier in (first, _frames(t, _HUMAN_FRAMES[-2:])):
         for m in sorted(tier, key=lambda m: (m.a, m.b)):
+            if 'live' in m.group(0) and _ASK_LIVE.search(t):
+                continue
             if _HEADCOUNT.search(t, 0, m.a) or _OUR_PEOPLE.search(t, m.a, m.b) or _negated(t, m.a, m.b, 6, 1, True) \
                     or (re.match(r' s (?!il|ils|elle)', t[m.b:m.b + 6]) and _ENDS_PERSON.search(t, m.a, m.b)):   # "the manager's special"
                 continue
@@ -1230,8 +1234,16 @@ def _claim(t):
     return None
 
 
+_ELSEWHERE = _Lazy(   # someone else's trouble, or another shop's: "my friend was charged twice at another shop"
+    r'\b(?:another|other|different) (?:shop|store|site|website|retailer|brand|company)\b|\b(?:otra|otro) (?:tienda|web|sitio|marca)\b|\bautre (?:boutique|magasin|site|marque)\b|'
+    r'\bander(?:en|er|e|s)? (?:laden|shop|geschaft|webseite|seite|marke|winkel|webshop|site|merk)\b|\boutr[ao] (?:loja|site|marca)\b|\baltr[oa] (?:negozio|sito|marca)\b|'
+    r'\b(?:my |mi |mon |ma |meine? |minha |meu |mia |mio |mijn |a mi |alla mia |al mio |bij mijn |meiner )(?:friend|sister|brother|colleague|neighbou?r|amig[oa]|amie?|freundin|freund|'
+    r'kollegin|kollege|schwester|bruder|nachbar\w*|amica|amico|vriendin|vriend|collega|zus|broer|buurvrouw|buurman|hermana|hermano|soeur|frere|irma|irmao|sorella|fratello|vizinh[oa]|vecin[oa]|voisine?|vicin[oa])\b'
+    r'(?!.*\b(?:my|mi|mon|ma|mein\w*|meu|minha|mio|mia|mijn) (?:card|tarjeta|carte|karte|cartao|carta|kaart|account|cuenta|compte|konto|conta|conto|rekening)\b)')
+
+
 def _billing(t):
-    if _JUST_ASKING.search(t):
+    if _JUST_ASKING.search(t) or _ELSEWHERE.search(t):
         return None
     m = _regex('billing').search(t) or _claim(t)
     if m:
@@ -1268,6 +1280,8 @@ _PROCEDURE = _Lazy(r'^(?:\W*(?:hi|hello|hey|hola|bonjour|hallo|ola|oi|ciao|hoi)\
 
 
 def _complaint(t):
+    if _ELSEWHERE.search(t):
+        return None
     if _PROCEDURE.search(t):       # "how do I make a complaint if I ever need to?"
         m = _first(_regex('complaint'), t, window=3, after=2)
         if m and not re.fullmatch(r'complain\w*|complaint|queja\w*|quejar\w*|reclama\w*|plainte|plaindre|beschwer\w*|reclamo|lamentar\w*|klacht\w*|klagen', m.group(0)):
