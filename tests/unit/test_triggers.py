@@ -428,3 +428,99 @@ def test_detector_modules_stay_pure(module):
         elif isinstance(node, ast.ImportFrom) and node.module:
             imported.add(node.module.split('.')[0])
     assert not imported & {'boto3', 'botocore', 'pynamodb', 'chalice', 'requests', 'urllib', 'socket', 'http'}
+
+
+# ---- second author's situations (dev batches 12-16): indirect requests, billing variants, money fear ----
+
+NEW_SITUATIONS = [
+    # someone asked to look at the case, to call back, who to turn to
+    ('en', 'visitor_request', 'can someone from your team look at my account please'),
+    ('en', 'visitor_request', 'is there anyone I can call about this?'),
+    ('en', 'visitor_request', 'I want a callback'),
+    ('en', 'visitor_request', 'who do I contact about a lost parcel'),
+    ('es', 'visitor_request', 'que alguien de vuestro equipo revise mi pedido'),
+    ('es', 'visitor_request', 'quiero que me devuelvan la llamada'),
+    ('fr', 'visitor_request', "quelqu'un de votre équipe peut regarder ma commande ?"),
+    ('fr', 'visitor_request', 'je veux être rappelé'),
+    ('de', 'visitor_request', 'kann sich bitte jemand von euch meine Bestellung ansehen'),
+    ('de', 'visitor_request', 'an wen kann ich mich wenden?'),
+    ('pt', 'visitor_request', 'alguém da equipe pode dar uma olhada no meu pedido?'),
+    ('pt', 'visitor_request', 'gostaria que uma pessoa entrasse em contato comigo'),
+    ('it', 'visitor_request', 'qualcuno del vostro team può controllare il mio ordine?'),
+    ('it', 'visitor_request', 'a chi mi rivolgo per un reso sbagliato?'),
+    ('nl', 'visitor_request', 'kan iemand van jullie team naar mijn bestelling kijken'),
+    ('nl', 'visitor_request', 'bij wie kan ik terecht voor een kapotte jas?'),
+    # billing disputes in other wordings
+    ('en', 'billing', 'my subscription renewed without warning and took 60 from my account'),
+    ('en', 'billing', 'the trial was supposed to be free but you charged me'),
+    ('en', 'billing', 'you refunded 20 instead of 65'),
+    ('es', 'billing', 'hay un pago duplicado en mi cuenta'),
+    ('es', 'billing', 'me cobraron el envío y era gratis'),
+    ('es', 'billing', 'el artículo estaba agotado, lo cancelaron pero el dinero sigue sin aparecer'),
+    ('fr', 'billing', "vous m'avez facturé la livraison alors qu'elle était gratuite"),
+    ('fr', 'billing', "vous m'avez prélevé trois fois pour le même pull"),
+    ('de', 'billing', 'ihr habt dreimal für denselben Pullover abgebucht'),
+    ('de', 'billing', 'der Preis im Warenkorb war ein anderer als der abgebuchte'),
+    ('pt', 'billing', 'cobrança duplicada na minha conta'),
+    ('pt', 'billing', 'o estorno nunca caiu'),
+    ('it', 'billing', 'il prezzo nel carrello era diverso da quello addebitato'),
+    ('it', 'billing', 'mi avete addebitato tre volte la stessa felpa'),
+    ('nl', 'billing', 'ik zie een betaling aan jullie die ik niet ken'),
+    ('nl', 'billing', 'jullie hebben 20 terugbetaald in plaats van 65'),
+    # money fear
+    ('en', 'emotional', "I'm going to be overdrawn because of this and I have kids to feed"),
+    ('es', 'emotional', 'me voy a quedar en números rojos por esto'),
+    ('fr', 'emotional', 'je vais être à découvert à cause de ça'),
+    ('de', 'emotional', 'deswegen rutsche ich ins Minus'),
+    ('pt', 'emotional', 'vou ficar no negativo por causa disso'),
+    ('it', 'emotional', 'per colpa di questo vado in rosso'),
+    ('nl', 'emotional', 'hierdoor sta ik rood'),
+    # several problems
+    ('en', 'complex', "the app won't let me log in, the reset email never comes and my order is stuck"),
+    ('nl', 'complex', 'paar dingen: riem ontbreekt, gesp bekrast en geen factuur'),
+]
+
+
+@pytest.mark.parametrize('lang, expected, text', NEW_SITUATIONS)
+def test_new_situations_in_each_language(rules_only, lang, expected, text):
+    reason = detect(text, None, {})
+    assert reason is not None and reason.code == expected, (lang, text, reason)
+
+
+NEW_NEAR_MISSES = [
+    # a hypothesis, "just asking"
+    'if I was charged twice by mistake how would I get it back? just asking',
+    'si jamais je suis débité deux fois par erreur, comment ça se passe ? juste pour savoir',
+    # someone else's words in quotes, a possessive, a feature
+    "the chat said 'a human will contact you' - when roughly?",
+    "is there a manager's special this week?",
+    "we'd love a callback feature on your site lol",
+    # a fear of a trivial choice, said laughing
+    "I'm scared of picking the wrong size lol",
+    'me da miedo equivocarme de talla jaja, qué me recomiendas',
+    # the claim negated
+    'no quiero reembolso, quiero cambiarlo por una talla más',
+    'ich will keine Erstattung, ich will eine Größe größer',
+    # someone else's trouble, another shop
+    'my friend was charged twice at another shop, does that happen with you?',
+    # paying full price by choice, a refund that arrived
+    "i'll pay full price, no worries, just want it before friday",
+    'my refund came through yesterday, still waiting on the exchange though',
+    # asking whether something exists
+    'do you have live chat on weekends?',
+    'do you have a number I can call? I prefer phone',
+    # a document, not a person
+    'can someone email me the size guide?',
+    'my mom passed the order on to me, can i change the name on it',
+]
+
+
+@pytest.mark.parametrize('text', NEW_NEAR_MISSES)
+def test_new_near_misses_hand_off_nothing(text):
+    assert code(text) is None, detect(text, None, {})
+
+
+def test_quoted_words_still_count_for_complex():
+    # the quote is blanked for the visitor's own request, not for a repeated thread
+    reason = detect("the bot said 'a human will contact you' three times now", None, {})
+    assert reason is None or reason.code != 'visitor_request'
