@@ -253,8 +253,8 @@ exchange | en: exchange exchanges exchanged swap swapped replace replacement ins
      | it: cambio cambiare sostituire sostituzione | nl: ruilen omruilen omwisselen
 size | en: size sizes sizing fit fits medium xs xl xxl measurements measure cm centimetres centimeters inch inches small smaller big bigger large larger tight loose
      | es: talla tallas tamaño tamaños medida pequeño pequeña grande | fr: taille tailles taillent pointure petit petite grand grande
-     | de: größe größen grösse passform klein kleiner groß größer | pt: tamanho tamanhos medida pequeno pequena grande
-     | it: taglia taglie misura misure piccolo piccola grande | nl: maat maten klein kleiner groot groter
+     | de: größe größen grösse passform passt passen klein kleiner groß größer | pt: tamanho tamanhos medida pequeno pequena grande
+     | it: taglia taglie misura misure piccolo piccola grande | nl: maat maten past passen klein kleiner groot groter
 guide | en: guide chart table | es: guía tabla | fr: guide tableau | de: tabelle ratgeber | pt: guia tabela
      | it: guida tabella | nl: gids tabel
 hours | en: hours hour open opening opens closed closing close monday tuesday wednesday thursday friday saturday sunday weekend weekends
@@ -265,10 +265,12 @@ hours | en: hours hour open opening opens closed closing close monday tuesday we
      | it: orario orari aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
      | nl: openingstijden openingsuren geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
 pay | en: pay paying paid payment payments credit debit bitcoin crypto bank transfer wire visa mastercard amex maestro paypal klarna sepa checkout billing billed
-     | es: pagar pago pagos crédito débito plazos facturación | fr: payer paiement paiements crédit facturation
-     | de: bezahlen zahlen zahlung zahlungen bezahlung kreditkarte ratenzahlung abrechnung lastschrift
-     | pt: pagar pagamento pagamentos crédito parcelar cobrança | it: pagare pagamento pagamenti credito rate fatturazione
-     | nl: betalen betaling betalingen creditcard betaalmethode facturering
+     | es: pagar pago pagos crédito débito plazos facturación transferencia bancaria
+     | fr: payer paiement paiements crédit facturation virement bancaire
+     | de: bezahlen zahlen zahlung zahlungen bezahlung kreditkarte ratenzahlung abrechnung lastschrift überweisung
+     | pt: pagar pagamento pagamentos crédito parcelar cobrança transferência bancária
+     | it: pagare pagamento pagamenti credito rate fatturazione bonifico
+     | nl: betalen betaling betalingen creditcard betaalmethode facturering overschrijving
 method | en: method methods option options | es: métodos formas opciones medios | fr: moyens modes méthodes options
      | de: methoden möglichkeiten optionen zahlungsarten | pt: métodos formas opções | it: metodi modalità opzioni
      | nl: methoden manieren opties
@@ -295,7 +297,7 @@ loyalty | en: loyalty rewards reward points membership member members club perks
      | it: fedeltà punti premi club membro | nl: loyaliteit loyaliteitsprogramma punten spaarpunten klantenkaart club lidmaatschap
 sustainable | en: sustainable sustainability eco green environment environmental environmentally recycled recycle recycling ethical ethically sourced organic carbon climate footprint
      | es: sostenible sostenibilidad ecológico ecológica reciclado reciclados medioambiente ético ética
-     | fr: durable durabilité écologique écologiques recyclé recyclés environnement éthique
+     | fr: durable durabilité écologique écologiques écoresponsable écoresponsables recyclé recyclés environnement éthique
      | de: nachhaltig nachhaltigkeit umweltfreundlich ökologisch recycelt recycling umwelt ethisch
      | pt: sustentável sustentabilidade ecológico reciclado ambiente ético | it: sostenibile sostenibilità ecologico riciclato riciclati ambiente etico
      | nl: duurzaam duurzaamheid milieuvriendelijk gerecycled milieu ethisch
@@ -308,7 +310,7 @@ password | en: password passwords passcode | es: contraseña | fr: mdp | de: pas
 reset | en: reset forgot forgotten recover recovery remember | es: restablecer olvidé olvidado recuperar recuerdo recordar
      | fr: réinitialiser oublié récupérer souviens rappelle | de: zurücksetzen vergessen wiederherstellen erinnere
      | pt: redefinir esqueci esqueceu recuperar lembro | it: reimpostare dimenticato recuperare ricordo | nl: resetten vergeten herstellen herinner
-invoice | en: invoice invoices receipt receipts bill bills billing | es: factura facturas recibo | fr: facture factures reçu
+invoice | en: invoice invoices receipt receipts bill bills billing | es: factura facturas comprobante | fr: facture factures reçu
      | de: rechnung rechnungen quittung beleg | pt: fatura faturas recibo | it: fattura fatture ricevuta
      | nl: factuur facturen bon
 subscription | en: subscription subscriptions plan plans tier tiers | es: suscripción plan planes abono
@@ -344,9 +346,12 @@ install | en: install installation installing embed snippet script plugin | es: 
 upgrade | en: upgrade downgrade switch move migrate | es: mejorar | de: upgraden wechseln | it: passare | nl: upgraden overstappen
 store | en: store stores shop boutique | es: tienda tiendas | fr: magasin boutique | de: laden geschäft filiale
      | pt: loja lojas | it: negozio negozi | nl: winkel winkels
-product | en: item items product products article articles clothes goods stuff | es: artículo artículos producto productos prenda
-     | fr: article articles produit produits vêtement | de: artikel produkt produkte ware | pt: artigo produto produtos peça
-     | it: articolo prodotto prodotti | nl: artikel product producten
+product | en: item items product products article articles clothes goods stuff material materials fabric fabrics
+     | es: artículo artículos producto productos prenda cosas material materiales tela
+     | fr: article articles produit produits vêtement vêtements affaires matériau matériaux matière tissu
+     | de: artikel produkt produkte ware sachen material materialien stoff
+     | pt: artigo produto produtos peça coisas material materiais tecido
+     | it: articolo prodotto prodotti cose materiale materiali tessuto | nl: artikel product producten spullen materiaal materialen stof
 period | en: month months monthly year years yearly annual annually week weeks weekly
      | es: mes meses mensual año años anual semana | fr: mois mensuel an ans année annuel semaine
      | de: monat monate monatlich jahr jährlich woche | pt: mês meses mensal ano anos anual semana
@@ -393,23 +398,23 @@ _PHRASES = {
            (r'\bdevolver\w*\s+(el|mi)\s+dinero\b', 'refund'),
            (r'\bd[oó]nde (est[aá]n?|anda|va) (mi|mis|el|la|los|las)\b', 'where'),
            (r'\bno (me )?(ha|han) llegado\b|\bno (me )?llega\b|\bsin llegar\b', 'where'),
-           (r'\biniciar sesi[oó]n\b', 'login'), (r'\b(perdido|extraviado|retrasado)\b', 'where'), (r'\b(atenci[oó]n|servicio) al cliente\b', 'contact')],
+           (r'\bcu[aá]nto (pago|hay que pagar|se paga|tengo que pagar)\b', 'cost'), (r'\biniciar sesi[oó]n\b', 'login'), (r'\b(perdido|extraviado|retrasado)\b', 'where'), (r'\b(atenci[oó]n|servicio) al cliente\b', 'contact')],
     'fr': [(r'\b(à |a )?quelle heure\b', 'hours'), (r'\ben (plusieurs|deux|trois|3|4) fois\b', 'instalment'), (r'\bmots? de passe\b', 'password'),
            (r'\bo[uù] (est|en est|sont|en sont) (mon|ma|mes|le|la|les)\b', 'where'),
            (r'\bpas (encore )?(reçu|recu|arrivée?s?)\b', 'where'), (r'\bmon argent\b', 'refund'),
-           (r'\bse connecter\b', 'login'), (r'\b(perdu|égaré|egare|en retard)\b', 'where'), (r'\bservice (client|clients|clientèle)\b', 'contact')],
+           (r'\bcombien (je paie|je paye|dois-je payer|faut-il payer)\b', 'cost'), (r'\bse connecter\b', 'login'), (r'\b(perdu|égaré|egare|en retard)\b', 'where'), (r'\bservice (client|clients|clientèle)\b', 'contact')],
     'de': [(r'\bum wie ?viel uhr\b', 'hours'), (r'\b(kommt|kommen)\b(?=.*\ban\b)', 'duration'), (r'\bwo (ist|sind|bleibt|bleiben) (mein|meine|die|das|der)\b', 'where'),
-           (r'\bgeld zur[uü]ck\b', 'refund'), (r'\b(setze|setzt|setzen)\b(?=.*\bzur[uü]ck)', 'reset'), (r'\bnoch nicht (angekommen|da|erhalten|geliefert)\b', 'where'),
+           (r'\bwie ?viel (zahle|bezahle|muss ich (be)?zahlen)\b', 'cost'), (r'\bgeld zur[uü]ck\b', 'refund'), (r'\b(setze|setzt|setzen)\b(?=.*\bzur[uü]ck)', 'reset'), (r'\bnoch nicht (angekommen|da|erhalten|geliefert)\b', 'where'),
            (r'\b(verloren|verschwunden|versp[aä]tet)\b', 'where')],
     'pt': [(r'\bque horas\b', 'hours'), (r'\bonde (est[aá]|est[aã]o|anda) (o|a|os|as|meu|minha|meus|minhas)\b', 'where'),
-           (r'\bdinheiro de volta\b|\bmeu dinheiro\b', 'refund'), (r'\bn[aã]o chegou\b', 'where'), (r'\b(perdido|extraviado|atrasado)\b', 'where'),
+           (r'\bquanto (pago|tenho que pagar)\b', 'cost'), (r'\bdinheiro de volta\b|\bmeu dinheiro\b', 'refund'), (r'\bn[aã]o chegou\b', 'where'), (r'\b(perdido|extraviado|atrasado)\b', 'where'),
            (r'\b(atendimento|servi[cç]o) (ao|de atendimento ao) cliente\b', 'contact')],
     'it': [(r'\ba che ora\b', 'hours'), (r"\bdov'?\s?[eè] (il|la|lo|i|le|mio|mia)\b", 'where'),
            (r'\bdove (sono|si trova) (il|la|i|le|mio|mia|miei|mie)\b', 'where'),
-           (r'\bsoldi indietro\b', 'refund'), (r'\b(servizio|assistenza) clienti\b', 'contact'), (r'\bnon [eè] (ancora )?arrivat', 'where'),
+           (r'\bquanto (pago|devo pagare)\b', 'cost'), (r'\bsoldi indietro\b', 'refund'), (r'\b(servizio|assistenza) clienti\b', 'contact'), (r'\bnon [eè] (ancora )?arrivat', 'where'),
            (r'\b(perso|smarrito|in ritardo)\b', 'where')],
     'nl': [(r'\bhoe laat\b', 'hours'), (r'\bwaar (is|zijn|blijft|blijven) (mijn|de|het)\b', 'where'),
-           (r'\bgeld terug\b', 'refund'), (r'\bniet (aangekomen|ontvangen|binnen|geleverd)\b', 'where'),
+           (r'\bhoeveel (betaal|moet ik betalen)\b', 'cost'), (r'\bgeld terug\b', 'refund'), (r'\bniet (aangekomen|ontvangen|binnen|geleverd)\b', 'where'),
            (r'\b(kwijt|verloren|vertraagd)\b', 'where')],
 }
 
@@ -431,20 +436,20 @@ _GENERIC_TEXT = {
         vacation birthday christmas wedding event party last previous recent recently''',
     'es': '''casa puerta normal normalmente aproximadamente más menos día días semana semanas hoy mañana
         tarde noche pasado pasada último última todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
-        otro otra diferente color colores modelo funciona funcionar hola gracias''',
+        otro otra diferente color colores modelo funciona funcionar hola gracias gusta gustó gustado''',
     'fr': '''maison porte normal normalement environ jour jours semaine semaines aujourd hui demain soir matin
         dernier dernière dernièrement toujours encore déjà aide problème question nouveau nouvelle même autre différent couleur couleurs
-        modèle marche fonctionne bonjour merci''',
+        modèle marche fonctionne bonjour merci plu aime aimé''',
     'de': '''haus tür normal normalerweise ungefähr etwa tag tage woche wochen heute morgen abend immer noch
         letzte letzten letzter vorige mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
-        funktioniert funktionieren geht gegangen hinzu dabei''',
+        funktioniert funktionieren geht gegangen hinzu dabei gefällt gefallen''',
     'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite passado passada última ainda
-        ajuda problema pergunta novo nova mesmo mesma outro outra diferente cor cores modelo funciona''',
+        ajuda problema pergunta novo nova mesmo mesma outro outra diferente cor cores modelo funciona gostei gosto''',
     'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera scorso scorsa ultima ancora
         già aiuto problema domanda nuovo nuova stesso stessa altro altra diverso colore colori modello
-        funziona''',
+        funziona piace piaciuto''',
     'nl': '''huis deur normaal normaal gesproken ongeveer dag dagen week weken vandaag morgen avond vorige afgelopen laatste nog steeds
-        al hulp probleem vraag nieuw nieuwe zelfde andere kleur kleuren model werkt''',
+        al hulp probleem vraag nieuw nieuwe zelfde andere kleur kleuren model werkt bevalt''',
 }
 
 
@@ -703,8 +708,9 @@ class _Index:
         return self._typo[lang]
 
     def correct(self, terms, lang):
-        """A word the KB does not know, one plausible typo away from a word it knows (or a lexicon word), is
-        read as that word ("shiping", "retrun", "pricng"); a typo'd stop word is dropped. Plausible for its
+        """A word the KB does not know, one plausible typo away from a word it uses (in a question, an
+        alternate or an answer), is read as that word ("shiping", "retrun", "pricng"); a typo'd stop word
+        is dropped. Plausible for its
         length: nothing under 4 letters, only two swapped letters at 4 ("hwat", but not "hire" -> "hike"),
         one edit at 5 to 7 letters, two from 8."""
         lex = _lexicon_stems(lang)
@@ -733,22 +739,18 @@ class _Index:
                     dist = _edits(word, form)
                     if dist > limit or (size <= 4 and not _swapped(word, form)):
                         continue
-                    key = (dist, st is not None and st not in self.idf, st is None, abs(len(form) - len(word)), form)
+                    if st is not None and st not in self.idf:
+                        continue            # only to a word of the KB ("verwendet" is not "versendet")
+                    key = (dist, st is None, abs(len(form) - len(word)), form)
                     if best is None or key < best[0]:
                         best = (key, st)
             if best is None:
                 out.append(t)
-            elif best[1] is None or (best[1] not in self.idf and best[1] not in lex and
-                                     best[1] in _stop_stems(lang)):
+            elif best[1] is None:
                 continue                    # a typo'd stop word
             else:
                 out.append(Term(best[1], lex.get(best[1], frozenset()), typo=True, raw=t.raw))
         return out
-
-
-@functools.lru_cache(maxsize=None)
-def _stop_stems(lang):
-    return frozenset(language_mod.stem(w, lang) for w in language_mod.STOPWORDS.get(lang, ()))
 
 
 def _swapped(a, b):

@@ -56,7 +56,7 @@ _STOP_TEXT = {
         hola gracias buenas buenos días dias tardes favor porfa usted ustedes vosotros yo tú tu él ella
         ellos tengo tiene tienen tienes hacer hago hace alguien algo algún alguna todo toda todos todas hacen hacer hago hacéis sé elegir escoger
         recibir recibiré recibo otro otra recomiendan recomiendas recomendar
-        recomienda''',
+        recomienda recibo recibe reciben recibí''',
     'fr': '''le la les un une des du de d l à a au aux en et ou où que qu qui quoi quel quelle quels quelles
         comment quand combien pourquoi prend prendre prennent faut vais va vont recevoir reçois puis autre
         autres contre choisir conseillez recommandez recommander trop est sont être suis es êtes sommes était c ce cet cette ces ça cela
@@ -64,7 +64,7 @@ _STOP_TEXT = {
         me m te t se s lui y ne n pas plus très tres aussi mais si oui non avec sans pour par sur dans chez
         entre peux peut pouvez pourrais pourriez voudrais veux voulez souhaite aimerais besoin savoir
         bonjour salut bonsoir merci svp plaît plait stp madame monsieur avez ai as a avons ont faire fait
-        quelqu quelque chose tout toute tous toutes il y''',
+        quelqu quelque chose tout toute tous toutes il y serai sera serez seront serais serait''',
     'de': '''der die das den dem des ein eine einen einem einer eines und oder aber wenn ob dass zu zum zur
         in im an am auf aus bei mit nach von vom für fur über uber unter um bis durch ohne gegen ist sind war
         waren bin bist seid sein wird werden wurde kann können konnen könnte koennte kannst muss müssen soll
@@ -74,7 +74,7 @@ _STOP_TEXT = {
         wieso weshalb hallo guten tag hi danke bitte gerne gern ja nein doch mal hier da dort habe hast hat
         haben gibt es etwas jemand man denn eigentlich zurück zuruck vielen hoch bekomme bekommen
         erhalte erhalten soll sollen andere anderen empfehlen empfehlt habt hätte hätten hättet könnt
-        wollt sollt müsst dürft darf darfst kriege kriegen bekommt gebt nehmen nehme nimmt''',
+        wollt sollt müsst dürft darf darfst kriege kriegen bekommt gebt nehmen nehme nimmt ins ans aufs beim''',
     'pt': '''o a os as um uma uns umas do da dos das de em no na nos nas ao aos à às e ou que quem qual quais
         como quando onde quanto quanta quantos quantas por para com sem sobre entre até desde é são era ser
         estar está estão estou este esta isto estes estas esse essa isso meu minha meus minhas seu sua seus

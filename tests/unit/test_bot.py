@@ -393,3 +393,21 @@ def test_question_words_are_not_topics():
           Entry('shipping', 'How long does shipping take?', 'Standard shipping takes 3-5 business days.')]
     a = bot.answer("Quand est-ce que ma commande va arriver ?", kb)
     assert a.entry_id != 'refund' or not a.understood(bot.threshold), a
+
+
+def test_typos_are_read_only_as_words_the_kb_uses():
+    """'verwendet' (uses) is one letter from the lexicon's 'versendet' (ships), a word this KB never uses."""
+    from chalicelib.domain.bot import _index, analyse
+    idx = _index(tuple(SHOP))
+    assert [t.typo for t in idx.correct(analyse('verwendet', 'de'), 'de')] == [False]
+    a = bot.answer('Verwendet ihr recycelte Materialien?', SHOP)
+    assert a.entry_id == 'green' or not a.understood(bot.threshold), a
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('¿Cuánto pago por el envío?', 'shipping_cost'),   # "how much do I pay" asks a price, in any language
+    ('Combien je paie pour la livraison ?', 'shipping_cost'),
+])
+def test_how_much_do_i_pay_is_a_cost(text, expected):
+    a = bot.answer(text, SHOP)
+    assert a.entry_id == expected and a.understood(bot.threshold), a
