@@ -465,7 +465,7 @@ P_EXP, R_BASE, R_EXP = 1.5, 0.6, 0.5          # score = precision**P_EXP * (R_BA
 ANSWER_ONLY = 0.40                            # the answer alone: ANSWER_ONLY * precision**P_EXP (exact words)
 ANSWER_DF = 0.5                               # an entry with a word only in its answer counts half for IDF
 UNKNOWN_CONCEPT, UNKNOWN_WORD = 1.0, 1.0      # factors on the IDF of words the KB never uses
-GENERIC_WEIGHT = 0.35                         # ... and of a common word (_GENERIC) the KB never uses
+GENERIC_WEIGHT = 0.25                         # ... and of a common word (_GENERIC) the KB never uses
 CONCEPT_CAP = True                            # a word weighs halfway between its IDF and its concept's if lower
 GENERIC_CONCEPTS = frozenset(['period'])      # concepts that weigh like common words when the KB lacks them
 OBJECT_CONCEPTS = frozenset(['order', 'product', 'footwear', 'jacket', 'policy', 'method', 'guide', 'program'])
@@ -606,7 +606,7 @@ def tokens(text, lang=DEFAULT_LANG):
 # ---- index ------------------------------------------------------------------------------------------
 
 class _Phrasing:
-    __slots__ = ('text', 'lang', 'stems', 'raws', 'concepts', 'terms', 'entry', 'is_answer')
+    __slots__ = ('text', 'lang', 'stems', 'raws', 'concepts', 'terms', 'entry', 'is_answer', 'weights')
 
     def __init__(self, text, lang, entry, is_answer=False):
         self.text, self.lang, self.entry, self.is_answer = text, lang, entry, is_answer
@@ -614,6 +614,7 @@ class _Phrasing:
         self.stems = {t.stem for t in self.terms}
         self.raws = {t.raw for t in self.terms if t.raw}
         self.concepts = set().union(*(t.concepts for t in self.terms)) if self.terms else set()
+        self.weights = None      # its terms' weights in its KB, on first use
 
 
 class _Index:
@@ -807,15 +808,14 @@ def _precision(qterms, weights, p, answer, query_lang, exact_only=False):
     return got / total if total else 0.0
 
 
-def _score(qterms, weights, p, answer, query_lang, idx):
+def _score(qterms, weights, p, answer, query_lang, idx, qstems, qconcepts):
     precision = _precision(qterms, weights, p, answer, query_lang)
     if not p.terms:
         return 0.0
-    qstems = {t.stem for t in qterms}
-    qconcepts = set().union(*(t.concepts for t in qterms))
+    if p.weights is None:
+        p.weights = [idx.weight(u) for u in p.terms]
     pw = covered = 0.0
-    for u in p.terms:
-        w = idx.weight(u)
+    for u, w in zip(p.terms, p.weights):
         pw += w
         if u.stem in qstems:
             covered += w * (EXACT if p.lang == query_lang else CROSS)
@@ -872,6 +872,8 @@ def _rank(text, idx, visitor_lang):
         if not qterms:
             continue
         weights = [idx.weight(t) for t in qterms]
+        qstems = {t.stem for t in qterms}
+        qconcepts = set().union(*(t.concepts for t in qterms))
         hits = set()
         for t in qterms:
             hits |= idx.postings.get(t.stem, set())
@@ -883,7 +885,7 @@ def _rank(text, idx, visitor_lang):
                 if p is answer_p:   # the answer alone: what share of the message it explains, discounted
                     s = ANSWER_ONLY * _precision(qterms, weights, p, None, lang, exact_only=True) ** P_EXP
                 else:
-                    s = _score(qterms, weights, p, answer_p, lang, idx)
+                    s = _score(qterms, weights, p, answer_p, lang, idx, qstems, qconcepts)
                 if p.lang != lang and lang in idx.langs:
                     s *= OTHER_LANGUAGE      # the KB has phrasings in this language: prefer them
                 if visitor_lang and visitor_lang not in idx.entry_langs[i]:
