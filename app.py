@@ -49,7 +49,10 @@ def _query():
 
 
 def _source_ip():
-    return ((app.current_request.context or {}).get('identity') or {}).get('sourceIp')
+    """The visitor's address (behind CloudFront: the viewer's, see protocol.viewer_address)."""
+    request = app.current_request
+    caller = ((request.context or {}).get('identity') or {}).get('sourceIp')
+    return protocol.viewer_address(request.headers, os.environ.get('EDGE_SECRET', ''), caller)
 
 
 def route(path, **options):

@@ -3,7 +3,7 @@ Pure: every rejection is a ProtocolError with a machine-readable code, raised be
 from chalicelib.protocol.bodies import (RETENTION_DAYS, ROLES, SETTINGS_FIELDS, STATUSES, json_body, json_object, only,
                                         parse_invite, parse_knowledge, parse_knowledge_entry, parse_reply, parse_role,
                                         parse_session_request, parse_settings, parse_transition, query_int,
-                                        query_statuses)
+                                        query_statuses, viewer_address)
 from chalicelib.protocol.events import (ack_event, chunk_messages, error_event, event, handoff_event, message_event,
                                         public_message, summary)
 from chalicelib.protocol.fields import (MAX_FRAME, MAX_SEND, MAX_SEQ, MAX_TEXT, ProtocolError, bounded, id_field,
@@ -16,4 +16,4 @@ __all__ = ['MAX_FRAME', 'MAX_SEND', 'MAX_SEQ', 'MAX_TEXT', 'OPERATOR_ACTIONS', '
            'parse_invite', 'parse_knowledge', 'parse_knowledge_entry', 'parse_reply', 'parse_role',
            'RETENTION_DAYS', 'ROLES', 'parse_session_request', 'parse_settings',
            'parse_transition', 'public_message', 'query_int', 'query_statuses', 'request_id_of', 'summary',
-           'text_field', 'valid_agent_id', 'valid_conversation_id', 'valid_id']
+           'text_field', 'valid_agent_id', 'valid_conversation_id', 'valid_id', 'viewer_address']

@@ -1,4 +1,6 @@
 """REST bodies and query strings → validated values."""
+import hmac
+import ipaddress
 import re
 
 from chalicelib.protocol.fields import (MAX_TEXT, ProtocolError, check_strings, id_field, loads, text_field,
@@ -149,6 +151,20 @@ def parse_settings(data, trigger_names, allow_loopback_http=False):
                             'settings')
     check_strings(settings, 'settings')
     return settings, version
+
+
+def viewer_address(headers, edge_secret, caller):
+    """The visitor's address for per-address limits. Behind CloudFront, API Gateway's caller is the edge;
+    a request that proves it came through our distribution (X-Handoff-Edge equal to EDGE_SECRET, which
+    browsers never see) carries the visitor's own address in CloudFront-Viewer-Address ("ip:port")."""
+    proof = headers.get('x-handoff-edge') or ''
+    if edge_secret and hmac.compare_digest(proof.encode(), edge_secret.encode()):
+        viewer = (headers.get('cloudfront-viewer-address') or '').rsplit(':', 1)[0].strip('[]')
+        try:
+            return str(ipaddress.ip_address(viewer))
+        except ValueError:
+            pass
+    return caller
 
 
 def parse_role(data, action='team'):

@@ -145,3 +145,22 @@ def test_a_connect_flood_is_capped_per_visitor(h, monkeypatch):
         ConnectionItem(key('CONN', c), 'META').delete()
     assert h.connect('t5', session=s['session']) == 200
     assert app_module._services.ctx.conversations.get(s['conversation_id']).connections == {'t5'}
+
+
+def test_behind_cloudfront_the_viewer_address_is_counted(h, monkeypatch):
+    """CloudFront proves itself with X-Handoff-Edge (= EDGE_SECRET); then CloudFront-Viewer-Address is the
+    visitor's. Without the proof the header is ignored (anyone could send it)."""
+    monkeypatch.setenv('EDGE_SECRET', 'edge-123')
+    set_limits(sessions_per_address=FixedWindow(limit=1, seconds=3600))
+
+    def session(**headers):
+        response = h.client.http.request('POST', '/visitor/session', body='{"agent_id": "shop"}',
+                                         headers=dict({'Content-Type': 'application/json'}, **headers))
+        return response.status_code
+    edge = {'X-Handoff-Edge': 'edge-123'}
+    assert session(**edge, **{'CloudFront-Viewer-Address': '198.51.100.7:4711'}) == 200
+    assert session(**edge, **{'CloudFront-Viewer-Address': '198.51.100.7:5000'}) == 429     # same viewer
+    assert session(**edge, **{'CloudFront-Viewer-Address': '[2001:db8::1]:443'}) == 200     # another one
+    assert session(**edge, **{'CloudFront-Viewer-Address': '2001:db8::1:443'}) == 429       # the same, unbracketed
+    assert session(**{'X-Handoff-Edge': 'forged', 'CloudFront-Viewer-Address': '203.0.113.9:1'}) == 200  # caller
+    assert session(**{'CloudFront-Viewer-Address': '203.0.113.9:1'}) == 429                 # caller again
