@@ -12,12 +12,12 @@ class Fanout:
     def post(self, connection_id, event):
         return self.sender.post(connection_id, event)
 
-    def to_visitor(self, conv, events, origin=None, acked=None):
-        """To every socket of the visitor; `origin` already holds `acked` and gets the rest."""
+    def to_visitor(self, conv, events, origin=None, acked=()):
+        """To every socket of the visitor; `origin` already holds the events in `acked` and gets the rest."""
         others = sorted(set(conv.connections) - {origin})
         gone = self.sender.fan_out(others, events)
         if origin in conv.connections:
-            gone += self.sender.fan_out([origin], [e for e in events if e is not acked])
+            gone += self.sender.fan_out([origin], [e for e in events if not any(e is a for a in acked)])
         self.forget(gone, conversation_id=conv.id)
 
     def to_operators(self, agent_id, events, sockets=None, conv=None):

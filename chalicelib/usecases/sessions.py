@@ -114,7 +114,9 @@ def connect(ctx, connection_id, query):
             conversation_id = '%s.%s' % (agent_id, visitor_id)
             if not protocol.valid_conversation_id(conversation_id) or ctx.conversations.get(conversation_id) is None:
                 return 403
-            ctx.connections.put_visitor(connection_id, conversation_id, agent_id, visitor_id, ttl)
+            # `ack=messages`: this client takes the bot's reply inside the ack of its message (one post, not two).
+            ctx.connections.put_visitor(connection_id, conversation_id, agent_id, visitor_id, ttl,
+                                        ack_messages=query.get('ack') == 'messages')
             return 200
     except AppError:
         return 401

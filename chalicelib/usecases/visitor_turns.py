@@ -68,15 +68,20 @@ def turn(ctx, sock, cmd, explicit):
             cmd.action, outcome.duplicate_seq, cmd.request_id, cmd.client_message_id, duplicate=True))
     conv, change = outcome.conversation, outcome.change
     route = change.route
+    events = [protocol.message_event(cid, m) for m in change.messages]
+    # The sending socket learns its own message's seq from the ack: no echo (a third of the posts). A client
+    # that connected with `ack=messages` also gets the turn's other messages (the bot's reply) inside the ack.
+    acked = events[:1] if cmd.client_message_id and change.messages[0]['role'] == 'visitor' else []
+    extra = {}
+    if sock.ack_messages:
+        extra['messages'] = [e['message'] for e in events[len(acked):]]
+        acked = list(events)
     # Acked with the first stored message's seq (the visitor's own, or the handoff notice for a bare request).
     ctx.fanout.post(sock.connection_id, protocol.ack_event(
-        cmd.action, change.messages[0]['seq'], cmd.request_id, cmd.client_message_id))
-    events = [protocol.message_event(cid, m) for m in change.messages]
+        cmd.action, change.messages[0]['seq'], cmd.request_id, cmd.client_message_id, **extra))
     if route == Route.HANDOFF:
         events.append(protocol.handoff_event(conv, change.previous))
-    # The sending socket learnt its own message's seq from the ack: no echo (a third of the posts).
-    echo = events[0] if cmd.client_message_id and change.messages[0]['role'] == 'visitor' else None
-    ctx.fanout.to_visitor(conv, events, origin=sock.connection_id, acked=echo)
+    ctx.fanout.to_visitor(conv, events, origin=sock.connection_id, acked=acked)
     if route in (Route.HUMAN, Route.HANDOFF):
         ctx.fanout.to_operators(agent_id, events, online.get('sockets'), conv=conv)
 

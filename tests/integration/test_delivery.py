@@ -218,3 +218,21 @@ def test_an_acknowledged_conversation_reaches_its_owner_and_its_viewers_only(h):
     h.take('bob-2')
     h.send('v1', {'action': 'send', 'client_message_id': 'm2', 'text': 'thanks'})
     assert messages(h.take('bob-2')) == [('visitor', 'thanks')] and h.take('bob') == []
+
+
+def test_a_client_can_take_the_bots_reply_inside_the_ack(h):
+    """`ack=messages` on connect: one post per bot turn instead of two; other tabs still get messages."""
+    s = h.visitor('v1')
+    assert h.connect('tab-new', session=s['session'], ack='messages') == 200
+    events = h.send('tab-new', {'action': 'send', 'client_message_id': 'c1', 'text': 'How long does shipping take?'})
+    assert types(events) == ['ack']
+    [bot] = events[0]['messages']
+    assert bot['role'] == 'bot' and bot['seq'] == events[0]['seq'] + 1 and 'business days' in bot['text']
+    assert messages(h.take('v1')) == [('visitor', 'How long does shipping take?'), ('bot', bot['text'])]
+    # the default stays as documented: an ack without messages, then the bot's message
+    events = h.send('v1', {'action': 'send', 'client_message_id': 'c2', 'text': 'How long does shipping take?'})
+    assert types(events) == ['ack', 'message'] and 'messages' not in events[0]
+    h.take('tab-new')
+    # a handoff: the notice rides in the ack, the handoff event follows
+    events = h.send('tab-new', {'action': 'request_human', 'client_message_id': 'c3'})
+    assert types(events) == ['ack', 'handoff'] and events[0]['messages'][0]['role'] == 'system'

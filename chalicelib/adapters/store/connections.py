@@ -24,6 +24,7 @@ class Socket:
     operator_id: Optional[str] = None
     operator_name: Optional[str] = None
     connected_at: Optional[int] = None
+    ack_messages: bool = False
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,8 @@ def _socket(item):
         return None
     return Socket(connection_id=item.pk.split('#', 1)[1], role=item.role, agent_ids=tuple(item.agent_ids or ()),
                   conversation_id=item.conversation_id, visitor_id=item.visitor_id, operator_id=item.operator_id,
-                  operator_name=item.operator_name, connected_at=item.connected_at)
+                  operator_name=item.operator_name, connected_at=item.connected_at,
+                  ack_messages=bool(item.ack_messages))
 
 
 class Connections:
@@ -49,10 +51,10 @@ class Connections:
     def get(self, connection_id):
         return _socket(get(ConnectionItem, key('CONN', connection_id), 'META'))
 
-    def put_visitor(self, connection_id, conversation_id, agent_id, visitor_id, ttl_seconds):
+    def put_visitor(self, connection_id, conversation_id, agent_id, visitor_id, ttl_seconds, ack_messages=False):
         ConnectionItem(key('CONN', connection_id), 'META', role='visitor', conversation_id=conversation_id,
                        agent_ids=[agent_id], visitor_id=visitor_id, expires_at=timedelta(seconds=ttl_seconds),
-                       connected_at=int(time.time())).save()
+                       connected_at=int(time.time()), ack_messages=ack_messages or None).save()
         self.conversations.add_socket(conversation_id, connection_id)
 
     def put_operator(self, connection_id, operator, ttl_seconds):

@@ -29,7 +29,7 @@ a query or a conditional write; nothing scans.
 import hashlib
 import os
 
-from pynamodb.attributes import (DiscriminatorAttribute, JSONAttribute, ListAttribute, MapAttribute,
+from pynamodb.attributes import (BooleanAttribute, DiscriminatorAttribute, JSONAttribute, ListAttribute, MapAttribute,
                                  NumberAttribute, TTLAttribute, UnicodeAttribute, UnicodeSetAttribute)
 from pynamodb.indexes import GlobalSecondaryIndex, IncludeProjection
 from pynamodb.models import Model
@@ -131,6 +131,7 @@ class ConnectionItem(Entity, discriminator='conn'):
     operator_name = UnicodeAttribute(null=True)
     visitor_id = UnicodeAttribute(null=True)
     connected_at = NumberAttribute(null=True)     # epoch seconds
+    ack_messages = BooleanAttribute(null=True)    # the client takes its turn's other messages inside the ack
     typing_w = NumberAttribute(null=True)         # a visitor socket's typing frames: window number and count
     typing_n = NumberAttribute(null=True)         # (domain.rate_limit.FixedWindow, usecases.limits)
 

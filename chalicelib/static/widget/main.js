@@ -242,6 +242,12 @@ export function start(api, options, queued) {
     switch (ev.type) {
       case 'ack':
         if (ev.client_message_id && ev.action === 'send') { onAck(ev); }
+        // With ack=messages the turn's other messages (the bot's reply, a notice) ride in the ack.
+        if (Array.isArray(ev.messages) && ev.messages.length) {
+          let changed = false;
+          for (const m of ev.messages) { changed = receive(m) || changed; }
+          if (changed) { persist(); }
+        }
         break;
       case 'message':
         if (receive(ev.message)) { persist(); }
@@ -360,7 +366,7 @@ export function start(api, options, queued) {
       return;
     }
     socket = new ReconnectingSocket({
-      url: async () => withQuery(await webSocketUrl(options.base, 'omit'), { session: state.session }),
+      url: async () => withQuery(await webSocketUrl(options.base, 'omit'), { session: state.session, ack: 'messages' }),
       onOpen: () => {
         // Replay everything after the last seq we saw (also after a reload), then resend
         // unacknowledged messages once the replay is complete (see onHistory).
