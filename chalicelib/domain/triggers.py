@@ -175,7 +175,7 @@ def _quote(m, limit=60):
 
 _REQ_VERB = _alt(
     r'talk\w*', r'speak\w*', r'chat(?:ting)? (?:with|to)', r'connect\w*', r'transfer\w*', r'put me (?:through|in touch)', r'put through',
-    r'pass me', r'escalat\w*', r'contact', r'reach', r'get in touch', r'hand (?:me |this |it )?over',
+    r'pass me', r'escalat\w*', r'escalad(?:er|ez)', r'(?:have|had) a (?:quick )?word', r'contact', r'reach', r'get in touch', r'hand (?:me |this |it )?over',
     r'contatt\w*', r'kontaktier\w*', r'contacter', r'contatar',
     r'habl\w+', r'comunica\w*', r'pas(?:a|e|ar|ame|as|en|ad|adme)', r'pon(?:me|es|ga|gan|er|gas)', r'atien\w+',
     r'atend\w+', r'transfier\w*', r'transfer\w*', r'contactar',
@@ -236,14 +236,16 @@ _HUMAN_TOKENS = {
     'is_there': r'\b(?:is|are) there (?:(?:any|some|an|a)(?:one|body)?)\b',
     'there_is': r'\b(?:hay|il y a|gibt es|ist da|sind da|tem|ha|c e|ci sono|is er|zijn er)',
 }
-_SOMEONE = _alt(r'someone', r'somebody', r'anyone', r'anybody', r'(?:a )?member of (?:your )?(?:staff|team)', r'staff member', r'(?:one|any) of your (?:team|staff|colleagues)',
+_SOMEONE = _alt(r'(?:a |one of )?(?:your )?colleagues?(?: of yours)?', r'(?:un )?companer[oa]s? (?:suy[oa]s?|vuestr[oa]s?|tuy[oa]s?)',
+                r'(?:un de )?(?:vos |votre )?collegues?', r'(?:ein(?:e|er)? )?kolleg(?:e|in|en)(?: von (?:ihnen|euch))?', r'(?:um )?colega (?:seu|sua|de voces)',
+                r'(?:un )?(?:suo |vostro )collega', r'(?:een )?collega (?:van u|van jullie)', r'someone', r'somebody', r'anyone', r'anybody', r'(?:a )?member of (?:your )?(?:staff|team)', r'staff member', r'(?:one|any) of your (?:team|staff|colleagues)',
                 r'(?:a |an )?(?:actual |real )?(?:person|human)', r'alguien', r'una persona', r'quelqu un', r'une personne', r'jemand\w*', r'ein(?:e)? (?:mensch|person|mitarbeiter\w*)',
                 r'alguem', r'uma pessoa', r'qualcuno', r'una persona', r'iemand', r'een (?:persoon|mens|medewerker)')
 _LOOK_VERB = _alt(r'look\w*', r'check\w*', r'review\w*', r'handle', r'deal with', r'sort (?:it|this|me)', r'investigat\w*', r'examin\w*',
                   r'revis\w*', r'mir(?:e|en|ar|ara|ase|e usted)', r'echar? un vistazo', r'ech(?:e|en) un vistazo', r'ocup\w*', r'verific\w*', r'comprob\w*',
                   r'regard\w*', r'jet(?:er|te|tez) un (?:oeil|coup d oeil)', r'occup\w*', r'traiter',
                   r'anschau\w*', r'anseh\w*', r'ansieht', r'angucken', r'anguckt', r'pruf\w*', r'nachseh\w*', r'nachschau\w*', r'kummer\w*', r'kummert', r'drauf schau\w*',
-                  r'olh\w*', r'dar uma olhada', r'analis\w*', r'ver (?:isso|isto|o meu|meu|minha)', r'cuid\w*',
+                  r'olh\w*', r'dar uma olhada', r'analis\w*', r'esamin\w*', r'ver (?:isso|isto|o meu|meu|minha)', r'cuid\w*',
                   r'controll\w*', r'guard\w*', r'dare un occhiata', r'occup\w*',
                   r'kijk\w*', r'nakijk\w*', r'bekijk\w*', r'naar kijken', r'controleer\w*', r'uitzoek\w*')
 _CONTACT_ME = _alt(r'get in touch', r'contact me', r'call me', r'ring me', r'phone me', r'e ?mail me(?! (?:the|a|an|your|my|our|some|it|this|that|them)\b)', r'reply to me', r'get back to me', r'write to me', r'message me',
@@ -258,7 +260,8 @@ _AVAILABLE = _alt(r'available', r'around', r'online', r'free (?:to|right now)', 
                   r'erreichbar', r'da (?:der|die)', r'frei')
 _TALK_CALL = _alt(r'call', r'phone', r'ring', r'talk', r'speak', r'chat', r'contact', r'llamar', r'hablar', r'appeler', r'parler', r'anrufen', r'sprechen',
                   r'reden', r'erreich\w*', r'ligar', r'falar', r'chiamare', r'parlare', r'bellen', r'spreken', r'praten')
-_MODAL_ASK = _alt(_MODAL, r'zou', r'zouden', r'wurde', r'wurdet', r'que', r'please', r'pls', r'bitte', r'por favor', r'porfa', r'svp', r'per favore', r'aub', r'would', r'will',
+_MODAL_ASK = _alt(_MODAL, r'grateful if', r'appreciate it if', r'agradeceria (?:que|se)', r'reconnaissant (?:qu|si)', r'dankbar,? wenn',
+                  r'grat[oa] se', r'op prijs (?:stellen|stel) als', r'zou', r'zouden', r'wurde', r'wurdet', r'que', r'please', r'pls', r'bitte', r'por favor', r'porfa', r'svp', r'per favore', r'aub', r'would', r'will',
                   r'kunt', r'kun', r'kunnen', r'pourriez', r'pouvez', r'podeis', r'podrian', r'pueden', r'podem', r'possono', r'potete', r'konnt', r'konnen',
                   r'is', r'are', r'ist', r'hay', r'c e', r'is er', r'tem', r'il y a', r'gibt es', r'has', r'have')
 
@@ -366,7 +369,7 @@ _EMOTIONAL = [
     r'\bam boden zerstort\b', r'\barrasad\w*', r'\bdistrutt\w*', r'\bkapot van\b',
     r'\bshaking\b', r'\btrembl\w*', r'\btembl\w*', r'\btremble\w*', r'\bzitter\w*', r'\btremend\w*', r'\btremand\w*',
     r'\bik tril\b', r'\bbegging\b', r'\bi beg you\b', r'\bsuplic\w*', r'\b(?:je )?(?:vous |t )?en supplie\b', r'\bsuppli(?:e|ons|ez)\b', r'\bflehe\w*', r'\bimplor\w*',
-    r'\b(?:vi|ti) prego\b', r'\bsmeek\w*',
+    r'\b(?:vi|ti) prego\b(?=.{0,25}\baiut)', r'\bsmeek\w*',
     r'\bchemo\w*', r'\bquimio\w*', r'\bchimio\w*', r'\bcancer\b', r'\bkrebs\w*', r'\bcancro\b', r'\bkanker\b',
     r'\b(?:in|im|en el|a l|no|in ospedale|in het) (?:hospital|hopital|krankenhaus|ospedale|ziekenhuis)\b', r'\bhospitali[sz]ed\b',
     r'\b(?:i feel|i m feeling|feeling|me siento|je me sens|ich fuhle mich|mir geht es|me sinto|mi sento|sto|ik voel me)'
@@ -417,6 +420,9 @@ _EMOTIONAL = [
     r'\ben (?:etat de )?choc\b', r'\bsotto shock\b', r'\bin stato di shock\b', r'\ben shock\b', r'\bem choque\b', r'\bunter schock\b', r'\bin shock\b', r'\btraumati\w*',
     r'\b(?:trau|traue) mich nicht\b', r'\bdurf (?:\w+ ){0,4}niet\b', r'\bik durf niet\b', r'\bdont dare\b', r'\bno me atrevo\b', r'\bje n ose (?:pas|plus)\b', r'\bnao tenho coragem\b', r'\bnon oso\b',
     r'\b(?:so|really|very|incredibly|muy|tan|tres|si|vraiment|sehr|so|total|muito|tao|molto|cosi|davvero|zo|heel|erg|echt) (?:sad|triste|traurig|verdrietig)\b',
+    r'\b(?:until|till|til|hasta|jusqu a|bis (?:zum|zur)?|ate|fino (?:a|allo|al)?|tot) (?:\w+ )?(?:payday|pay day|my (?:next )?pay(?:check)?|cobrar|la paie|le salaire|mon salaire|gehalt|lohn|monatsende|o pagamento|o salario|lo stipendio|stipendio|mijn salaris|salaris|loon|het salaris)\b',
+    r'\bcant (?:cope|deal) with (?:another|one more|any more|anything else)\b', r'\bya no puedo con\b', r'\bne peux plus gerer\b', r'\bschaffe (?:\w+ )?nicht noch\b',
+    r'\bnao dou conta\b', r'\bnon riesco (?:piu )?a gestire\b', r'\bkan er (?:echt |gewoon )?geen \w+ meer bij hebben\b',
     r'\bbreaking point\b', r'\bcant (?:cope|take (?:it|this|any ?more)|handle (?:this|it)|deal with (?:this|it)|sleep|breathe)\b',
     r'\bat my wits end\b', r'\boverwhelm\w*', r'\bfreaking out\b', r'\bbreak(?:ing)? down\b', r'\bmental health\b',
     r'\b(?:so|really|very|extremely|super) (?:stressed|worried|anxious)\b', r'\bworried sick\b',
@@ -501,7 +507,8 @@ _PROBLEM = [
     r'\b(?:nobody|no one|noone|nadie|personne|niemand|ninguem|nessuno) (?:\w+ ){0,2}(?:replied|answered|responded|contesto|respondio|a repondu|repond|geantwortet|antwortet|respondeu|responde|ha risposto|risponde|reageert|antwoordt|reageerde)\b',
     r'\b(?:ordered|pedi|commande|bestellt|ordinat\w*|besteld) (?:\d+|two|three|four|dos|tres|deux|trois|zwei|drei|duas|tre|drie) (?:\w+ )?.{0,15}\b(?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen|ontvangen) (?:only )?(?:\d+|one|two|una|uno|dos|un|une|deux|eins|zwei|uma|duas|due|een|twee)\b',
     r'\b(?:\d+|two|three|dos|tres|deux|trois|zwei|drei|duas|tres|due|tre|twee|drie) (?:\w+ ){0,2}(?:ordered|pedid\w*|commandes?|bestellt|ordinat\w*|besteld)\W+(?:\d+|one|two|una|dos|un|deux|zwei|duas|due|twee) (?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen)\b',
-    r'\btoo (?:small|big|tight|short|long|large)\b', r'\bout of stock\b', r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
+    r'\btoo (?:small|big|tight|short|long|large)\b', r'\breject\w*', r'\brechaz\w*', r'\brefus\w*', r'\babgelehnt\b', r'\blehnt (?:\w+ ){0,3}ab\b', r'\brecus\w*',
+    r'\brifiut\w*', r'\bweiger\w*', r'\bgeweigerd\b', r'\bdidnt (?:print|load|work|arrive|come)\b', r'\bno record\b', r'\bout of stock\b', r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
     r'\b(?:doesnt|does not|dont) exist\b', r'\bno existe\b', r'\bn existe (?:pas|plus)\b', r'\bexistiert nicht\b', r'\bnao existe\b', r'\bnon esiste\b', r'\bbestaat niet\b',
     r'\bstill nothing\b', r'\btoujours rien\b', r'\bimmer noch nichts\b', r'\bainda nada\b', r'\bancora niente\b', r'\bnog steeds (?:niks|niets)\b', r'\bsigo sin nada\b',
     r'\bcrush\w*', r'\baplastad\w*', r'\becrase\w*', r'\bzerdruckt\b', r'\bamassad\w*', r'\bschiacciat\w*', r'\bgeplet\b', r'\bdented\b', r'\bdeuk\w*',
@@ -560,7 +567,8 @@ _SEVERAL = [
     r'\b(?:everything|it all) went wrong\b', r'\btodo (?:salio|ha salido|fue) mal\b', r'\btout a mal tourne\b', r'\balles ging (?:schief|mis)\b',
     r'\bdeu tudo errado\b', r'\b(?:e )?andato tutto storto\b',
     r'\bproblem (?:one|two|1|2)\b', r'\b(?:second|segundo|deuxieme|zweites|secondo|tweede) (?:problem|problema|probleme|probleem)\b',
-    r'\b(?:varios|varias|dos|tres|cuatro|un par de|unas cuantas) (?:problemas|cosas)\b', r'\b(?:a )?couple (?:of )?(?:things|issues|problems)\b',
+    r'\b(?:varios|varias|dos|tres|cuatro|un par de|unas cuantas) (?:problemas|cosas)\b',
+    r'\b(?:several|multiple|a few|varios|plusieurs|mehrere|varios|diversi|vari|meerdere) (?:points|puntos|pontos|punti|punkte|punten)\b', r'\b(?:a )?couple (?:of )?(?:things|issues|problems)\b',
     r'\b(?:plusieurs|quelques|deux|trois) trucs\b', r'\b(?:piu|alcune|un po di) (?:cose|problemi)\b', r'\b(?:een )?paar (?:dingen|problemen|dingetjes)\b',
     r'\b(?:umas|algumas|varias) (?:coisas|problemas)\b', r'\bein paar (?:sachen|dinge|probleme)\b', r'\b(?:plusieurs|deux|trois|quatre) (?:problemes|choses|soucis)\b',
     r'\b(?:mehrere|zwei|drei|vier) (?:probleme|sachen|dinge)\b', r'\b(?:varios|dois|tres|quatro) (?:problemas|coisas)\b',
@@ -611,7 +619,7 @@ _CHARGE_V = _alt(r'charg\w*', r'pris', r'prise', r'eingezogen', r'preso', r'pres
                  r'abbuch\w*', r'bucht', r'buchen', r'berechn\w*', r'belast\w*', r'bezahlt', r'gezahlt',
                  r'abgezogen', r'addebit\w*', r'fatto pagare', r'pagat\w*', r'pagado', r'pague', r'paye\w*', r'paguei',
                  r'afgeschreven', r'afschrijv\w*', r'schrijven(?: \w+){0,3} af', r'gerekend', r'betaald',
-                 r'carg(?:aron|asteis|aste|ais|an|ue|uen|ado|ada)', r'ingehouden', r'(?:aan)?gerekend', r'rekend(?:e|en)', r'in rekening gebracht',
+                 r'carg(?:aron|asteis|aste|ais|an|ue|uen|ado|ada)', r'quit(?:aron|asteis|aste|ado)', r'tolt[oi]', r'tir(?:aram|ou|aron)', r'(?:af)?gehaald', r'genommen', r'ingehouden', r'(?:aan)?gerekend', r'rekend(?:e|en)', r'in rekening gebracht',
                  r'belastet', r'eingezogen', r'cobrad[oa]s?', r'cobra(?:ram|ste|stes|vam)', r'addebitat[oaie]', r'preso i soldi', r'prelevat[oaie]')
 _CHARGE_N = _alt(r'charges?', r'payments?', r'transa(?:ction|ccion|cao|coes|zione|zioni|ktion|ktionen|ctie|cties)\w*', r'paiements?', r'pagos?', r'pagamentos?', r'transactions?', r'debits?', r'cargos?', r'cobros?', r'cobrancas?',
                  r'debitos?', r'prelevements?', r'abbuchung\w*', r'belastung\w*', r'zahlung\w*', r'addebit[oi]',
@@ -790,6 +798,12 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b%s\b.{0,20}\b(?:jump\w*|went up|changed|rose|subio|cambio|augmente|gestiegen|geandert|mudou|subiu|cambiato|aumentato|veranderd|gestegen)\b.{0,50}'
     r'\b(?:basket|cart|checkout|payment|cesta|carrito|pago|panier|paiement|warenkorb|kasse|zahlung|carrinho|pagamento|carrello|winkelmand\w*|betaling|afrekenen)\b' % _PRICE_N,
     r'\b%s\b.{0,30}\b(?:full price|full whack|full amount|precio (?:entero|completo|normal|total)|prix (?:fort|plein|normal)|plein (?:pot|tarif)|voll\w* (?:preis|betrag)|preco (?:cheio|inteiro|normal)|prezzo (?:pieno|intero)|volle (?:prijs|bedrag))\b' % _CHARGE_V,
+    r'\b%s (?:\w+ ){0,3}?(?:\d+|two|three|four|dos|tres|deux|trois|zwei|drei|duas|tre|twee|drie) (?:items|articulos|articles|artikel|artikelen|itens|articoli|pieces|things|prendas|pecas|pezzi|stuks|stuck|teile)\b'
+    r'.{0,60}\b(?:only|solo|que|nur|so|maar|seulement|apenas)\b' % _CHARGE_V,
+    r'\b(?:\d+|two|three|four|drei|zwei|twee|drie) (?:artikel|artikelen|items|teile|stuck|stuks) (?:\w+ )?%s\b.{0,60}\b(?:only|nur|maar)\b' % _CHARGE_V,
+    r'\b(?:still|anyway|aun asi|aun y asi|igualmente|quand meme|tout de meme|trotzdem|dennoch|mesmo assim|ainda assim|comunque|lo stesso|toch|alsnog)\b.{0,40}\b%s\b' % _CHARGE_V,
+    r'\b%s\b.{0,30}\b(?:anyway|quand meme|trotzdem|mesmo assim|lo stesso|comunque|alsnog)\b' % _CHARGE_V,
+    r'(?:\bextra |\b)\d+(?:[.,]\d+)? ?(?:extra|de mas|en plus|a mais|in piu|mehr|meer)?\b.{0,25}\b(?:on|in|en|sur|auf|na|sull|sul|op) (?:my |mi |el |mon |le |dem |meinem |a |o |minha |l |mijn |het )?(?:bank )?(?:statement|extracto|releve|kontoauszug|fatura|estratto|afschrift)\b',
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -832,7 +846,7 @@ _COMPLAINT = [
     r'\b(?:ne (?:suis|sommes) )?pas (?:du tout |tres )?(?:content|satisfait)\w*', r'\bm attendais a (?:beaucoup |bien )?mieux\b', r'\bmauvaise qualite\b',
     r'\bmediocre\b', r'\b(?:ne |n )?vaut pas (?:le prix|son prix|l argent)\b', r'\bagace\w*', r'\bhorrible\w*',
     r'\b(?:gar |uberhaupt )?nicht zufrieden\b', r'\b(?:viel |deutlich )?(?:mehr|besser) erwartet\b', r'\bmangelhaft\w*',
-    r'\bden preis nicht wert\b', r'\bfurchtbar\w*', r'\bschrecklich\w*', r'\bgrauenhaft\w*', r'\bverargert\b', r'\bgenervt\b',
+    r'\bden preis nicht wert\b', r'\bfurchtbar\w*', r'\bgrauen\w*', r'\b(?:getting |so |sick and )tired of (?:this|it|you|your)\b', r'\bschrecklich\w*', r'\bgrauenhaft\w*', r'\bverargert\b', r'\bgenervt\b',
     r'\bnao (?:estou|fiquei|fico|to|tou)(?: nada| nem um pouco)? (?:satisfeit|content|feliz)\w*', r'\besperava (?:bem |muito )?(?:mais|melhor)\b',
     r'\bqualidade (?:fraca|ruim|pessima|baixa)\b', r'\bnao vale o (?:que custa|preco)\b', r'\birritad\w*', r'\bchatead\w*',
     r'\bper niente soddisfatt\w*', r'\bmi aspettavo (?:molto |ben )?(?:di piu|meglio)\b', r'\bqualita (?:mediocre|bassa|scarsa)\b',
