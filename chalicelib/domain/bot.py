@@ -390,7 +390,8 @@ _PHRASES = {
            (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
             r"received|got here|get|got|receive)\b", 'where'), (r'\bcustomer (service|support|care)\b', 'contact'),
            (r'\b(get in touch|reach out|reach you|talk to you|contact you)\b', 'contact'),
-           (r'\bset(ting)?[\s-]?up\b', 'install'), (r'\b(get|gets|getting|be) here\b', 'duration'),
+           (r'\bset(ting)?[\s-]?up\b', 'install'), (r'\b(get|gets|getting|be) (here|to me|to us)\b', 'duration'),
+           (r"\bwhen(?:'s|s)?\b(?=[\w\s']{0,30}?\b(coming|come|arrive|arriving|delivered)\b)", 'duration'),
            (r'\b(eco|environment(ally)?|planet|climate)[\s-]?friendly\b', 'sustainable'),
            (r'\b(lost|missing|stuck|delayed|late)\b', 'where'),
            (r'\b(has|have|did|was|were|is)\s+(my|the|our|it|they)\b[\w\s]{0,20}\b(shipped|dispatched|sent|left|gone out)\b', 'track')],
@@ -433,22 +434,23 @@ _GENERIC_TEXT = {
         color colour colors colours style model version option work works working worked fine ok great nice
         bad happy unhappy sad live lives living please still yet already again soon later early late earlier much little lot
         place placed made make makes making show shows showed shown hey hi hello guys trip holiday holidays
-        vacation birthday christmas wedding event party last previous recent recently''',
+        vacation birthday christmas wedding event party last previous recent recently number numbers estimated
+        estimate approximate''',
     'es': '''casa puerta normal normalmente aproximadamente más menos día días semana semanas hoy mañana
-        tarde noche pasado pasada último última todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
+        tarde noche pasado pasada último última número todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
         otro otra diferente color colores modelo funciona funcionar hola gracias gusta gustó gustado''',
     'fr': '''maison porte normal normalement environ jour jours semaine semaines aujourd hui demain soir matin
-        dernier dernière dernièrement toujours encore déjà aide problème question nouveau nouvelle même autre différent couleur couleurs
+        dernier dernière dernièrement numéro toujours encore déjà aide problème question nouveau nouvelle même autre différent couleur couleurs
         modèle marche fonctionne bonjour merci plu aime aimé''',
     'de': '''haus tür normal normalerweise ungefähr etwa tag tage woche wochen heute morgen abend immer noch
-        letzte letzten letzter vorige mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
+        letzte letzten letzter vorige nummer mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
         funktioniert funktionieren geht gegangen hinzu dabei gefällt gefallen''',
-    'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite passado passada última ainda
+    'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite passado passada última número ainda
         ajuda problema pergunta novo nova mesmo mesma outro outra diferente cor cores modelo funciona gostei gosto''',
-    'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera scorso scorsa ultima ancora
+    'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera scorso scorsa ultima numero ancora
         già aiuto problema domanda nuovo nuova stesso stessa altro altra diverso colore colori modello
         funziona piace piaciuto''',
-    'nl': '''huis deur normaal normaal gesproken ongeveer dag dagen week weken vandaag morgen avond vorige afgelopen laatste nog steeds
+    'nl': '''huis deur normaal normaal gesproken ongeveer dag dagen week weken vandaag morgen avond vorige afgelopen laatste nummer nog steeds
         al hulp probleem vraag nieuw nieuwe zelfde andere kleur kleuren model werkt bevalt''',
 }
 

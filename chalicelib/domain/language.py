@@ -30,7 +30,7 @@ _STOP_TEXT = {
         also only even still yet is are was were be been being am do does did done doing have has had having i me
         my mine myself we us our ours you your yours it its they them their theirs he him his she her hers
         this that these those there here what which who whom
-        whose how why where when what's whats there's it's i'm im i've ive i'd id i'll youre you're dont don't doesnt
+        whose how why where when whens when's what's whats there's it's i'm im i've ive i'd id i'll youre you're dont don't doesnt
         doesn't didnt didn't isnt isn't cant can't wont won't can could would should will shall may might must
         please pls plz hi hello hey hiya thanks thank thx cheers ok okay yes yeah no not any some all each every
         one get got getting want wanted wanna would like need needs know tell let question quick wondering
@@ -40,7 +40,7 @@ _STOP_TEXT = {
         again ever always last next look looking see go going say said same other else
         happen happens happened mean means give done sure fine per take takes taking took use using used still
         ago yet pair work works offer offers provide certain receive received good great there
-        gives giving gave put puts keep keeps kept come comes came try tries tried ask asks asked
+        gives giving gave put puts keep keeps kept come comes came coming try tries tried ask asks asked
         think thought hope wish love hate seems seem looks tell told show shows shown easy easily simple
         available currently recently lately soon anyway though although however because while everyone
         anybody everybody nobody nothing everything stuff kinda sorta gonna gotta honestly basically
