@@ -1,5 +1,6 @@
 """One readable line per request, socket event, handler call and queue delivery."""
 import logging
+import re
 import sys
 
 LOG = logging.getLogger('infra.local')
@@ -9,11 +10,30 @@ _QUIET = ('werkzeug', 'aiohttp.access', 'aiohttp.server', 'aiohttp.web', 'botoco
           'pynamodb', 'moto', 'websockets')
 
 
+# Credentials never reach the log, in any form: a malformed `Authorization` header that a library prints
+# while refusing the request, a token or ticket in a query string, a signed session.
+_SECRET = re.compile(r'(?i)(bearer(?:\\x00|\s|%20)*|(?:token|ticket|session|user_hash)=)[^\s&\'",;]+')
+
+
+class Redact(logging.Filter):
+    def filter(self, record):
+        text = record.getMessage()
+        clean = _SECRET.sub(lambda m: m.group(1) + '[redacted]', text)
+        if clean != text:
+            record.msg, record.args = clean, ()
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = _SECRET.sub(lambda m: m.group(1) + '[redacted]', record.exc_text)
+        return True
+
+
 def setup(level=logging.INFO, stream=None):
     """Route our lines and other libraries' warnings to one stream (stderr by default)."""
     stream = stream or sys.stderr
     handler = logging.StreamHandler(stream)
     handler.setFormatter(logging.Formatter('%(asctime)s.%(msecs)03d %(message)s', '%H:%M:%S'))
+    handler.addFilter(Redact())
     LOG.handlers[:] = [handler]
     LOG.setLevel(level)
     LOG.propagate = False
@@ -21,6 +41,7 @@ def setup(level=logging.INFO, stream=None):
     other = logging.StreamHandler(stream)
     other.setFormatter(logging.Formatter('%(asctime)s.%(msecs)03d %(levelname)-5s %(name)s: %(message)s',
                                          '%H:%M:%S'))
+    other.addFilter(Redact())
     root = logging.getLogger()
     root.handlers[:] = [other]
     root.setLevel(logging.WARNING)

@@ -98,6 +98,8 @@ def configure_environment(env, resources, *, http_url, ws_url, management_url, c
         'PUBLIC_HTTP_URL': http_url,
         'SESSION_SECRET': env.get('SESSION_SECRET') or secrets.token_urlsafe(32),
         'WEBHOOK_SECRET': env.get('WEBHOOK_SECRET') or secrets.token_urlsafe(32),
+        # A developer's webhook receiver on http://127.0.0.1 is allowed here, never in AWS.
+        'WEBHOOK_ALLOW_LOOPBACK_HTTP': '1',
     }
     env.update(values)
     return values

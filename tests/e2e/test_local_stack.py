@@ -6,6 +6,7 @@ stops cleanly and leaves nothing listening. The socket protocol is README.md (Pr
 import asyncio
 import itertools
 import json
+import time
 
 import pytest
 import websockets
@@ -198,3 +199,26 @@ def test_runtime_logs_are_readable(stack):
     assert 'http  POST   /visitor/session  200' in log
     assert 'werkzeug' not in log and '"POST / HTTP' not in log
     assert 'Traceback' not in log and 'ERROR' not in log, log       # no handler failed along the way
+
+
+def test_no_token_reaches_the_log_in_any_form(stack):
+    """A malformed Authorization header (refused by the HTTP server itself) and tokens in query strings."""
+    import socket
+    import urllib.parse
+    import urllib.request
+    token = next(iter(stack['operators'].values()))
+    host, port = urllib.parse.urlsplit(stack['http_url']).netloc.split(':')
+    with socket.create_connection((host, int(port)), timeout=5) as raw:
+        raw.sendall(b'GET /operator/me HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \x00' + token.encode()
+                    + b'\r\n\r\n')
+        raw.recv(4096)
+    for url in ('/operator/me?token=%s' % token, '/agents/x/inbox?ticket=%s&session=%s' % (token, token)):
+        try:
+            urllib.request.urlopen(stack['http_url'] + url, timeout=5).read()
+        except Exception:
+            pass
+    time.sleep(0.3)
+    with open(stack['log_path']) as f:
+        log = f.read()
+    # Only the start banner shows the demo tokens, once, for the person who ran `make run`; no request line does.
+    assert log.count(token[8:30]) == 1 and log.count(token) == 1

@@ -70,13 +70,6 @@ async def no_frame(ws, within=0.5):
     raise AssertionError('unexpected frame: %s' % raw)
 
 
-def management_client(stack):
-    """A botocore API Gateway management client pointed at the stack's gateway."""
-    import boto3
-    return boto3.client('apigatewaymanagementapi', endpoint_url=stack['http_url'], region_name=stack['region'],
-                        aws_access_key_id='testing', aws_secret_access_key='testing')
-
-
 def sqs_client(stack):
     import boto3
     return boto3.client('sqs', endpoint_url=stack['aws_endpoint_url'], region_name=stack['region'],
