@@ -1,6 +1,6 @@
 """Run every benchmark figure and print one table: `python -m benchmarks.run` (or `make bench`).
 
-    python -m benchmarks.run              all six figures; the table also goes to benchmarks/results.md
+    python -m benchmarks.run              every figure; the table also goes to benchmarks/results.md
     python -m benchmarks.run --only 1,4   some figures (results.md is left alone unless --write)
 
 Each figure runs in its own Python process (fresh moto state, PynamoDB connections, environment),
@@ -28,6 +28,11 @@ FIGURES = [
     ('4', 'benchmarks.cold_start', 'Cold start proxy'),
     ('5', 'benchmarks.package_size', 'Package size'),
     ('6', 'benchmarks.cost_model', 'Cost per 1,000 conversations'),
+    ('7', 'benchmarks.detection_eval', 'Handoff detection quality (labelled messages, 7 languages)'),
+    ('8', 'benchmarks.answers_eval', 'Knowledge-base answers (2 knowledge bases, 7 languages)'),
+    ('9', 'benchmarks.load', 'Local runtime: flat, bounded, 200 visitors + 10 dashboards'),
+    ('10', 'benchmarks.fault', 'Fault run: acknowledged vs stored'),
+    ('11', 'benchmarks.flood', 'A flood of 1,000 messages from one visitor'),
 ]
 TIMEOUT = 900
 
