@@ -474,6 +474,7 @@ OBJECT_CONCEPTS = frozenset(['order', 'product', 'footwear', 'jacket', 'policy',
 OBJECT_WEIGHT = 0.5                           # words naming the thing or the frame (policy, method) weigh less
 OTHER_LANGUAGE = 0.85                         # a phrasing in another language, when the KB has some in this one
 RUNNER_UP = 0.2                               # confidence -= RUNNER_UP * the best other entry's score
+MAX_CLAUSES = 4                               # question clauses read on their own, at most
 CLAUSE, CLAUSE_MIN_TERMS = 0.85, 2            # a clause of a run-on message: its score counts CLAUSE
 CROSS_LANGUAGE_MIN = 0.4                      # a cross-language answer must score this (and the threshold)
 _WHERE_OBJECTS = frozenset(['order', 'ship', 'product', 'track'])
@@ -570,7 +571,7 @@ def _analyse(text, lang):
     lex = _lexicon_stems(lang)
     raw_lex = _lexicon()[1].get(lang, {})
     for word in re.findall(r'[^\W\d_]+', text):      # numbers say little about the topic: left out
-        if len(word) < 2 or ((word in stop or language_mod.strip_accents(word) in stop)
+        if len(word) < 2 or len(word) > 30 or ((word in stop or language_mod.strip_accents(word) in stop)
                              and language_mod.strip_accents(word) not in raw_lex):    # the lexicon wins
             continue
         s = language_mod.stem(word, lang)
@@ -713,13 +714,13 @@ class _Index:
     def correct(self, terms, lang):
         """A word the KB does not know, one plausible typo away from a word it uses (in a question, an
         alternate or an answer), is read as that word ("shiping", "retrun", "pricng"); a typo'd stop word
-        is dropped. Plausible for its
-        length: nothing under 4 letters, only two swapped letters at 4 ("hwat", but not "hire" -> "hike"),
-        one edit at 5 to 7 letters, two from 8."""
+        is dropped. Plausible for its length: nothing under 4 letters, only two swapped letters at 4 ("hwat",
+        but not "hire" -> "hike"), one edit at 5 to 7 letters, two from 8 (over 20: not a word)."""
         lex = _lexicon_stems(lang)
         out = []
         for t in terms:
-            if t.stem.startswith('#') or t.concepts or t.generic or t.stem in self.idf or len(t.stem) < 4:
+            if (t.stem.startswith('#') or t.concepts or t.generic or t.stem in self.idf or len(t.stem) < 4
+                    or len(t.raw or t.stem) > 20):       # not a word: no typo to correct
                 out.append(t)
                 continue
             prefix = next((t.stem[:k] for k in range(len(t.stem) - 1, 5, -1) if t.stem[:k] in self.idf), None)
@@ -854,7 +855,7 @@ def _clauses(text, lang):
         asks = '?' in sep or not _QUESTION_WORDS.isdisjoint(language_mod.words(c))
         if asks and len(analyse(c, lang or DEFAULT_LANG)) >= CLAUSE_MIN_TERMS:
             out.append(c)
-    return out
+    return out[:MAX_CLAUSES]
 
 
 def _rank(text, idx, visitor_lang):

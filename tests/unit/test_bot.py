@@ -411,3 +411,13 @@ def test_typos_are_read_only_as_words_the_kb_uses():
 def test_how_much_do_i_pay_is_a_cost(text, expected):
     a = bot.answer(text, SHOP)
     assert a.entry_id == expected and a.understood(bot.threshold), a
+
+
+def test_garbage_and_long_messages_stay_fast():
+    import time
+    big = [Entry('%s-%d' % (e.id, k), '%s (%d)' % (e.question, k), e.answer) for k in range(40) for e in KB]
+    bot.answer('warm up', big)
+    for text in ('x' * 5000, 'how long does shipping take? ' * 40):
+        t0 = time.process_time()
+        bot.answer(text, big)
+        assert time.process_time() - t0 < 0.5
