@@ -12,9 +12,12 @@ How a message is matched (KnowledgeBaseResponder):
      that language's Snowball stemmer ("shipping", "shipped" -> "ship"; "envíos" -> "envi"), German and
      Dutch compounds split on known words ("Versandkosten" -> Versand + Kosten);
   3. each word also maps to language-independent concepts through a small customer-service lexicon
-     (_LEXICON: package/parcel/order, cost/price/fee, envío/livraison/Versand/shipping...), a few phrases
-     do too ("where is my parcel" -> tracking, "money back" -> refund, "how much" -> cost), and an
-     unknown word one typo away from a known one is read as that word ("shiping", "retrun");
+     (_LEXICON: package/parcel/order, cost/price/fee, envío/livraison/Versand/shipping...), looked up
+     by the word as written before its stem ("payer" is to pay, "pays" a country), English words in
+     another language's message too ("Apple Pay"); a few phrases do too ("where is my parcel",
+     "my package is lost" -> tracking, "money back" -> refund, "how much", "do I pay for" -> cost).
+     An unknown word a plausible typo away from a word the KB uses is read as that word ("shiping",
+     "retrun", "pricng"; 4-letter words only with two letters swapped, so "hire" is not "hike");
   4. every phrasing of an entry (its question, each alternate) scores
          precision ** 1.5 * (0.6 + 0.4 * sqrt(recall))
      precision: the share of the MESSAGE's weight the phrasing explains (IDF weights over the KB's
@@ -22,10 +25,16 @@ How a message is matched (KnowledgeBaseResponder):
      found only in the entry's answer 0.65); recall: the share of the phrasing the message covers.
      A word the KB never uses weighs like its rarest words, a customer-service concept it never
      mentions ("privacy" in "what is your privacy policy?") weighs more, so a question about
-     something else is not answered by the entry that shares its generic words ("policy"). Words naming
-     the thing (order, item, jacket) weigh half of what is asked about it. The answer alone can also
-     match (exact words only, discounted). The runner-up entry lowers the confidence a little: a
-     message halfway between two entries is usually about neither.
+     something else is not answered by the entry that shares its generic words ("policy"); an everyday
+     word (_GENERIC_TEXT: door, window, usual, last, number...) weighs a quarter of that, so a
+     paraphrase is not sunk by them while a distinctive word ("carrier", "backpack") still counts in
+     full. Words naming the thing (order, item, jacket) weigh half of what is asked about it; a word
+     weighs halfway to its concept's weight when that is lower. The answer alone can also match (exact
+     words only, at most ANSWER_ONLY). The runner-up entry lowers the confidence a little: a message
+     halfway between two entries is usually about neither;
+  5. a run-on message is also read question clause by question clause (a clause ending with "?" or
+     holding a question word), a clause counting CLAUSE of its score: "I ordered a jacket last week and
+     I was wondering how long shipping takes because I need it for a trip".
 The best entry is answered if it scores at least the threshold. A visitor writing in a language the
 knowledge base has nothing in is never given a confident wrong answer: a cross-language match (through
 the lexicon) must also clear CROSS_LANGUAGE_MIN and is prefixed, in the visitor's language, with a note
