@@ -182,7 +182,7 @@ _REQ_VERB = _alt(
     r'parl\w+', r'pass(?:er|ez|e)', r'mett\w+ en (?:relation|contact)', r'mett\w+', r'joindre', r'servie?s?',
     r'sprech\w*', r'red(?:en|e)', r'verbind\w*', r'verbunden', r'weiterleit\w*', r'weiterverbinden', r'bedient',
     r'fal(?:ar|a|o|e)', r'passa\w*', r'transfere', r'transfira',
-    r'parla\w*', r'passami', r'passarmi', r'pu[oò] passare', r'mettimi', r'mettermi', r'seguit[oa]',
+    r'parla\w*', r'passami', r'passi', r'geben sie mir', r'gib mir', r'passarmi', r'pu[oò] passare', r'mettimi', r'mettermi', r'seguit[oa]',
     r'spre(?:ken|ek|ekt)', r'prat(?:en|e)', r'praat', r'doorverbind\w*', r'doorverbonden', r'zet me door',
     r'geholpen', r'verbind',
     # being helped/advised by (a person); fetching someone
@@ -210,7 +210,7 @@ _PERSON_STRONG = _alt(
     r'(?:real|actual|vrai|vraie|vero|vera|echte?[nrs]?) (?:employee|staff member|employe|mitarbeiter\w*|angestellte\w*|dipendente|funcionario|medewerker|werknemer)',
     r'(?:empleado|funcionario|dipendente|employe|employee) (?:de verdad|de verdade|real|vero|en chair et en os)',
     r'advis[oe]rs?', r'asesor\w*', r'consultor\w*', r'consulente', r'adviseur\w*', r'ansprechpartner\w*',
-    r'proper (?:person|human)', r'consulent[ei]', r'responsavel', r'verantwortlich\w*', r'zustandig\w*', r'verantwoordelijke', r'staff member', r'member of staff', r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
+    r'proper (?:person|human)', r'(?:your|tu|su|vuestro|vuestra|votre|vos|ihren?|eure?n?|seu|sua|pro seu|suo|vostro|uw|jullie) (?:colleague|companer[oa]|collegue|kollegin|kollegen?|colega|collega)s?', r'consulent[ei]', r'responsavel', r'verantwortlich\w*', r'zustandig\w*', r'verantwoordelijke', r'staff member', r'member of staff', r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
     r'(?:operador|operateur|operatore|agente|agent|atendente) (?:humano|humain|umano|humana)',
     r'menschlich\w* \w+', r'menselijk\w* \w+', r'essere umano')
 _PERSON_WEAK = _alt(
@@ -370,7 +370,7 @@ _EMOTIONAL = [
     r'\bshaking\b', r'\btrembl\w*', r'\btembl\w*', r'\btremble\w*', r'\bzitter\w*', r'\btremend\w*', r'\btremand\w*',
     r'\bik tril\b', r'\bbegging\b', r'\bi beg you\b', r'\bsuplic\w*', r'\b(?:je )?(?:vous |t )?en supplie\b', r'\bsuppli(?:e|ons|ez)\b', r'\bflehe\w*', r'\bimplor\w*',
     r'\b(?:vi|ti) prego\b(?=.{0,25}\baiut)', r'\bsmeek\w*',
-    r'\bchemo\w*', r'\bquimio\w*', r'\bchimio\w*', r'\bcancer\b', r'\bkrebs\w*', r'\bcancro\b', r'\bkanker\b',
+    r'\bchemo\w*', r'\bchemio\w*', r'\bquimio\w*', r'\bchimio\w*', r'\bcancer\b', r'\bkrebs\w*', r'\bcancro\b', r'\bkanker\b',
     r'\b(?:in|im|en el|a l|no|in ospedale|in het) (?:hospital|hopital|krankenhaus|ospedale|ziekenhuis)\b', r'\bhospitali[sz]ed\b',
     r'\b(?:i feel|i m feeling|feeling|me siento|je me sens|ich fuhle mich|mir geht es|me sinto|mi sento|sto|ik voel me)'
     r' (?:so |really |very |muy |tres |so |richtig |muito |molto |zo |heel |gerade )?(?:terrible|awful|sick|horrible|fatal|'
@@ -413,7 +413,8 @@ _EMOTIONAL = [
     r'\blost everything\b', r'\b(?:lo )?he perdido todo\b', r'\bj ai tout perdu\b', r'\balles verloren\b', r'\bperdi tudo\b',
     r'\bho perso tutto\b', r'\balles kwijt\b', r'\b(?:flooded|burn(?:ed|t) down)\b', r'\binund\w+', r'\binonde\w*', r'\buberflutet\b',
     r'\balag(?:ou|ada|ado)\b', r'\ballagat[oa]\b', r'\boverstroomd\b', r'\bmugged\b', r'\brobbed\b', r'\bassaulted\b',
-    r'\bdistraught\b', r'\bterror\b', r'\bterrore\b', r'\bterreur\b',
+    r'\bdistraught\b', r'\bpalliat\w*', r'\bpaliativ\w*', r'\bhospices?\b', r'\bhospiz\b', r'\bassedi\w*', r'\bvalt (?:me|mij) lastig\b', r'\blastig ?gevallen\b',
+    r'\b(?:so|total|extrem|echt|sehr) nervos\b', r'\b(?:dass|das|so) mir (?:ganz |total )?(?:schlecht|ubel) (?:ist|wird)\b', r'\bterror\b', r'\bterrore\b', r'\bterreur\b',
     r'\b(?:huis|woning|wohnung|haus|appartement) (?:\w+ )?(?:kwijtraak\w*|kwijt te raken|verlies\w*|verliere\w*|zu verlieren)\b',
     r'\b(?:lose|losing|lost|perder|perdre|verlier\w*|perdere|kwijt\w*|verliezen) (?:\w+ ){0,2}?(?:flat|home|house|apartment|piso|casa|vivienda|logement|maison|appartement|wohnung|haus|apartamento|huis|woning)\b', r'\bbarely (?:holding|keeping) (?:it|myself|things) together\b', r'\b(?:my |i m |i am )(?:life is )?falling apart\b',
     r'\b(?:partner|husband|wife|boyfriend|girlfriend) (?:just )?left(?: me)?\b(?! (?:a|the|it|this|his|her|a review|feedback))', r'\bbeside myself\b', r'\bfix und fertig\b', r'\b(?:vollig |total |ganz )?aufgelost\b', r'\beffondre\w*', r'\bin (?:a )?(?:state of )?shock\b',
@@ -507,7 +508,8 @@ _PROBLEM = [
     r'\b(?:nobody|no one|noone|nadie|personne|niemand|ninguem|nessuno) (?:\w+ ){0,2}(?:replied|answered|responded|contesto|respondio|a repondu|repond|geantwortet|antwortet|respondeu|responde|ha risposto|risponde|reageert|antwoordt|reageerde)\b',
     r'\b(?:ordered|pedi|commande|bestellt|ordinat\w*|besteld) (?:\d+|two|three|four|dos|tres|deux|trois|zwei|drei|duas|tre|drie) (?:\w+ )?.{0,15}\b(?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen|ontvangen) (?:only )?(?:\d+|one|two|una|uno|dos|un|une|deux|eins|zwei|uma|duas|due|een|twee)\b',
     r'\b(?:\d+|two|three|dos|tres|deux|trois|zwei|drei|duas|tres|due|tre|twee|drie) (?:\w+ ){0,2}(?:ordered|pedid\w*|commandes?|bestellt|ordinat\w*|besteld)\W+(?:\d+|one|two|una|dos|un|deux|zwei|duas|due|twee) (?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen)\b',
-    r'\btoo (?:small|big|tight|short|long|large)\b', r'\breject\w*', r'\brechaz\w*', r'\brefus\w*', r'\babgelehnt\b', r'\blehnt (?:\w+ ){0,3}ab\b', r'\brecus\w*',
+    r'\btoo (?:small|big|tight|short|long|large)\b', r'\b(?:changed|cambi[oa]|change|geandert|mudou|cambiat[oa]|veranderd) (?:by itself|on its own|sol[oa]|tout seul|von selbst|sozinh[oa]|da sol[oa]|vanzelf)\b',
+    r'\bvon selbst geandert\b', r'\bvanzelf veranderd\b', r'\b(?:someone else s|otra persona|quelqu un d autre|jemand anderem|outra pessoa|di un altro|iemand anders)\b', r'\breject\w*', r'\brechaz\w*', r'\brefus\w*', r'\babgelehnt\b', r'\blehnt (?:\w+ ){0,3}ab\b', r'\brecus\w*',
     r'\brifiut\w*', r'\bweiger\w*', r'\bgeweigerd\b', r'\bdidnt (?:print|load|work|arrive|come)\b', r'\bno record\b', r'\bout of stock\b', r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
     r'\b(?:doesnt|does not|dont) exist\b', r'\bno existe\b', r'\bn existe (?:pas|plus)\b', r'\bexistiert nicht\b', r'\bnao existe\b', r'\bnon esiste\b', r'\bbestaat niet\b',
     r'\bstill nothing\b', r'\btoujours rien\b', r'\bimmer noch nichts\b', r'\bainda nada\b', r'\bancora niente\b', r'\bnog steeds (?:niks|niets)\b', r'\bsigo sin nada\b',
@@ -804,6 +806,10 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b(?:still|anyway|aun asi|aun y asi|igualmente|quand meme|tout de meme|trotzdem|dennoch|mesmo assim|ainda assim|comunque|lo stesso|toch|alsnog)\b.{0,40}\b%s\b' % _CHARGE_V,
     r'\b%s\b.{0,30}\b(?:anyway|quand meme|trotzdem|mesmo assim|lo stesso|comunque|alsnog)\b' % _CHARGE_V,
     r'(?:\bextra |\b)\d+(?:[.,]\d+)? ?(?:extra|de mas|en plus|a mais|in piu|mehr|meer)?\b.{0,25}\b(?:on|in|en|sur|auf|na|sull|sul|op) (?:my |mi |el |mon |le |dem |meinem |a |o |minha |l |mijn |het )?(?:bank )?(?:statement|extracto|releve|kontoauszug|fatura|estratto|afschrift)\b',
+    r'\b(?:cover|covered|cubr\w*|couvrir|couvert|abdecken|abgedeckt|cobrir|coprire|copert\w*|dekken|gedekt)\b.{0,40}\b(?:but|pero|mais|aber|mas|ma|maar)\b.{0,40}\b%s\b' % _CHARGE_V,
+    r'^(?=.*\b(?:%s|deducted|descont\w*)\b)(?=.*\b(?:customs|dut(?:y|ies)|tax(?:es)?|vat|impuestos|aduanas?|droits|douane|zoll\w*|impostos|taxas?|dazi|dogana|invoerrechten|btw|iva|mwst)\b).*'
+    r'\b(?:included|incluid\w*|inclus\w*|inklusive|inkl|inbegriffen|inclusos|inclusi|compres\w*|inclusief|inbegrepen)\b' % _CHARGE_V,
+    r'\b(?:money|dinero|argent|geld|dinheiro|soldi)\b.{0,30}\b(?:on hold|held|retenid\w*|bloque\w*|blockiert|gesperrt|bloquead\w*|bloccat\w*|vast|geblokkeerd)\b',
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -858,7 +864,7 @@ _COMPLAINT = [
     r'so schwer kann das (?:doch )?nicht sein|nao e tao dificil|non e (?:cosi|poi cosi|tanto) difficile|zo moeilijk is het (?:toch )?niet)\b',
     r'\b(?:cheap )?(?:junk|tat)\b', r'\bcamelote\b', r'\bpacotille\b', r'\bschrott\b', r'\bramsch\b', r'\brobaccia\b', r'\bschifezza\b', r'\bporcheria\b',
     r'\btroep\b', r'\brommel\b', r'\bprul\w*', r'\bpenos[oa]\b', r'\bnunca (?:contest\w*|respond\w*|atiend\w*|me (?:contest|respond)\w*)',
-    r'\bjamais de reponse\b', r'\bhasta las narices\b', r'\bras le bol\b', r'\bschnauze (?:gestrichen )?voll\b', r'\b(?:ben|zijn|is) het (?:\w+ )?zat\b', r'\bhad enough\b', r'\bne repond(?:ez|ent)? jamais\b', r'\bantwortet (?:nie|niemand)\b', r'\bnunca respondem\b', r'\bnon rispond\w* mai\b',
+    r'\bjamais de reponse\b', r'\bdescontent\w*', r'\bmecontent\w*', r'\bscontent\w*', r'\bpoor show\b', r'\bhasta las narices\b', r'\bras le bol\b', r'\bschnauze (?:gestrichen )?voll\b', r'\b(?:ben|zijn|is) het (?:\w+ )?zat\b', r'\bhad enough\b', r'\bne repond(?:ez|ent)? jamais\b', r'\bantwortet (?:nie|niemand)\b', r'\bnunca respondem\b', r'\bnon rispond\w* mai\b',
     r'\breageren (?:jullie )?nooit\b',
     r'\b(?:wont|will not|never) (?:be )?(?:buy|order|shop)\w* (?:\w+ ){0,3}?again\b', r'\bdone with (?:this|your) (?:brand|shop|store|company)\b',
     r'\bno (?:vuelvo|volvere|vuelvo a) (?:a )?comprar\b', r'\bje ne (?:rachete|racheterai|commanderai) (?:plus|jamais)\b', r'\bich kauf\w* (?:hier |bei euch )?(?:nicht mehr|nie wieder)\b',
@@ -1009,7 +1015,7 @@ _QTY_NOUN = r'\w*' + _alt(
     r'giacch[ei]', r'giacca', r'giubbott[oi]', r'cappott[oi]', r'pezzi', r'capi', r'felpe',
     r'jassen', r'jas', r'stuks', r'jacks', r'truien', r'vesten')
 _PEOPLE_NOUN = _alt(
-    r'people', r'persons', r'staff', r'employees?', r'workers?', r'members?', r'colleagues?', r'drivers?', r'volunteers?',
+    r'people', r'persons', r'person (?:firm|company|business|team|office|organi[sz]ation|charity|school)', r'staff', r'employees?', r'workers?', r'members?', r'colleagues?', r'drivers?', r'volunteers?',
     r'students?', r'pupils?', r'alunni', r'players?', r'instructors?', r'teachers?', r'coaches', r'nurses?', r'guides?',
     r'monitores', r'profesores', r'moniteurs', r'enseignants', r'lehrer\w*', r'trainer\w*', r'professores', r'istruttori',
     r'insegnanti', r'docenten', r'instructeurs', r'guests?', r'personas', r'empleados?', r'trabajadores', r'miembros', r'socios', r'alumnos',
