@@ -21,7 +21,7 @@ from collections import Counter, defaultdict
 from benchmarks.detection_eval import LABELS, load
 from chalicelib.domain import detector_model, triggers
 
-MIN_DF = 2
+MIN_DF = 3
 ALPHA = 0.1           # chosen by 5-fold CV on dev (model-alone recall at <= 1 % false handoffs): 0.1 > 0.3 > 1.0
 MAX_FHR = 0.01
 MARGINS = [20, 30, 40, 50, 60, 70, 80, 90, 100, 110, 120, 140, 160]
