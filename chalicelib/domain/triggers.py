@@ -187,7 +187,7 @@ _REQ_VERB = _alt(
     r'geholpen', r'verbind',
     # being helped/advised by (a person); fetching someone
     r'conseill(?:e|ee|es|er)', r'asesorad[oa]', r'beraten', r'beratung', r'aconselhad[oa]', r'consigliat[oa]', r'advies',
-    r'discuss\w*', r'raise (?:this|it)', r'regel(?:en|t)', r'chiarir\w*', r'clarify', r'coment(?:ar|arlo|arla|arlos)', r'discut(?:er|ir|ere)', r'besprech\w*', r'bespreken', r'overleggen', r'conversar',
+    r'discuss\w*', r'chate\w*', r'chatt\w*', r'raise (?:this|it)', r'regel(?:en|t)', r'chiarir\w*', r'clarify', r'coment(?:ar|arlo|arla|arlos)', r'discut(?:er|ir|ere)', r'besprech\w*', r'bespreken', r'overleggen', r'conversar',
     r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call',
     r'erreichen', r'raggiungere', r'bereiken', r'get hold of', r'alcanzar',
     r'contacted', r'contactad[oa]', r'contacte\w*', r'kontaktiert', r'contatad[oa]', r'contattat[oa]', r'gecontacteerd')
@@ -212,14 +212,18 @@ _PERSON_STRONG = _alt(
     r'advis[oe]rs?', r'asesor\w*', r'consultor\w*', r'consulente', r'adviseur\w*', r'ansprechpartner\w*',
     r'proper (?:person|human)', r'(?:your|tu|su|vuestro|vuestra|votre|vos|ihren?|eure?n?|seu|sua|pro seu|suo|vostro|uw|jullie) (?:colleague|companer[oa]|collegue|kollegin|kollegen?|colega|collega)s?', r'consulent[ei]', r'responsavel', r'verantwortlich\w*', r'zustandig\w*', r'verantwoordelijke', r'staff member', r'member of staff', r'boss', r'jefe', r'chef', r'chefe', r'capo', r'baas', r'superviseur', r'supervisore', r'superior',
     r'(?:operador|operateur|operatore|agente|agent|atendente) (?:humano|humain|umano|humana)',
-    r'menschlich\w* \w+', r'menselijk\w* \w+', r'essere umano')
+    r'menschlich\w* \w+', r'menselijk\w* \w+', r'essere umano', r'ser humano', r'etre humain')
 _PERSON_WEAK = _alt(
     r'person', r'people', r'persona', r'personne', r'pessoa', r'persoon', r'someone', r'somebody', r'anyone',
     r'alguien', r'alguem', r'quelqu un', r'jemand\w*', r'qualcuno', r'iemand', r'staff', r'team', r'equipo',
     r'equipe', r'employee\w*', r'(?:customer|client) (?:services?|support|care)', r'support', r'support team',
     r'atencion al cliente', r'servicio al cliente', r'service (?:client|clientele)', r'kundenservice',
     r'kundendienst', r'kundenbetreuung', r'atendimento', r'assistenza(?: clienti)?', r'servizio clienti',
-    r'klantenservice', r'helpdesk', r'help desk', r'soporte')
+    r'klantenservice', r'helpdesk', r'help desk', r'soporte',
+    r'(?:billing|accounts|returns|finance|complaints|payments) (?:team|department|dept|desk)', r'service (?:facturation|comptabilite|retours|reclamations)',
+    r'(?:equipo|departamento|area) de (?:facturacion|devoluciones|contabilidad|cobros)', r'buchhaltung', r'rechnungsabteilung', r'retourenabteilung',
+    r'(?:setor|departamento|equipe) (?:de|do) (?:cobranca|faturamento|financeiro|devolucoes)', r'ufficio (?:fatturazione|amministrazione|resi|contabilita)',
+    r'afdeling (?:facturatie|boekhouding|retouren|debiteuren)')
 _PLEASE = _alt(r'please', r'pls', r'plz', r'now', r'asap', r'maintenant', r'jetzt', r'sofort', r'agora', r'subito', r'por favor', r'porfa', r'svp', r's il vous plait', r's il te plait',
                r'bitte', r'per favore', r'graag', r'aub', r'alsjeblieft', r'alstublieft')
 _MODAL = _alt(r'can', r'could', r'puede', r'podria', r'peut', r'pourrait', r'kann', r'konnte', r'pode', r'poderia', r'puo',
@@ -335,6 +339,8 @@ _HUMAN = [
     # pass it on / hand over to the team
     r'\bhand (?:me|this|it) (?:over|off)\b',
     r'\b(?:put|get) me in (?:contact|touch) with\b',
+    r'\b(?:person|human|someone|persona|personne|mensch\w*|pessoa|persoon|mens)\b.{0,20}\b(?:rather than|instead of|en vez de|en lugar de|plutot qu\w*|statt|anstatt|em vez de|invece di|in plaats van)\b.{0,20}'
+    r'\b(?:forms?|bots?|chat ?bots?|robots?|robo|formulario|formulaire|formular|modulo|formulier|assistant|machine|automat\w*)\b',
     r'\bto be (?:contacted|called|phoned|rung|called back)\b', r'\bser (?:contactad[oa]|llamad[oa]|contatad[oa]|chamad[oa])\b', r'\betre contacte\w*\b',
     r'\b(?:kontaktiert|angerufen|zuruckgerufen) (?:zu )?werden\b', r'\bessere (?:contattat[oa]|chiamat[oa]|richiamat[oa])\b', r'\b(?:gebeld|gecontacteerd|teruggebeld) (?:te )?worden\b',
     r'\b(?:live (?:support|chat|agents?|help)|(?:soporte|atencion|asistencia|chat) en (?:directo|vivo)|support en (?:direct|live)|(?:suporte|atendimento|chat) ao vivo|'
@@ -373,7 +379,7 @@ _EMOTIONAL = [
     r'\bchemo\w*', r'\bchemio\w*', r'\bquimio\w*', r'\bchimio\w*', r'\bcancer\b', r'\bkrebs\w*', r'\bcancro\b', r'\bkanker\b',
     r'\b(?:in|im|en el|a l|no|in ospedale|in het) (?:hospital|hopital|krankenhaus|ospedale|ziekenhuis)\b', r'\bhospitali[sz]ed\b',
     r'\b(?:i feel|i m feeling|feeling|me siento|je me sens|ich fuhle mich|mir geht es|me sinto|mi sento|sto|ik voel me)'
-    r' (?:so |really |very |muy |tres |so |richtig |muito |molto |zo |heel |gerade )?(?:terrible|awful|sick|horrible|fatal|'
+    r' (?:so |really |very |completely |totally |utterly |muy |tres |so |richtig |muito |molto |zo |heel |gerade )?(?:terrible|awful|sick|horrible|fatal|'
     r'mal|schlecht|elend|mies|pessim\w*|malissimo|ellendig|rot|slecht|miserable|hopeless|helpless|desesperad\w*|perdid[oa])\b',
     r'\bsick with worry\b', r'\bau fond du trou\b', r'\b(?:account|cuenta|compte|konto|conta|conto|rekening)\b.{0,25}'
     r'\b(?:empty|vacia|a zero|leer|zerad[oa]|a zero|leeg)\b',
@@ -413,7 +419,9 @@ _EMOTIONAL = [
     r'\blost everything\b', r'\b(?:lo )?he perdido todo\b', r'\bj ai tout perdu\b', r'\balles verloren\b', r'\bperdi tudo\b',
     r'\bho perso tutto\b', r'\balles kwijt\b', r'\b(?:flooded|burn(?:ed|t) down)\b', r'\binund\w+', r'\binonde\w*', r'\buberflutet\b',
     r'\balag(?:ou|ada|ado)\b', r'\ballagat[oa]\b', r'\boverstroomd\b', r'\bmugged\b', r'\brobbed\b', r'\bassaulted\b',
-    r'\bdistraught\b', r'\bpalliat\w*', r'\bpaliativ\w*', r'\bhospices?\b', r'\bhospiz\b', r'\bassedi\w*', r'\bvalt (?:me|mij) lastig\b', r'\blastig ?gevallen\b',
+    r'\bdistraught\b', r'\b(?:feel|feeling|me siento|sentindo|sinto|je ne me sens pas|fuhle mich nicht|non mi sento|voel me niet|voel ik me niet) (?:\w+ ){0,2}?(?:unsafe|insegur[oa]|en securite|sicher|al sicuro|veilig)\b',
+    r'\bfollowed me\b', r'\bme (?:siguio|siguieron|seguiu|seguiram)\b', r'\bm a suivie?\b', r'\bmir (?:\w+ ){0,3}gefolgt\b', r'\bmi ha seguit[oa]\b', r'\bvolgde (?:me|mij)\b',
+    r'\bam limit\b', r'\bno (?:meu )?limite\b', r'\bop mijn tandvlees\b', r'\bheul\w*', r'\bpalliat\w*', r'\bpaliativ\w*', r'\bhospices?\b', r'\bhospiz\b', r'\bassedi\w*', r'\bvalt (?:me|mij) lastig\b', r'\blastig ?gevallen\b',
     r'\b(?:so|total|extrem|echt|sehr) nervos\b', r'\b(?:dass|das|so) mir (?:ganz |total )?(?:schlecht|ubel) (?:ist|wird)\b', r'\bterror\b', r'\bterrore\b', r'\bterreur\b',
     r'\b(?:huis|woning|wohnung|haus|appartement) (?:\w+ )?(?:kwijtraak\w*|kwijt te raken|verlies\w*|verliere\w*|zu verlieren)\b',
     r'\b(?:lose|losing|lost|perder|perdre|verlier\w*|perdere|kwijt\w*|verliezen) (?:\w+ ){0,2}?(?:flat|home|house|apartment|piso|casa|vivienda|logement|maison|appartement|wohnung|haus|apartamento|huis|woning)\b', r'\bbarely (?:holding|keeping) (?:it|myself|things) together\b', r'\b(?:my |i m |i am )(?:life is )?falling apart\b',
@@ -508,7 +516,8 @@ _PROBLEM = [
     r'\b(?:nobody|no one|noone|nadie|personne|niemand|ninguem|nessuno) (?:\w+ ){0,2}(?:replied|answered|responded|contesto|respondio|a repondu|repond|geantwortet|antwortet|respondeu|responde|ha risposto|risponde|reageert|antwoordt|reageerde)\b',
     r'\b(?:ordered|pedi|commande|bestellt|ordinat\w*|besteld) (?:\d+|two|three|four|dos|tres|deux|trois|zwei|drei|duas|tre|drie) (?:\w+ )?.{0,15}\b(?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen|ontvangen) (?:only )?(?:\d+|one|two|una|uno|dos|un|une|deux|eins|zwei|uma|duas|due|een|twee)\b',
     r'\b(?:\d+|two|three|dos|tres|deux|trois|zwei|drei|duas|tres|due|tre|twee|drie) (?:\w+ ){0,2}(?:ordered|pedid\w*|commandes?|bestellt|ordinat\w*|besteld)\W+(?:\d+|one|two|una|dos|un|deux|zwei|duas|due|twee) (?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen)\b',
-    r'\btoo (?:small|big|tight|short|long|large)\b', r'\b(?:changed|cambi[oa]|change|geandert|mudou|cambiat[oa]|veranderd) (?:by itself|on its own|sol[oa]|tout seul|von selbst|sozinh[oa]|da sol[oa]|vanzelf)\b',
+    r'\btoo (?:small|big|tight|short|long|large)\b', r'\bcant (?:see|find|access|open)\b',
+    r'\b(?:no|sin|sans|keine|sem|senza|zonder|without|never got an?) (?:\w+ ){0,3}?(?:tracking|seguimiento|suivi|sendungsnummer|rastreio|tracciamento|trackingnummer|track)\w*', r'\b(?:changed|cambi[oa]|change|geandert|mudou|cambiat[oa]|veranderd) (?:by itself|on its own|sol[oa]|tout seul|von selbst|sozinh[oa]|da sol[oa]|vanzelf)\b',
     r'\bvon selbst geandert\b', r'\bvanzelf veranderd\b', r'\b(?:someone else s|otra persona|quelqu un d autre|jemand anderem|outra pessoa|di un altro|iemand anders)\b', r'\breject\w*', r'\brechaz\w*', r'\brefus\w*', r'\babgelehnt\b', r'\blehnt (?:\w+ ){0,3}ab\b', r'\brecus\w*',
     r'\brifiut\w*', r'\bweiger\w*', r'\bgeweigerd\b', r'\bdidnt (?:print|load|work|arrive|come)\b', r'\bno record\b', r'\bout of stock\b', r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
     r'\b(?:doesnt|does not|dont) exist\b', r'\bno existe\b', r'\bn existe (?:pas|plus)\b', r'\bexistiert nicht\b', r'\bnao existe\b', r'\bnon esiste\b', r'\bbestaat niet\b',
@@ -530,7 +539,7 @@ _PROBLEM = [
     # French
     r'\bmauvais\w*', r'\bfau(?:x|sse)\b', r'\bincorrecte?\b', r'\bcass\w*', r'\babime\w*', r'\bendommag\w*', r'\bmanqu\w*',
     r'\b(?:pas|jamais) (?:arrive\w*|recu\w*|parti|marche|fonctionne)\b', r'\bne marche pas\b', r'\bechou\w*',
-    r'\bbloque\w*', r'\bexpir\w*', r'\bperdu\b', r'\bannul\w*', r'\bfermez\b', r'\bferme mon\b', r'\ben retard\b',
+    r'\bbloque\w*', r'\bexpir\w*', r'\bperdue?s?\b', r'\bperdi(?:o|eron)\b', r'\bannul\w*', r'\bfermez\b', r'\bferme mon\b', r'\ben retard\b',
     r'\bfactur\w*', r'\bm (?:avez|a) (?:debite|preleve|facture)\b', r'\bepuise\w*', r'\bn arrive pas a me connecter\b',
     r'\bpas de facture\b', r'\bmon ancienne adresse\b', r'\bn ai pas choisi\w*', r'\bque la moitie\b',
     # German
@@ -778,7 +787,7 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'n (?:a|est) (?:jamais|pas) (?:ete )?(?:passee?|validee?)|nicht (?:durchgegangen|abgeschlossen)|nao foi (?:concluid[oa]|finalizad[oa])|'
     r'non (?:e )?(?:andat[oa] a buon fine|stat[oa] complet\w*)|niet (?:doorgegaan|gelukt|voltooid))\b' % _CHARGE_V,
     # charged for something that was (supposed to be) free: shipping, a trial
-    r'\b%s\b.{0,60}\b(?:was|were|is|era|eran|es|etait|est|war|ist|estava|e|era|was|is|should be|supposed to be|deveria ser|doveva essere|devait etre|sollte|zou)\b'
+    r'\b%s\b.{0,60}\b(?:was|were|is|era|eran|es|etait|est|war|ist|estava|e|era|was|is|should be|supposed to be|meant to be|deveria ser|doveva essere|devait etre|sollte|zou)\b'
     r'.{0,20}\b(?:free|gratis|gratuit\w*|kostenlos\w*|gratuita|gratuito)\b' % _CHARGE_V,
     r'\b(?:free|gratis|gratuit\w*|kostenlos\w*|gratuita|gratuito)\b.{0,40}\b(?:but|pero|mais|aber|mas|ma|maar|yet|and|y|et|und|e|en)\b.{0,40}\b%s\b' % _CHARGE_V,
     # the price shown differs from what was taken
@@ -810,6 +819,10 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'^(?=.*\b(?:%s|deducted|descont\w*)\b)(?=.*\b(?:customs|dut(?:y|ies)|tax(?:es)?|vat|impuestos|aduanas?|droits|douane|zoll\w*|impostos|taxas?|dazi|dogana|invoerrechten|btw|iva|mwst)\b).*'
     r'\b(?:included|incluid\w*|inclus\w*|inklusive|inkl|inbegriffen|inclusos|inclusi|compres\w*|inclusief|inbegrepen)\b' % _CHARGE_V,
     r'\b(?:money|dinero|argent|geld|dinheiro|soldi)\b.{0,30}\b(?:on hold|held|retenid\w*|bloque\w*|blockiert|gesperrt|bloquead\w*|bloccat\w*|vast|geblokkeerd)\b',
+    r'^(?=.*\b(?:invoice|bill|factura|facture|rechnung|fatura|fattura|factuur|%s|%s)\b).*\b(?:order|pedido|commande|bestellung|ordine|bestelling|purchase|compra|achat|acquisto|aankoop)\b'
+    r' (?:\w+ ){0,4}?(?:never|nunca|jamais|nie|mai|nooit)\b (?:\w+ ){0,2}?(?:placed|made|ordered|hice|realice|passee?|fait|gemacht|getatigt|bestellt|fiz|feito|fatto|geplaatst|gedaan|besteld)\b' % (_CHARGE_N, _CHARGE_V),
+    r'\b%s\b.{0,40}\b(?:since|desde que|depuis que|seit|da quando|sinds)\b.{0,30}\b(?:closed|cancel\w*|cerre|ferme|resilie|geschlossen|gekundigt|fechei|cancelei|chius[oa]|disdett[oa]|opgezegd|gesloten|annul\w*)\b' % _CHARGE_V,
+    r'\b(?:voll\w* (?:preis|betrag)|volle (?:prijs|bedrag))\b.{0,20}\b%s\b' % _CHARGE_V,
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -852,7 +865,7 @@ _COMPLAINT = [
     r'\b(?:ne (?:suis|sommes) )?pas (?:du tout |tres )?(?:content|satisfait)\w*', r'\bm attendais a (?:beaucoup |bien )?mieux\b', r'\bmauvaise qualite\b',
     r'\bmediocre\b', r'\b(?:ne |n )?vaut pas (?:le prix|son prix|l argent)\b', r'\bagace\w*', r'\bhorrible\w*',
     r'\b(?:gar |uberhaupt )?nicht zufrieden\b', r'\b(?:viel |deutlich )?(?:mehr|besser) erwartet\b', r'\bmangelhaft\w*',
-    r'\bden preis nicht wert\b', r'\bfurchtbar\w*', r'\bgrauen\w*', r'\b(?:getting |so |sick and )tired of (?:this|it|you|your)\b', r'\bschrecklich\w*', r'\bgrauenhaft\w*', r'\bverargert\b', r'\bgenervt\b',
+    r'\bden preis nicht wert\b', r'\bfurchtbar\w*', r'\b(?:never (?:been )?)?treated (?:so |this |that )?badly\b', r'\bbeschamend\w*', r'\bvergonhos\w*', r'\bgrauen\w*', r'\b(?:getting |so |sick and )tired of (?:this|it|you|your)\b', r'\bschrecklich\w*', r'\bgrauenhaft\w*', r'\bverargert\b', r'\bgenervt\b',
     r'\bnao (?:estou|fiquei|fico|to|tou)(?: nada| nem um pouco)? (?:satisfeit|content|feliz)\w*', r'\besperava (?:bem |muito )?(?:mais|melhor)\b',
     r'\bqualidade (?:fraca|ruim|pessima|baixa)\b', r'\bnao vale o (?:que custa|preco)\b', r'\birritad\w*', r'\bchatead\w*',
     r'\bper niente soddisfatt\w*', r'\bmi aspettavo (?:molto |ben )?(?:di piu|meglio)\b', r'\bqualita (?:mediocre|bassa|scarsa)\b',
@@ -965,7 +978,7 @@ _SALES = [
     r'\b(?:rahmen|liefer|jahresliefer|jahres)vertrag\w*', r'\bcontratt\w* (?:di fornitura|annual\w*|quadro)\b',
     r'\b(?:jaar|levering\w*|raam)contract\w*', r'\btender\b', r'\brfp\b', r'\blicitac\w*', r'\bappel d offres\b',
     r'\bausschreibung\b', r'\bgara d appalto\b', r'\baanbesteding\b',
-    r'\buniform\w*', r'\bworkwear\b', r'\bdivise\b', r'\bbedrijfskleding\b', r'\barbeitskleidung\b', r'\bvestuario\b',
+    r'\buniform\w*', r'\bworkwear\b', r'\bdivise (?:aziendali|da lavoro|personalizzate|per)\b', r'\b(?:delle|le|nuove) divise\b', r'\bbedrijfskleding\b', r'\barbeitskleidung\b', r'\bvestuario\b',
     r'\b(?:buyer|purchasing manager|procurement manager|purchaser)\b', r'\bcompr(?:ador|adora) (?:de|para)\b',
     r'\bacheteu(?:r|se)\b', r'\beinkaufer\w*', r'\binkoper\b',
     r'\b(?:chain|group) of (?:\d+ )?(?:shops|stores|hotels|restaurants|gyms|schools)\b', r'\bhotel (?:group|chain)\b',
