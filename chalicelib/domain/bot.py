@@ -339,13 +339,14 @@ contact | en: contact reach email support helpdesk | es: contactar contacto sopo
      | fr: contacter contact support assistance | de: kontakt kontaktieren support kundendienst kundenservice
      | pt: contato contatar contactar suporte | it: contattare contatto assistenza supporto
      | nl: contact contacteren ondersteuning klantenservice support
-team | en: team teammate teammates colleague colleagues coworker coworkers seat seats user users invite invited invitation
-     | es: equipo compañero compañeros colega colegas usuarios invitar | fr: équipe collègue collègues utilisateurs inviter
-     | de: team kollege kollegen kollegin nutzer benutzer einladen | pt: equipe colega colegas usuários convidar
-     | it: team squadra collega colleghi utenti invitare | nl: team collega collegas gebruikers uitnodigen
-privacy | en: privacy gdpr private personal cookies cookie dpa ip anonymous anonymised anonymized tracking-free | es: privacidad rgpd personales
-     | fr: confidentialité rgpd personnelles | de: datenschutz dsgvo personenbezogene | pt: privacidade lgpd rgpd pessoais
-     | it: privacy riservatezza gdpr personali | nl: privacy avg persoonsgegevens
+team | en: team teammate teammates colleague colleagues coworker coworkers seat seats user users invite invited invitation people
+     | es: equipo compañero compañeros colega colegas usuarios invitar personas | fr: équipe collègue collègues utilisateurs inviter personnes
+     | de: team kollege kollegen kollegin nutzer benutzer einladen personen leute | pt: equipe colega colegas usuários convidar pessoas
+     | it: team squadra collega colleghi utenti invitare persone | nl: team collega collegas gebruikers uitnodigen mensen personen
+privacy | en: privacy gdpr private personal cookies cookie consent dpa ip anonymous anonymised anonymized tracking-free
+     | es: privacidad rgpd personales consentimiento | fr: confidentialité rgpd personnelles consentement
+     | de: datenschutz dsgvo personenbezogene einwilligung zustimmung | pt: privacidade lgpd rgpd pessoais consentimento
+     | it: privacy riservatezza gdpr personali consenso | nl: privacy avg persoonsgegevens toestemming
 policy | en: policy policies rules conditions terms | es: política políticas condiciones | fr: politique conditions
      | de: richtlinie richtlinien bedingungen regeln | pt: política condições | it: politica condizioni
      | nl: beleid voorwaarden regels
@@ -394,15 +395,15 @@ money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it:
 # Phrases read as a concept (the matched words are consumed). Per language; '*' applies to every language.
 _PHRASES = {
     'en': [(r'\bhow much\b', 'cost'), (r'\b(do|will|would|must|should) (i|we) (have to |need to )?pay (for|to)\b', 'cost'), (r'\bwhat (time|hours?)\b', 'hours'), (r'\bmoney\b(\s+\w+){0,3}?\s+back\b', 'refund'),
-           (r'\b(send|bring|give|ship|take)\s+(\w+\s+)?back\b', 'return'), (r'\b(log|sign)[\s-]?(in|on)\b', 'login'),
-           (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'),
+           (r'\b(send|bring|give|ship|take)\s+(\w+\s+){0,2}back\b', 'return'), (r'\b(log|sign)[\s-]?(in|on)\b', 'login'),
+           (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'), (r"\bwhere(?=\s+(?:my|the|our)\s+\w+\s+(?:is|are)\b)", 'where'),
            (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
             r"received|got here|get|got|receive)\b", 'where'), (r'\bcustomer (service|support|care)\b', 'contact'),
            (r'\b(get in touch|reach out|reach you|talk to you|contact you)\b', 'contact'),
-           (r'\bset(ting)?[\s-]?up\b', 'install'), (r'\b(get|gets|getting|be) (here|to me|to us)\b', 'duration'),
+           (r'\bset(ting)?[\s-]?up\b', 'install'), (r'\b(get|gets|getting|be) (here|to me|to us)\b|\breach (me|us)\b', 'duration'),
            (r"\bwhen(?:'s|s)?\b(?=[\w\s']{0,30}?\b(coming|come|arrive|arriving|delivered)\b)", 'duration'),
            (r'\b(eco|environment(ally)?|planet|climate)[\s-]?friendly\b', 'sustainable'),
-           (r'\b(lost|missing|stuck|delayed|late)\b', 'where'),
+           (r'\b(lost|missing|stuck|delayed)\b', 'where'),
            (r'\b(has|have|did|was|were|is)\s+(my|the|our|it|they)\b[\w\s]{0,20}\b(shipped|dispatched|sent|left|gone out)\b', 'track')],
     'es': [(r'\b(a )?qu[eé] hora', 'hours'), (r'\bmi dinero\b', 'refund'),
            (r'\bdevolver\w*\s+(el|mi)\s+dinero\b', 'refund'),
@@ -443,7 +444,7 @@ _GENERIC_TEXT = {
         color colour colors colours style model version option work works working worked fine ok great nice
         bad happy unhappy sad live lives living please still yet already again soon later early late earlier much little lot
         place placed made make makes making show shows showed shown hey hi hello guys trip holiday holidays
-        vacation birthday christmas wedding event party last previous recent recently number numbers estimated
+        vacation birthday christmas wedding event party wear wearing wore last previous recent recently number numbers estimated
         estimate approximate''',
     'es': '''casa puerta normal normalmente aproximadamente más menos día días semana semanas hoy mañana
         tarde noche pasado pasada último última número todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
@@ -478,8 +479,9 @@ ANSWER_DF = 0.5                               # an entry with a word only in its
 UNKNOWN_CONCEPT, UNKNOWN_WORD = 1.0, 1.0      # factors on the IDF of words the KB never uses
 GENERIC_WEIGHT = 0.25                         # ... and of a common word (_GENERIC) the KB never uses
 CONCEPT_CAP = True                            # a word weighs halfway between its IDF and its concept's if lower
-GENERIC_CONCEPTS = frozenset(['period'])      # concepts that weigh like common words when the KB lacks them
+GENERIC_CONCEPTS = frozenset(['period', 'team', 'contact'])      # concepts that weigh like common words when the KB lacks them
 OBJECT_CONCEPTS = frozenset(['order', 'product', 'footwear', 'jacket', 'policy', 'method', 'guide', 'program'])
+OBJECT_ONLY = 0.5                             # confidence factor for a message of such words only
 OBJECT_WEIGHT = 0.5                           # words naming the thing or the frame (policy, method) weigh less
 OTHER_LANGUAGE = 0.85                         # a phrasing in another language, when the KB has some in this one
 RUNNER_UP = 0.2                               # confidence -= RUNNER_UP * the best other entry's score
@@ -590,7 +592,10 @@ def _analyse(text, lang):
         # the stem.
         concepts = (raw_lex.get(word) or raw_lex.get(plain)
                     or (lang != DEFAULT_LANG and _lexicon()[1].get(DEFAULT_LANG, {}).get(plain))
-                    or lex.get(s))
+                    or lex.get(s)
+                    or (len(plain) > 3 and plain[-1] == 's' and raw_lex.get(plain[:-1])))   # "Abos", "perks"
+        if concepts and s not in lex and len(plain) > 3 and plain[-1] == 's' and raw_lex.get(plain[:-1]):
+            s = language_mod.stem(plain[:-1], lang)
         parts = () if concepts else _compound(plain, lang)
         if parts:
             terms.append(Term(s, parts[0][1], raw=plain))
@@ -867,6 +872,12 @@ def _clauses(text, lang):
     return out[:MAX_CLAUSES]
 
 
+def _names_no_topic(text, idx, lang):
+    """Are all the message's terms words naming the thing or the frame (order, policy, terms)?"""
+    terms = idx.correct(analyse(text, lang), lang)
+    return bool(terms) and all(t.concepts and t.concepts <= OBJECT_CONCEPTS for t in terms)
+
+
 def _rank(text, idx, visitor_lang):
     """(score, entry index, phrasing, reading language) of the best phrasing, {entry index: its best score},
     and the languages the message was read as."""
@@ -937,6 +948,8 @@ class KnowledgeBaseResponder:
             if CLAUSE * c_best[0] > best[0] + 1e-9:
                 best = (CLAUSE * c_best[0],) + tuple(c_best[1:])
         score, i, p, lang = best
+        if i is not None and _names_no_topic(text, idx, lang):
+            score *= OBJECT_ONLY     # "where are your terms and conditions?": frame words only, no topic
         # Two entries close together: the message is probably about neither exactly ("can I return an item
         # bought elsewhere" between returns and exchanges); the runner-up lowers the confidence.
         runner_up = max((v for k, v in per_entry.items() if k != i), default=0.0)

@@ -64,7 +64,7 @@ _STOP_TEXT = {
         me m te t se s lui y ne n pas plus très tres aussi mais si oui non avec sans pour par sur dans chez
         entre peux peut pouvez pourrais pourriez voudrais veux voulez souhaite aimerais besoin savoir
         bonjour salut bonsoir merci svp plaît plait stp madame monsieur avez ai as a avons ont faire fait
-        quelqu quelque chose tout toute tous toutes il y serai sera serez seront serais serait''',
+        connaître connaitre quelqu quelque chose tout toute tous toutes il y serai sera serez seront serais serait''',
     'de': '''der die das den dem des ein eine einen einem einer eines und oder aber wenn ob dass zu zum zur
         in im an am auf aus bei mit nach von vom für fur über uber unter um bis durch ohne gegen ist sind war
         waren bin bist seid sein wird werden wurde kann können konnen könnte koennte kannst muss müssen soll
@@ -94,7 +94,7 @@ _STOP_TEXT = {
         moet moeten mag mogen wil wilt willen ik jij je u hij zij ze wij we jullie mij me mijn jouw jou uw
         zijn haar ons onze hun hen niet geen ook nog al wel heel zeer zo hoe wat waar wanneer waarom wie welke
         welk er hier daar hallo hoi goedemorgen goedemiddag dag bedankt dank dankjewel alstublieft alsjeblieft
-        graag ja nee heb hebt heeft hebben doe doet doen iets iemand even eigenlijk weten hoeveel per''',
+        graag ja nee heb hebt heeft hebben doe doet doen iets iemand even eigenlijk weten hoeveel per krijgen krijg krijgt''',
 }
 STOPWORDS = {lang: frozenset(text.split()) for lang, text in _STOP_TEXT.items()}
 _UNIVERSAL = frozenset('ok okay hi hey app api email online web pdf csv'.split())   # stop words, but no evidence

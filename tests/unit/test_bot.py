@@ -421,3 +421,19 @@ def test_garbage_and_long_messages_stay_fast():
         t0 = time.process_time()
         bot.answer(text, big)
         assert time.process_time() - t0 < 0.5
+
+
+@pytest.mark.parametrize('text, expected', [
+    ("I'd like to send my boots back, how?", 'returns'),
+    ('how do I check where my parcel is', 'tracking'),
+])
+def test_more_everyday_paraphrases(text, expected):
+    a = bot.answer(text, KB)
+    assert a.entry_id == expected and a.understood(bot.threshold), a
+
+
+def test_frame_words_alone_name_no_topic():
+    """'terms and conditions' are policy words: they match 'What is your return policy?' word for word,
+    but say nothing about returns."""
+    assert not bot.answer('where are your terms and conditions', KB).understood(bot.threshold)
+    assert bot.answer('return policy', KB).entry_id == 'returns'
