@@ -261,7 +261,11 @@ _CONTACT_ME = _alt(r'get in touch', r'contact me', r'call me', r'ring me', r'pho
                    r'(?:mij|me) (?:(?!de |het |een |die |dat )\w+ ){0,2}?(?:mailen|bellen|terugbellen|contacteren|antwoorden|mail|belt)', r'contact (?:met|op) (?:\w+ )?(?:mij|me)',
                    r'contact (?:met )?(?:mij|me) (?:\w+ )?op(?:nemen|neemt)?')
 _AVAILABLE = _alt(r'available', r'around', r'online', r'free (?:to|right now)', r'disponibles?', r'dispo', r'disponivel', r'disponibile', r'beschikbaar',
-                  r'erreichbar', r'da (?:der|die)', r'frei')
+                  r'erreichbar', r'da (?:der|die)', r'frei') + (   # "is your team available on Saturday?" asks for opening hours
+    r'(?!\W+(?:\w+\W+){0,2}?(?:\w*days?|weekends?|sabados?|domingos?|samedi|dimanche|samstags?|sonntags?|wochenende|sabato|domenica|zaterdag|zondag|holidays?|'
+    r'festivos|feries|feiertag\w*|feriados|festivi|feestdagen|evenings?|nights?|mornings?|tomorrow|manana|demain|morgen|amanha|domani|\d|lunes|martes|miercoles|jueves|viernes|'
+    r'lundi|mardi|mercredi|jeudi|vendredi|montag|dienstag|mittwoch|donnerstag|freitag|segunda|terca|quarta|quinta|sexta|lunedi|martedi|mercoledi|giovedi|venerdi|'
+    r'maandag|dinsdag|woensdag|donderdag|vrijdag|hours|horario|heures|uhr|horas|ore|uur)\b)')
 _TALK_CALL = _alt(r'call', r'phone', r'ring', r'talk', r'speak', r'chat', r'contact', r'llamar', r'hablar', r'appeler', r'parler', r'anrufen', r'sprechen',
                   r'reden', r'erreich\w*', r'ligar', r'falar', r'chiamare', r'parlare', r'bellen', r'spreken', r'praten')
 _MODAL_ASK = _alt(_MODAL, r'grateful if', r'appreciate it if', r'agradeceria (?:que|se)', r'reconnaissant (?:qu|si)', r'dankbar,? wenn',
