@@ -389,13 +389,17 @@ program | en: program programme scheme | es: programa | fr: programme | de: prog
 repair | en: repair repairs repaired fix mend | es: reparar reparación reparaciones arreglar arreglo
      | fr: réparer réparation réparations | de: reparieren repariert reparatur | pt: reparar reparo conserto consertar
      | it: riparare riparazione riparazioni | nl: repareren reparatie
+join | en: join joining joined signup enrol enroll enrolment register registration
+     | es: unirse únete inscribirse inscripción registrarse registro | fr: rejoindre adhérer adhésion inscrire inscription
+     | de: beitreten registrieren registrierung | pt: aderir inscrever inscrição registrar registo cadastro
+     | it: iscriversi iscrizione registrarsi aderire | nl: inschrijven registreren aansluiten
 money | en: money cash | es: dinero | fr: argent | de: geld | pt: dinheiro | it: soldi denaro | nl: geld
 '''
 
 # Phrases read as a concept (the matched words are consumed). Per language; '*' applies to every language.
 _PHRASES = {
     'en': [(r'\bhow much\b', 'cost'), (r'\b(do|will|would|must|should) (i|we) (have to |need to )?pay (for|to)\b', 'cost'), (r'\bwhat (time|hours?)\b', 'hours'), (r'\bmoney\b(\s+\w+){0,3}?\s+back\b', 'refund'),
-           (r'\b(send|bring|give|ship|take)\s+(\w+\s+){0,2}back\b', 'return'), (r'\b(log|sign)[\s-]?(in|on)\b', 'login'),
+           (r'\b(send|bring|give|ship|take)\s+(\w+\s+){0,2}back\b', 'return'), (r'\b(log|sign)[\s-]?(in|on)\b', 'login'), (r'\bsign(ing|ed)?[\s-]?up\b', 'join'),
            (r"\bwhere(?:'s|s| is| are)\s+(?:my|the|it|our)\b", 'where'), (r"\bwhere(?=\s+(?:my|the|our)\s+\w+\s+(?:is|are)\b)", 'where'),
            (r"\b(hasn'?t|has not|have not|haven'?t|didn'?t|did not|never|not|still not)\s+(arrived|come|shown up|"
             r"received|got here|get|got|receive)\b", 'where'), (r'\bcustomer (service|support|care)\b', 'contact'),
@@ -444,7 +448,7 @@ _GENERIC_TEXT = {
         color colour colors colours style model version option work works working worked fine ok great nice
         bad happy unhappy sad live lives living please still yet already again soon later early late earlier much little lot
         place placed made make makes making show shows showed shown hey hi hello guys trip holiday holidays
-        vacation birthday christmas wedding event party wear wearing wore last previous recent recently number numbers estimated
+        vacation birthday christmas wedding event party online threshold minimum maximum wear wearing wore last previous recent recently number numbers estimated
         estimate approximate''',
     'es': '''casa puerta normal normalmente aproximadamente más menos día días semana semanas hoy mañana
         tarde noche pasado pasada último última número todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma

@@ -437,3 +437,10 @@ def test_frame_words_alone_name_no_topic():
     but say nothing about returns."""
     assert not bot.answer('where are your terms and conditions', KB).understood(bot.threshold)
     assert bot.answer('return policy', KB).entry_id == 'returns'
+
+
+def test_signing_up_is_joining():
+    kb = [Entry('loyalty', 'Do you have a loyalty program?', 'Yes: members earn points. Joining is free.'),
+          Entry('login', 'I forgot my password', 'Click "Forgot password" on the sign-in page.')]
+    a = bot.answer('how do I sign up for your rewards club', kb)
+    assert a.entry_id == 'loyalty' and a.understood(bot.threshold), a
