@@ -35,7 +35,7 @@ TARGET_P99_MS = 5.0
 REPEAT = 7
 HELDOUT_BATCHES = {1: 'written first, the same situations in 7 languages as dev batch 1',
                    2: 'fresh wording, written before any rule change from dev batch 2 and before dev batches 3-11',
-                   3: 'a second author, written before any rule change from dev batch 12'}
+                   3: 'a second author, written before dev batches 12-20 and before any rule change by that author'}
 
 
 def load(split):
