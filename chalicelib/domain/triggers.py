@@ -423,7 +423,9 @@ _EMOTIONAL = [
     r'\blost everything\b', r'\b(?:lo )?he perdido todo\b', r'\bj ai tout perdu\b', r'\balles verloren\b', r'\bperdi tudo\b',
     r'\bho perso tutto\b', r'\balles kwijt\b', r'\b(?:flooded|burn(?:ed|t) down)\b', r'\binund\w+', r'\binonde\w*', r'\buberflutet\b',
     r'\balag(?:ou|ada|ado)\b', r'\ballagat[oa]\b', r'\boverstroomd\b', r'\bmugged\b', r'\brobbed\b', r'\bassaulted\b',
-    r'\bdistraught\b', r'\b(?:feel|feeling|me siento|sentindo|sinto|je ne me sens pas|fuhle mich nicht|non mi sento|voel me niet|voel ik me niet) (?:\w+ ){0,2}?(?:unsafe|insegur[oa]|en securite|sicher|al sicuro|veilig)\b',
+    r'\bdistraught\b', r'\bdisgustad[oa]\b', r'\bbouleverse\w*', r'\baufgewuhlt\b', r'\babalad[oa]\b', r'\bsconvolt[oa]\b', r'\boverstuur\b',
+    r'\b(?:no paro|no puedo parar|n arrete pas|arrete pas|nicht aufhoren|nao paro|nao consigo parar|non smetto|non riesco a smettere|niet (?:kan )?stoppen|cant stop|can t stop|cannot stop)'
+    r' (?:\w+ ){0,2}?(?:llorar|pleurer|weinen|chorar|piangere|huilen|crying)\b', r'\b(?:feel|feeling|me siento|sentindo|sinto|je ne me sens pas|fuhle mich nicht|non mi sento|voel me niet|voel ik me niet) (?:\w+ ){0,2}?(?:unsafe|insegur[oa]|en securite|sicher|al sicuro|veilig)\b',
     r'\bfollowed me\b', r'\bme (?:siguio|siguieron|seguiu|seguiram)\b', r'\bm a suivie?\b', r'\bmir (?:\w+ ){0,3}gefolgt\b', r'\bmi ha seguit[oa]\b', r'\bvolgde (?:me|mij)\b',
     r'\bam limit\b', r'\bno (?:meu )?limite\b', r'\bop mijn tandvlees\b', r'\bheul\w*', r'\bpalliat\w*', r'\bpaliativ\w*', r'\bhospices?\b', r'\bhospiz\b', r'\bassedi\w*', r'\bvalt (?:me|mij) lastig\b', r'\blastig ?gevallen\b',
     r'\b(?:so|total|extrem|echt|sehr) nervos\b', r'\b(?:dass|das|so) mir (?:ganz |total )?(?:schlecht|ubel) (?:ist|wird)\b', r'\bterror\b', r'\bterrore\b', r'\bterreur\b',
@@ -520,7 +522,8 @@ _PROBLEM = [
     r'\b(?:nobody|no one|noone|nadie|personne|niemand|ninguem|nessuno) (?:\w+ ){0,2}(?:replied|answered|responded|contesto|respondio|a repondu|repond|geantwortet|antwortet|respondeu|responde|ha risposto|risponde|reageert|antwoordt|reageerde)\b',
     r'\b(?:ordered|pedi|commande|bestellt|ordinat\w*|besteld) (?:\d+|two|three|four|dos|tres|deux|trois|zwei|drei|duas|tre|drie) (?:\w+ )?.{0,15}\b(?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen|ontvangen) (?:only )?(?:\d+|one|two|una|uno|dos|un|une|deux|eins|zwei|uma|duas|due|een|twee)\b',
     r'\b(?:\d+|two|three|dos|tres|deux|trois|zwei|drei|duas|tres|due|tre|twee|drie) (?:\w+ ){0,2}(?:ordered|pedid\w*|commandes?|bestellt|ordinat\w*|besteld)\W+(?:\d+|one|two|una|dos|un|deux|zwei|duas|due|twee) (?:got|received|arrived|llegaron|recu\w*|gekommen|angekommen|chegaram|arrivat\w*|gekregen)\b',
-    r'\btoo (?:small|big|tight|short|long|large)\b', r'\bcant (?:see|find|access|open)\b',
+    r'\btoo (?:small|big|tight|short|long|large)\b', r'\bfaltaba\w*', r'\bfaltan\b', r'\b(?:otra|otro) (?:talla|color)\b',
+    r'\b(?:not the right|no es la|pas (?:a )?la bonne|nicht die richtige|nao e o|non e la|niet de juiste) (?:size|colou?r|talla|taille|couleur|grosse|farbe|tamanho|cor|taglia|colore|maat|kleur)\b', r'\bcant (?:see|find|access|open)\b',
     r'\b(?:no|sin|sans|keine|sem|senza|zonder|without|never got an?) (?:\w+ ){0,3}?(?:tracking|seguimiento|suivi|sendungsnummer|rastreio|tracciamento|trackingnummer|track)\w*', r'\b(?:changed|cambi[oa]|change|geandert|mudou|cambiat[oa]|veranderd) (?:by itself|on its own|sol[oa]|tout seul|von selbst|sozinh[oa]|da sol[oa]|vanzelf)\b',
     r'\bvon selbst geandert\b', r'\bvanzelf veranderd\b', r'\b(?:someone else s|otra persona|quelqu un d autre|jemand anderem|outra pessoa|di un altro|iemand anders)\b', r'\breject\w*', r'\brechaz\w*', r'\brefus\w*', r'\babgelehnt\b', r'\blehnt (?:\w+ ){0,3}ab\b', r'\brecus\w*',
     r'\brifiut\w*', r'\bweiger\w*', r'\bgeweigerd\b', r'\bdidnt (?:print|load|work|arrive|come)\b', r'\bno record\b', r'\bout of stock\b', r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
@@ -827,6 +830,9 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r' (?:\w+ ){0,4}?(?:never|nunca|jamais|nie|mai|nooit)\b (?:\w+ ){0,2}?(?:placed|made|ordered|hice|realice|passee?|fait|gemacht|getatigt|bestellt|fiz|feito|fatto|geplaatst|gedaan|besteld)\b' % (_CHARGE_N, _CHARGE_V),
     r'\b%s\b.{0,40}\b(?:since|desde que|depuis que|seit|da quando|sinds)\b.{0,30}\b(?:closed|cancel\w*|cerre|ferme|resilie|geschlossen|gekundigt|fechei|cancelei|chius[oa]|disdett[oa]|opgezegd|gesloten|annul\w*)\b' % _CHARGE_V,
     r'\b(?:voll\w* (?:preis|betrag)|volle (?:prijs|bedrag))\b.{0,20}\b%s\b' % _CHARGE_V,
+    r'\b%s\b.{0,20}\b(?:more than|mas que|mas de lo|plus que|mehr als|mais do que|mais que|piu del|piu di|meer dan)\b.{0,30}\b(?:price|precio|prix|preis|preco|prezzo|prijs|shown|listed|advertised)\b' % _CHARGE_V,
+    r'\b%s\b.{0,30}\b(?:more than|mas que|plus que|mehr als|mais do que|piu del|meer dan)\b' % _PRICE_N,
+    r'\b(?:mehr|meer) (?:\w+ )?%s (?:als|dan)\b' % _CHARGE_V,
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -1260,9 +1266,13 @@ _WANT_NOT = _Lazy(r'^(?:no|not|dont|ne|nicht|nao|non|niet)\b(?:\W+\w+)?\W+(?:wan
                   r'^(?:want\w*|need\w*|quiero|necesito|veux|voudrais|will|mochte|brauch\w*|quero|preciso|voglio|wil)\b(?:\W+\w+)?\W+(?:no|keine?n?|geen|nenhum|nessun|pas|aucun)\b')
 
 
+_CLAIM_NEGATIVE = _Lazy(r'(?:still|stil|todavia|aun|toujours|immer|noch|ainda|ancora|nog|never|nunca|jamais|nie|nooit|mai|yet|havent|hasnt|didnt)\b')
+
+
 def _claim(t):
     for m in _regex('billing_claim').finditer(t):
-        if _negated(t, m.start(), m.end(), 3):
+        # "je n'ai toujours pas été remboursé": the claim word already carries the negation
+        if not _CLAIM_NEGATIVE.match(m.group(0)) and _negated(t, m.start(), m.end(), 3):
             continue
         before = t[:m.start()].split()[-1:] if m.start() else []
         if _WANT_NOT.search(' '.join(before + [m.group(0)])) or _WANT_NOT.search(m.group(0)):
