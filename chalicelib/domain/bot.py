@@ -230,19 +230,19 @@ duration | en: long time days fast quickly soon arrive arrives arriving arrival 
      | it: tempo tempi giorni veloce arriva arrivare
      | nl: lang duurt tijd dagen snel aankomen
 cost | en: cost costs costing price prices pricing priced fee fees charge charges expensive cheap cheaper amount free
-     | es: costo costos coste cuesta cuestan precio precios tarifa tarifas cuota caro barato cobran gratis gratuito gratuita
-     | fr: coût coûts coûte coûtent prix tarif tarifs frais cher payant gratuit gratuite
-     | de: kosten kostet preis preise gebühr gebühren teuer günstig tarif tarife kostenlos umsonst gratis
-     | pt: custo custos custa custam preço preços taxa taxas tarifa caro barato cobram grátis gratuito
-     | it: costo costi costa costano prezzo prezzi tariffa tariffe caro economico gratis gratuito
-     | nl: kosten kost prijs prijzen tarief tarieven goedkoop gratis
+     | es: costo costos coste cuesta cuestan precio precios tarifa tarifas cuota caro barato cobran gratis gratuito gratuita importe monto
+     | fr: coût coûts coûte coûtent prix tarif tarifs frais cher payant gratuit gratuite montant
+     | de: kosten kostet preis preise gebühr gebühren teuer günstig tarif tarife kostenlos umsonst gratis betrag
+     | pt: custo custos custa custam preço preços taxa taxas tarifa caro barato cobram grátis gratuito montante
+     | it: costo costi costa costano prezzo prezzi tariffa tariffe caro economico gratis gratuito importo
+     | nl: kosten kost prijs prijzen tarief tarieven goedkoop gratis bedrag
 free | en: free gratis complimentary
      | es: gratis gratuito gratuita gratuitos | fr: gratuit gratuite gratuits gratuitement
      | de: kostenlos kostenlose gratis umsonst | pt: grátis gratuito gratuita | it: gratis gratuito gratuita gratuiti
      | nl: gratis kosteloos
 abroad | en: international internationally abroad worldwide overseas country countries foreign outside
          uk britain england scotland germany france spain italy portugal netherlands holland belgium luxembourg canada mexico usa us america australia ireland switzerland austria denmark sweden norway finland poland czechia japan china brazil argentina chile colombia peru india
-     | es: internacional internacionales extranjero fuera país países alemania francia españa italia holanda bélgica canadá méxico argentina chile colombia perú uruguay venezuela ecuador bolivia paraguay portugal
+     | es: internacional internacionales extranjero fuera país países alemania francia españa italia holanda bélgica canadá méxico eeuu estados unidos suiza austria argentina chile colombia perú uruguay venezuela ecuador bolivia paraguay portugal
      | fr: international internationale internationaux étranger hors pays allemagne espagne italie belgique suisse canada luxembourg québec portugal autriche
      | de: international internationale ausland außerhalb weltweit länder land deutschland frankreich spanien italien österreich schweiz belgien niederlande england polen dänemark
      | pt: internacional exterior estrangeiro fora país países brasil alemanha frança espanha itália angola moçambique
@@ -261,15 +261,15 @@ exchange | en: exchange exchanges exchanged swap swapped replace replacement ins
      | es: cambio cambiar | fr: échange échanger | de: umtausch umtauschen tauschen | pt: troca trocar
      | it: cambio cambiare sostituire sostituzione | nl: ruilen omruilen omwisselen
 size | en: size sizes sizing fit fits medium xs xl xxl measurements measure cm centimetres centimeters inch inches small smaller big bigger large larger tight loose
-     | es: talla tallas tamaño tamaños medida pequeño pequeña grande | fr: taille tailles taillent pointure petit petite grand grande
+     | es: talla tallas tamaño tamaños medida queda quedan pequeño pequeña grande | fr: taille tailles taillent pointure petit petite grand grande
      | de: größe größen grösse passform passt passen klein kleiner groß größer | pt: tamanho tamanhos medida pequeno pequena grande
      | it: taglia taglie misura misure piccolo piccola grande | nl: maat maten past passen klein kleiner groot groter
 guide | en: guide chart table | es: guía tabla | fr: guide tableau | de: tabelle ratgeber | pt: guia tabela
      | it: guida tabella | nl: gids tabel
-hours | en: hours hour open opening opens closed closing close monday tuesday wednesday thursday friday saturday sunday weekend weekends
+hours | en: hours hour open opening opens closed closing close reachable monday tuesday wednesday thursday friday saturday sunday weekend weekends
      | es: horario horarios abierto abiertos abre abren cierra cierran lunes martes miércoles jueves viernes sábado domingo
-     | fr: horaire horaires ouvert ouverte ouvre ouvrez ouverture fermé ferme fermez fermeture lundi mardi mercredi jeudi vendredi samedi dimanche
-     | de: öffnungszeiten geöffnet offen öffnet schließt geschlossen uhrzeit montag dienstag mittwoch donnerstag freitag samstag sonntag wochenende
+     | fr: horaire horaires joignable ouvert ouverte ouvre ouvrez ouverture fermé ferme fermez fermeture lundi mardi mercredi jeudi vendredi samedi dimanche
+     | de: öffnungszeiten geöffnet offen erreichbar öffnet schließt geschlossen uhrzeit montag dienstag mittwoch donnerstag freitag samstag sonntag wochenende
      | pt: horário horários aberto aberta abre fecha fechado segunda terça quarta quinta sexta sábado domingo
      | it: orario orari aperto aperti apre chiude chiuso lunedì martedì mercoledì giovedì venerdì sabato domenica
      | nl: openingstijden openingsuren geopend open sluit gesloten maandag dinsdag woensdag donderdag vrijdag zaterdag zondag weekend
@@ -294,16 +294,20 @@ track | en: track tracking trace status whereabouts
      | de: verfolgen sendungsverfolgung verfolgung status sendungsstatus | pt: rastrear rastreamento rastreio acompanhar estado status
      | it: tracciare tracciamento seguire stato | nl: volgen volgnummer status
 change | en: change changes changing modify modified edit update amend correct switch mistake
-     | es: cambiar modificar editar corregir | fr: changer modifier corriger | de: ändern änderung bearbeiten korrigieren
-     | pt: mudar alterar modificar corrigir | it: cambiare modificare correggere | nl: wijzigen veranderen aanpassen
+     | es: cambiar modificar editar corregir equivoqué equivocado equivocada error
+     | fr: changer modifier corriger erreur trompé trompée | de: ändern änderung bearbeiten korrigieren fehler falsch
+     | pt: mudar alterar modificar corrigir errei erro | it: cambiare modificare correggere sbagliato errore
+     | nl: wijzigen veranderen aanpassen fout vergissing
 cancel | en: cancel cancels cancelled canceled cancelling cancellation unsubscribe terminate stop quit end ending
      | es: cancelar cancelación anular baja | fr: annuler annulation résilier résiliation arrêter
      | de: stornieren stornierung storno kündigen kündigung abbestellen beenden | pt: cancelar cancelamento encerrar
      | it: annullare annullamento disdire disdetta terminare | nl: annuleren annulering opzeggen opzegging stopzetten beëindigen
 loyalty | en: loyalty rewards reward points membership member members club perks benefits vip
-     | es: fidelidad fidelización puntos recompensas socio socios miembro club | fr: fidélité points récompenses club membre membres
-     | de: treueprogramm treue punkte prämien mitgliedschaft mitglied bonusprogramm club | pt: fidelidade pontos recompensas clube membro
-     | it: fedeltà punti premi club membro | nl: loyaliteit loyaliteitsprogramma punten spaarpunten klantenkaart club lidmaatschap
+     | es: fidelidad fidelización puntos recompensas socio socios miembro club ventajas beneficios
+     | fr: fidélité points récompenses club membre membres avantages
+     | de: treueprogramm treue punkte prämien mitgliedschaft mitglied bonusprogramm club vorteile stammkunde stammkunden
+     | pt: fidelidade pontos recompensas clube membro vantagens benefícios | it: fedeltà punti premi club membro vantaggi
+     | nl: loyaliteit loyaliteitsprogramma punten spaarpunten klantenkaart club lidmaatschap voordelen
 sustainable | en: sustainable sustainability eco green environment environmental environmentally recycled recycle recycling ethical ethically sourced organic carbon climate footprint
      | es: sostenible sostenibilidad ecológico ecológica reciclado reciclados medioambiente ético ética
      | fr: durable durabilité écologique écologiques écoresponsable écoresponsables recyclé recyclés environnement éthique
@@ -419,7 +423,7 @@ _PHRASES = {
            (r'\bpas (encore )?(reçu|recu|arrivée?s?)\b', 'where'), (r'\bmon argent\b', 'refund'),
            (r'\bcombien (je paie|je paye|dois-je payer|faut-il payer)\b', 'cost'), (r'\bse connecter\b', 'login'), (r'\b(perdu|égaré|egare|en retard)\b', 'where'), (r'\bservice (client|clients|clientèle)\b', 'contact')],
     'de': [(r'\bum wie ?viel uhr\b', 'hours'), (r'\b(kommt|kommen)\b(?=.*\ban\b)', 'duration'), (r'\bwo (ist|sind|bleibt|bleiben) (mein|meine|die|das|der)\b', 'where'),
-           (r'\bwie ?viel (zahle|bezahle|muss ich (be)?zahlen)\b', 'cost'), (r'\bgeld zur[uü]ck\b', 'refund'), (r'\b(setze|setzt|setzen)\b(?=.*\bzur[uü]ck)', 'reset'), (r'\bnoch nicht (angekommen|da|erhalten|geliefert)\b', 'where'),
+           (r'\bwie ?viel (zahle|bezahle|muss ich (be)?zahlen)\b', 'cost'), (r'\bgeld zur[uü]ck\b', 'refund'), (r'\b(setze|setzt|setzen)\b(?=.*\bzur[uü]ck)', 'reset'), (r'\bnoch nicht (angekommen|da|erhalten|geliefert)\b', 'where'), (r'\bf[aä]ll(t|en)\b(?=.*\baus\b)', 'size'),
            (r'\b(verloren|verschwunden|versp[aä]tet)\b', 'where')],
     'pt': [(r'\bque horas\b', 'hours'), (r'\bonde (est[aá]|est[aã]o|anda) (o|a|os|as|meu|minha|meus|minhas)\b', 'where'),
            (r'\bquanto (pago|tenho que pagar)\b', 'cost'), (r'\bdinheiro de volta\b|\bmeu dinheiro\b', 'refund'), (r'\bn[aã]o chegou\b', 'where'), (r'\b(perdido|extraviado|atrasado)\b', 'where'),
@@ -448,23 +452,23 @@ _GENERIC_TEXT = {
         color colour colors colours style model version option work works working worked fine ok great nice
         bad happy unhappy sad live lives living please still yet already again soon later early late earlier much little lot
         place placed made make makes making show shows showed shown hey hi hello guys trip holiday holidays
-        vacation birthday christmas wedding event party online threshold minimum maximum wear wearing wore last previous recent recently number numbers estimated
+        vacation birthday christmas wedding event party customer customers online threshold minimum maximum wear wearing wore last previous recent recently number numbers estimated
         estimate approximate''',
     'es': '''casa puerta normal normalmente aproximadamente más menos día días semana semanas hoy mañana
-        tarde noche pasado pasada último última número todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
+        tarde noche pasado pasada último última número cliente clientes usan usar usa estándar todavía aún ya ayuda problema pregunta consulta duda favor nuevo nueva viejo mismo misma
         otro otra diferente color colores modelo funciona funcionar hola gracias gusta gustó gustado''',
     'fr': '''maison porte normal normalement environ jour jours semaine semaines aujourd hui demain soir matin
-        dernier dernière dernièrement numéro toujours encore déjà aide problème question nouveau nouvelle même autre différent couleur couleurs
+        dernier dernière dernièrement numéro client clients utilisez utiliser dessus dessous toujours encore déjà aide problème question nouveau nouvelle même autre différent couleur couleurs
         modèle marche fonctionne bonjour merci plu aime aimé''',
     'de': '''haus tür normal normalerweise ungefähr etwa tag tage woche wochen heute morgen abend immer noch
-        letzte letzten letzter vorige nummer mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
+        letzte letzten letzter vorige nummer kunde kunden verwendet verwenden benutzt innerhalb brauche braucht brauchen mehr schon hilfe problem frage neu neue gleich gleiche andere anderen farbe farben modell
         funktioniert funktionieren geht gegangen hinzu dabei gefällt gefallen''',
-    'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite passado passada última número ainda
+    'pt': '''casa porta normal normalmente aproximadamente dia dias semana semanas hoje amanhã noite passado passada última número cliente clientes usam usar ainda
         ajuda problema pergunta novo nova mesmo mesma outro outra diferente cor cores modelo funciona gostei gosto''',
-    'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera scorso scorsa ultima numero ancora
+    'it': '''casa porta normale normalmente circa giorno giorni settimana settimane oggi domani sera scorso scorsa ultima numero cliente clienti usate usare ancora
         già aiuto problema domanda nuovo nuova stesso stessa altro altra diverso colore colori modello
         funziona piace piaciuto''',
-    'nl': '''huis deur normaal normaal gesproken ongeveer dag dagen week weken vandaag morgen avond vorige afgelopen laatste nummer nog steeds
+    'nl': '''huis deur normaal normaal gesproken ongeveer dag dagen week weken vandaag morgen avond vorige afgelopen laatste nummer klant klanten gebruiken gebruikt nog steeds
         al hulp probleem vraag nieuw nieuwe zelfde andere kleur kleuren model werkt bevalt''',
 }
 

@@ -444,3 +444,19 @@ def test_signing_up_is_joining():
           Entry('login', 'I forgot my password', 'Click "Forgot password" on the sign-in page.')]
     a = bot.answer('how do I sign up for your rewards club', kb)
     assert a.entry_id == 'loyalty' and a.understood(bot.threshold), a
+
+
+@pytest.mark.parametrize('text, expected', [
+    ('¿Envían a Estados Unidos?', 'international'),
+    ('Fallen die Jacken normal aus?', 'sizes'),
+    ('Wann ist der Kundenservice erreichbar?', 'hours'),
+    ('Me equivoqué en el pedido, ¿lo puedo modificar?', None),    # this KB has no entry about changing orders
+])
+def test_spanish_and_german_paraphrases_on_an_english_kb_are_right_or_declined(text, expected):
+    a = bot.answer(text, KB)
+    if a.understood(bot.threshold):
+        assert a.entry_id == expected and a.reason == 'cross_language', a
+    else:
+        assert a.reason == 'unsupported_language' and a.lang == a.visitor_lang, a
+    if expected == 'international':
+        assert a.entry_id == expected
