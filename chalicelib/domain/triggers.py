@@ -77,7 +77,8 @@ _REPORTED = re.compile(
 
 def _unquote(text):
     """Words someone else said, quoted ("the chat said 'a human will contact you'", "mi hermana dice
-    'pide un encargado'") are not the visitor's own request: blanked out for every rule but `complex`."""
+    'pide un encargado'") are not the visitor's own request: blanked out for the request-for-a-person rules
+    and the model (a quoted status such as "it says 'payment failed'" still counts for billing)."""
     return _REPORTED.sub(lambda m: m.group(0)[:m.group(0).index(m.group(0).lstrip()[0])] + ' (quote) ' if False else
                          text[m.start():m.start() + len(m.group(0)) - len(m.group(0).lstrip())] + _reported_verb(m.group(0)) + ' "…"', text)
 
@@ -187,7 +188,7 @@ _REQ_VERB = _alt(
     r'geholpen', r'verbind',
     # being helped/advised by (a person); fetching someone
     r'conseill(?:e|ee|es|er)', r'asesorad[oa]', r'beraten', r'beratung', r'aconselhad[oa]', r'consigliat[oa]', r'advies',
-    r'discuss\w*', r'chate\w*', r'chatt\w*', r'raise (?:this|it)', r'regel(?:en|t)', r'chiarir\w*', r'clarify', r'coment(?:ar|arlo|arla|arlos)', r'discut(?:er|ir|ere)', r'besprech\w*', r'bespreken', r'overleggen', r'conversar',
+    r'discuss\w*', r'explain (?:this|it|my \w+)', r'chate\w*', r'chatt\w*', r'raise (?:this|it)', r'regel(?:en|t)', r'chiarir\w*', r'clarify', r'coment(?:ar|arlo|arla|arlos)', r'discut(?:er|ir|ere)', r'besprech\w*', r'bespreken', r'overleggen', r'conversar',
     r'hol', r'haal', r'chama', r'chiama\w*', r'llama', r'appelle\w*', r'fetch', r'call',
     r'erreichen', r'raggiungere', r'bereiken', r'get hold of', r'alcanzar',
     r'contacted', r'contactad[oa]', r'contacte\w*', r'kontaktiert', r'contatad[oa]', r'contattat[oa]', r'gecontacteerd')
@@ -693,6 +694,14 @@ _BILLING = [
 ]
 _MONEY = r'(?:money|dinero|argent|geld|dinheiro|soldi|payment|pago|paiement|zahlung|pagamento|betaling)'
 _BILLING += [
+    # the same amount again, a charge the visitor disputes, paying on for something ended
+    r'\b(?:same|mismo|meme|derselbe|dieselbe|gleiche|mesmo|stesso|hetzelfde|zelfde) (?:amount|importe|montant|betrag|valor|importo|bedrag|sum|suma|somme|summe|soma|somma)\b.{0,50}'
+    r'\b(?:twice|two days|in a row|seguidos|de suite|hintereinander|di fila|achter elkaar|again|otra vez|de nuevo|deux fois|zweimal|duas vezes|due volte|twee keer|2 ?x)\b',
+    r'\b(?:dispute|contest|challenge|reclamar|reclamo|conteste|contester|contesto|widersprech\w*|widerspreche|beanstand\w*|reklamier\w*|contestar|contestare|betwist\w*|aanvechten) (?:\w+ ){0,3}?%s\b' % _CHARGE_N,
+    r'^(?=.*\b(?:ended|cancel\w*|di de baja|baja|arrete\w*|resili\w*|beendet|gekundigt|encerr\w*|chius[oa]|disdett\w*|stopgezet|opgezegd|closed|quit|stopped)\b).*'
+    r'(?:\b(?:still|sigo|sigue|encore|immer noch|continuo|continua|ancora|nog steeds)\b (?:\w+ ){0,2}?(?:paying|pagando|paie|payer|paye|zahle|zahlen|pagare|betaal|betalen|charged|charging|cobrando|preleve\w*|abgebucht)\b|'
+    r'\b(?:paying|pagando|paie|zahle|pago|betaal) (?:\w+ )?(?:still|encore|immer noch|noch immer|ancora|nog steeds|nog altijd|todavia|ainda)\b)',
+    r'\bout of pocket\b',
     # money that left twice, a charge the visitor cannot place, shipping charged on a pick-up order
     r'\b%s (?:\w+ ){0,2}?(?:came out|went out|gone out|left|taken|sal(?:io|ido)|salieron|parti|sorti|abgegangen|weg|raus|saiu|sairam|uscit[oi]|andat[oi] via|afgegaan|eraf)%s%s\b' % (_MONEY, _gap(2), _TWICE),
     r'\b(?:sal(?:io|ieron)|parti|sorti|abgegangen|saiu|sairam|uscit[oi]|afgegaan|came out|went out|left) (?:\w+ ){0,2}?%s%s%s\b' % (_MONEY, _gap(2), _TWICE),
@@ -833,6 +842,13 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b%s\b.{0,20}\b(?:more than|mas que|mas de lo|plus que|mehr als|mais do que|mais que|piu del|piu di|meer dan)\b.{0,30}\b(?:price|precio|prix|preis|preco|prezzo|prijs|shown|listed|advertised)\b' % _CHARGE_V,
     r'\b%s\b.{0,30}\b(?:more than|mas que|plus que|mehr als|mais do que|piu del|meer dan)\b' % _PRICE_N,
     r'\b(?:mehr|meer) (?:\w+ )?%s (?:als|dan)\b' % _CHARGE_V,
+    r'\b%s\b.{0,60}\b(?:payment failed|failed|fallid[oa]|fallo|echoue|fehlgeschlagen|falhou|non riuscit[oa]|mislukt)\b' % _CHARGE_V,
+    r'^(?=.*\b(?:basket|cart|cesta|carrito|panier|warenkorb|carrinho|carrello|winkelmand\w*)\b)(?=.*\b(?:payment|paying|pay|checkout|pagar|pago|paiement|bezahlen|kasse|pagamento|pagare|betalen|afrekenen)\b).*'
+    r'\b(?:ignored|not applied|gone|weg|sumiu|disappeared|desaparec\w*|no (?:lo |la )?aplic\w*|pas au paiement|pas (?:a la caisse|applique\w*)|niet meer|non (?:applicat\w*|c era)|al pagamento no|nicht mehr|n etait plus)\b',
+    r'\b(?:pricing|price) error\b', r'\berror (?:de|en el) precio\b', r'\berreur de prix\b', r'\bpreisfehler\b', r'\berro de preco\b', r'\berrore (?:di|nel) prezzo\b', r'\bprijsfout\b',
+    r'\b(?:fee|charge|cargo|frais|gebuhr|taxa|commissione|kosten)\b.{0,40}\b(?:waived|waive|exempt|eximid\w*|exonere\w*|erlassen|isent\w*|esent\w*|kwijtgescholden|kwijtgescholden)\b',
+    r'\b%s\b.{0,40}\b(?:completed|completad[oa]|termine|abgeschlossen|conclu[ií]d[oa]|completat[oa]|voltooid|processed|procesad[oa]|traite|bearbeitet|processad[oa]|elaborat[oa]|verwerkt|done|sent|enviad[oa]|envoye)\b'
+    r'.{0,40}\b(?:but|pero|mais|aber|mas|ma|maar)\b.{0,40}\b(?:nothing|nada|rien|nichts|niente|niks|niets|no hay|not there|pas recu|nicht da|nao tem)\b' % _REFUND,
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -1277,6 +1293,8 @@ def _claim(t):
         before = t[:m.start()].split()[-1:] if m.start() else []
         if _WANT_NOT.search(' '.join(before + [m.group(0)])) or _WANT_NOT.search(m.group(0)):
             continue
+        if re.match(r'will (?:i|you|we|it|they|he|she|the|my|this|that)\b', m.group(0)):    # English "when will I see the refund", not German "will"
+            continue
         return m
     return None
 
@@ -1402,9 +1420,10 @@ def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
     says in words what matched, e.g. 'asked: "talk to a person"', 'quantity: 300 people'.
     """
     on = enabled(triggers)
-    full = normalise(text)
-    t = normalise(_unquote(text)) if _REPORTED.search(text or '') else full
-    human = _human_request(t) if on['phrases'] else None
+    t = normalise(text)
+    quoted = _REPORTED.search(text or '')
+    th = normalise(_unquote(text)) if quoted else t     # someone else's quoted words are not the visitor's request
+    human = _human_request(th) if on['phrases'] else None
     if human:
         if on['sales'] and _sales_department(t):
             return Reason('sales', 'asked for the sales team: "%s"' % _quote(human))
@@ -1417,8 +1436,8 @@ def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
         if m:
             return Reason('emotional', 'distress: "%s"' % _quote(m))
     if on['complex']:
-        detail = _complex(full, recent)
-        if detail and not (detail.startswith('several problems') and on['billing'] and _billing_story(full)):
+        detail = _complex(t, recent)
+        if detail and not (detail.startswith('several problems') and on['billing'] and _billing_story(t)):
             return Reason('complex', detail)
     if on['billing']:
         detail = _billing(t)
@@ -1434,8 +1453,8 @@ def detect(text, visitor, triggers, previous_handoffs=0, recent=()):
         detail = _sales(t)
         if detail:
             return Reason('sales', detail)
-    guess = _model_guess(text)
-    if guess and on[_MODEL_SWITCH[guess[0]]] and guess[0] not in _said_no(t):
+    guess = _model_guess(_unquote(text) if quoted else text)
+    if guess and on[_MODEL_SWITCH[guess[0]]] and guess[0] not in _said_no(th):
         return Reason(_MODEL_CODE.get(guess[0], guess[0]),
                       'worded like earlier %s messages (model, margin %.0f)' % (guess[0].replace('_', ' '), guess[1]))
     # A VIP goes to a person once; after that handoff closes, the bot may serve them again.
