@@ -1,7 +1,7 @@
 """Conversations, their messages, idempotency records and transition history."""
-from datetime import timedelta
-
+import json
 import time
+from datetime import timedelta
 
 from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
@@ -19,6 +19,23 @@ DEDUPE_TTL = 7 * 24 * 3600
 MAX_SOCKETS = 20          # a visitor's open sockets (tabs); more is a connect flood, refused
 # A lost race, as opposed to a request DynamoDB refused for what it is (validation, size, throttling).
 _RACE = {'ConditionalCheckFailed', 'TransactionConflict'}
+
+
+PACK_BYTES = 900           # messages of one write share an item while together they stay under 1 KB
+
+
+def _packs(messages):
+    """A write's messages in items: consecutive ones together while small (one write unit, not one each)."""
+    packs, size = [], PACK_BYTES
+    for m in messages:
+        n = len(json.dumps(m, separators=(',', ':')).encode('utf-8'))
+        if packs and size + n <= PACK_BYTES:
+            packs[-1].append(m)
+            size += n
+        else:
+            packs.append([m])
+            size = n
+    return packs
 
 
 class ConflictError(Exception):
@@ -110,9 +127,9 @@ class Conversations:
         keep = {'expires_at': timedelta(days=days)} if days else {}
         try:
             with TransactWrite(connection=self.connection) as tx:
-                for m in change.messages:
-                    tx.save(MessageItem(pk, msg_sk(m['seq']), **{k: v for k, v in m.items() if v is not None},
-                                        **keep), condition=MessageItem.pk.does_not_exist())
+                for first, *rest in _packs(change.messages):
+                    tx.save(MessageItem(pk, msg_sk(first['seq']), **{k: v for k, v in first.items() if v is not None},
+                                        more=rest or None, **keep), condition=MessageItem.pk.does_not_exist())
                 if dedupe_key:
                     tx.save(DedupeItem(pk, 'CMID#' + dedupe_key, seq=conv.seq + 1,
                                        expires_at=timedelta(seconds=DEDUPE_TTL)),
@@ -137,10 +154,12 @@ class Conversations:
         return int(item.seq) if item else None
 
     def messages(self, conversation_id, after=0, limit=100):
-        """Up to `limit` messages after `after`, in order (strongly consistent: includes what was just acked)."""
-        items = MessageItem.query(key('CONV', conversation_id), MessageItem.sk.between(msg_sk(after + 1), msg_sk(MAX_SEQ)),
-                                  limit=limit, consistent_read=True)
-        return [m.to_dict() for m in items]
+        """Up to `limit` messages after `after`, in order (strongly consistent: includes what was just acked).
+        An item may hold several messages from its own seq on, so the read starts at the item keyed `after`
+        (it may hold `after + 1`); `limit + 1` items always hold `limit` messages when there are that many."""
+        items = MessageItem.query(key('CONV', conversation_id), MessageItem.sk.between(msg_sk(after), msg_sk(MAX_SEQ)),
+                                  limit=limit + 1, consistent_read=True)
+        return [m for item in items for m in item.to_dicts() if m['seq'] > after][:limit]
 
     def pages(self, conversation_id, after=0, page_size=200):
         """Every message after `after`, one page of `page_size` at a time: memory stays one page."""

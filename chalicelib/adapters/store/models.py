@@ -107,12 +107,16 @@ class MessageItem(Entity, discriminator='msg'):
     client_message_id = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     meta = JSONAttribute(null=True)
+    # The messages stored right after this one in the same write (seq + 1, + 2 …), when all of them are small:
+    # a visitor's question and the bot's answer are one item, one write unit, instead of two.
+    more = JSONAttribute(null=True)
 
-    def to_dict(self):
-        """The stored record (protocol.public_message shapes it for clients)."""
-        return {'seq': self.seq, 'role': self.role, 'text': self.text, 'author': self.author,
-                'author_id': self.author_id, 'created_at': self.created_at,
-                'client_message_id': self.client_message_id, 'meta': self.meta}
+    def to_dicts(self):
+        """The stored records, this one and the ones packed with it (protocol.public_message shapes them)."""
+        first = {'seq': self.seq, 'role': self.role, 'text': self.text, 'author': self.author,
+                 'author_id': self.author_id, 'created_at': self.created_at,
+                 'client_message_id': self.client_message_id, 'meta': self.meta}
+        return [first] + list(self.more or ())
 
 
 class DedupeItem(Entity, discriminator='cmid'):
