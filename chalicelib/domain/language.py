@@ -14,6 +14,7 @@ snowballstemmer algorithm of each language (pure Python, one small module per la
 """
 import functools
 import re
+import threading
 import unicodedata
 
 LANGUAGES = ('en', 'es', 'fr', 'de', 'pt', 'it', 'nl')
@@ -182,10 +183,19 @@ def detect(text, vocab=None, min_score=0.8, margin=0.4):
     return best
 
 
-@functools.lru_cache(maxsize=None)
+_STEMMERS = threading.local()
+
+
 def _stemmer(lang):
-    import snowballstemmer          # imported on first use: keeps the Lambda cold start short
-    return snowballstemmer.stemmer(_SNOWBALL.get(lang, 'english'))
+    """One Snowball stemmer per language and thread: a stemmer keeps its word in its own state, so threads
+    (the local runtime's handlers) sharing one corrupt each other's words. Lambda runs one at a time."""
+    cache = getattr(_STEMMERS, 'by_lang', None)
+    if cache is None:
+        cache = _STEMMERS.by_lang = {}
+    if lang not in cache:
+        import snowballstemmer          # imported on first use: keeps the Lambda cold start short
+        cache[lang] = snowballstemmer.stemmer(_SNOWBALL.get(lang, 'english'))
+    return cache[lang]
 
 
 @functools.lru_cache(maxsize=65536)

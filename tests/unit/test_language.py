@@ -75,3 +75,22 @@ def test_detection_is_fast():
     for _ in range(200):
         detect(text)
     assert (time.perf_counter() - t0) / 200 < 0.002
+
+
+def test_stemming_is_safe_from_several_threads():
+    """The local runtime runs handlers in threads; a shared Snowball stemmer mixed their words up."""
+    from concurrent.futures import ThreadPoolExecutor
+    from chalicelib.domain import language
+    words = ['shipping', 'refunds', 'deliveries', 'returned', 'payments', 'exchanges'] * 300
+    expected = [language._stemmer('en').stemWord(w) for w in words]
+
+    def stem_all(_):
+        return [language._stemmer('en').stemWord(w) for w in words]
+    import sys
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)          # switch threads often, as a busy runtime does
+    try:
+        with ThreadPoolExecutor(8) as pool:
+            assert all(got == expected for got in pool.map(stem_all, range(8)))
+    finally:
+        sys.setswitchinterval(interval)
