@@ -224,7 +224,8 @@ _PERSON_WEAK = _alt(
     r'(?:billing|accounts|returns|finance|complaints|payments) (?:team|department|dept|desk)', r'service (?:facturation|comptabilite|retours|reclamations)',
     r'(?:equipo|departamento|area) de (?:facturacion|devoluciones|contabilidad|cobros)', r'buchhaltung', r'rechnungsabteilung', r'retourenabteilung',
     r'(?:setor|departamento|equipe) (?:de|do) (?:cobranca|faturamento|financeiro|devolucoes)', r'ufficio (?:fatturazione|amministrazione|resi|contabilita)',
-    r'afdeling (?:facturatie|boekhouding|retouren|debiteuren)')
+    r'afdeling (?:facturatie|boekhouding|retouren|debiteuren)', r'complaints? (?:department|dept|team|desk)', r'departamento de reclamaciones',
+    r'service (?:des )?reclamations', r'beschwerdeabteilung', r'beschwerdestelle', r'(?:setor|departamento) de reclamacoes', r'ufficio reclami', r'klachtenafdeling', r'klachtendienst')
 _PLEASE = _alt(r'please', r'pls', r'plz', r'now', r'asap', r'maintenant', r'jetzt', r'sofort', r'agora', r'subito', r'por favor', r'porfa', r'svp', r's il vous plait', r's il te plait',
                r'bitte', r'per favore', r'graag', r'aub', r'alsjeblieft', r'alstublieft')
 _MODAL = _alt(r'can', r'could', r'puede', r'podria', r'peut', r'pourrait', r'kann', r'konnte', r'pode', r'poderia', r'puo',
@@ -307,7 +308,7 @@ _HUMAN = [
     r'^\W*(?:an? |un |una |um |uma |een |einen? |le |el |o )?%s(?:\W+(?:now|ya|nu|asap|right now|please|pls|por favor|porfa|svp|bitte|'
     r'per favore|graag|aub))?\W*$' % _PERSON_STRONG,   # the whole message: "operator", "un agente ya"
     # a call back
-    r'\b(?:call|ring|phone) me(?: back)?\b', r'\bcall ?back\b(?! (?:feature|button|option|function|form|widget))', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
+    r'\b(?:call|ring|phone) me(?: back)?\b(?! (?:crazy|old|a|an|what|whatever|paranoid|picky|silly|stupid|lazy|fussy|mad|names?)\b)', r'\bcall ?back\b(?! (?:feature|button|option|function|form|widget))', r'\b(?:me )?(?:llame|llamen|llameis|llamadme|llamarme)\b',
     r'\b(?:rappelez moi|me rappelle\w*|me rappeler)\b(?! (?:l|le|la|les|votre|vos|mon|ma|mes|ce|cette|comment|quand|si|que|ou|combien)\b)', r'\bruckruf\w*', r'\bzuruckruf\w*', r'\bruf\w* (?:mich|sie mich) an\b',
     r'\bme (?:ligue|liga|ligar|liguem)\b', r'\bligar (?:para|pra) mim\b', r'\brichiama\w*', r'\bchiamatemi\b',
     r'\bterug ?bel\w*', r'\bteruggebeld\b', r'\bbel me\b', r'\b(?:me|mij) (?:\w+ )?(?:belt|bellen|terugbelt)\b',
@@ -326,7 +327,10 @@ _HUMAN = [
     r'\b(?:please|pls|por favor|svp|bitte|per favore|graag|aub)\W+(?:an? )?(?:human|humano|humain|umano|mens|mensch)\b',
     r'\b(?:stop|enough|no more) (?:the |this )?(?:chat ?)?bot\b', r'\bbasta (?:de |con el |col )?(?:bot|robot)\b', r'\bassez (?:de|du) robot\b',
     r'\bschluss mit (?:dem )?bot\b', r'\bchega de robo\b', r'\bgenoeg (?:van die |met die )?bot\b',
-    r'\bwho (?:can|could|do|should) i (?:talk|speak) to\b', r'\bcon quien (?:puedo|podria) hablar\b', r'\ba qui (?:je peux|puis je|pourrais je) parler\b',
+    r'\bwho (?:can|could|do|should) i (?:\w+ )?(?:talk|speak|chat)(?: to| with)?\b', r'\bmit wem kann ich (?:\w+ )?(?:reden|sprechen)\b', r'\bmet wie kan ik (?:\w+ )?(?:praten|spreken)\b',
+    r'\b(?:humans?|humanos|humains?|menschen|umani|mensen|real people|echte menschen)\b(?:\W+\w+){0,3}?\W+(?:working|trabajando|travaillent|travaille|arbeiten|arbeitet|trabalhando|al lavoro|lavorano|werken|werkt|online)\b',
+    r'\b(?:arbeiten|werken|travaillent|lavorano)\b(?:\W+\w+){0,3}?\W+(?:menschen|mensen|humains|umani)\b',
+    r'\b(?:retornar|retorne|retornem|retornasse) (?:a |minha )?ligacao\b', r'\bcon quien (?:puedo|podria) hablar\b', r'\ba qui (?:je peux|puis je|pourrais je) parler\b',
     r'\bmit wem kann ich (?:reden|sprechen)\b', r'\bcom quem (?:posso|eu posso|poderia) falar\b', r'\bcon chi posso parlare\b',
     r'\bmet wie kan ik (?:praten|spreken)\b',
     # who to turn to: "who do I contact", "a qui m'adresser", "an wen wende ich mich", "bij wie kan ik terecht"
@@ -1134,6 +1138,8 @@ def _frames(t, frames):
 _HEADCOUNT = _Lazy(r'\d+\W*$')
 _OUR_PEOPLE = _Lazy(r'\b(?:our|unsere\w*|nuestr\w*|nos|notre|nossos|nossas|nostri|nostre|onze|ons) \w+$')   # our staff: buyers, not a request
 _ASK_LIVE = _Lazy(r'\b(?:do you|have you|habt ihr|teneis|tienen|avez vous|vous avez|voces tem|avete|hebben jullie|is there|gibt es|hay|y a t il|c e)\b[^.?!]{0,20}\blive\b(?!.*\b(?:need|necesit\w*|besoin|brauch\w*|preciso|serve|nodig|now|ya|jetzt|agora|adesso|maintenant)\b)')
+_PAST_TALK = _Lazy(r'\b(?:hable|hablado|parle|parlato|gesprochen|geredet|falei|falado|gesproken|gepraat|spoke|spoken|talked)\b')
+_PAST_MARK = _Lazy(r'\b(?:j ai|ho|habe|hab|heb|i|i ve|ive|ya|ayer|yesterday|hier|gestern|ontem|ieri|gisteren|eu|already|deja|schon|gia|al|he|hemos)\W*(?:\w+\W+){0,2}$')
 _ENDS_PERSON = _Lazy(r'\b(?:%s)$' % _alt(_PERSON_STRONG, _PERSON_WEAK))
 _BOT_MENTION = _Lazy(r'\b(?:chat ?bot|bot|robot|robo|machine|maschine|automat\w*|ia|ki|ai)\b')
 
@@ -1148,6 +1154,8 @@ def _human_request(t):
     for tier in (first, _frames(t, _HUMAN_FRAMES[-2:])):
         for m in sorted(tier, key=lambda m: (m.a, m.b)):
             if 'live' in m.group(0) and _ASK_LIVE.search(t):
+                continue
+            if _PAST_TALK.search(t, m.a, m.b) and _PAST_MARK.search(t, max(0, m.a - 30), m.a):   # "ayer hablé con alguien y ya está resuelto"
                 continue
             if _HEADCOUNT.search(t, 0, m.a) or _OUR_PEOPLE.search(t, m.a, m.b) or _negated(t, m.a, m.b, 6, 1, True) \
                     or (re.match(r' s (?!il|ils|elle)', t[m.b:m.b + 6]) and _ENDS_PERSON.search(t, m.a, m.b)):   # "the manager's special"
