@@ -524,3 +524,38 @@ def test_quoted_words_still_count_for_complex():
     # the quote is blanked for the visitor's own request, not for a repeated thread
     reason = detect("the bot said 'a human will contact you' three times now", None, {})
     assert reason is None or reason.code != 'visitor_request'
+
+
+MORE_SITUATIONS = [
+    ('en', 'visitor_request', 'put me through to your complaints department'),
+    ('de', 'visitor_request', 'mit wem kann ich wirklich sprechen?'),
+    ('it', 'visitor_request', 'vorrei parlarne con qualcuno dell\'assistenza clienti'),
+    ('fr', 'visitor_request', "je vous serais reconnaissant qu'un de vos collègues examine mon dossier"),
+    ('en', 'billing', 'I was debited even though the payment failed'),
+    ('es', 'billing', 'quiero reclamar el último cargo de mi cuenta'),
+    ('fr', 'billing', "je n'ai toujours pas été remboursé"),
+    ('de', 'billing', 'Sie haben mir mehr berechnet als den Preis auf der Website'),
+    ('pt', 'billing', 'continuo pagando uma mensalidade que encerrei em junho'),
+    ('nl', 'billing', 'hetzelfde bedrag is twee dagen achter elkaar afgeschreven'),
+    ('es', 'emotional', 'estoy tan disgustada que no paro de llorar'),
+    ('it', 'emotional', 'mi restano 20 euro fino allo stipendio'),
+    ('pt', 'complex', 'pacote dividido em 3, um perdido, um danificado e o terceiro sem código de rastreio'),
+]
+
+
+@pytest.mark.parametrize('lang, expected, text', MORE_SITUATIONS)
+def test_more_situations_in_each_language(rules_only, lang, expected, text):
+    reason = detect(text, None, {})
+    assert reason is not None and reason.code == expected, (lang, text, reason)
+
+
+@pytest.mark.parametrize('text', [
+    'ayer hablé con alguien y ya está resuelto, gracias',
+    "j'ai parlé à quelqu'un hier et c'est réglé",
+    'call me crazy but I love the yellow one',
+    'is your support team available on saturday',
+    'when will I see the refund on my statement?',
+    'ich zahl gern den vollen Preis, will es nur vor Freitag',
+])
+def test_more_near_misses_hand_off_nothing(rules_only, text):
+    assert detect(text, None, {}) is None
