@@ -29,6 +29,16 @@ detection, because visitor messages are short and often mixed):
 7. Complex cases also look at `recent` (the visitor's previous messages): the same request rephrased
    again ("I'll ask again", or content words shared with two earlier messages), or a long thread of
    upset or repeating messages.
+8. Near misses that look like a class: words someone else said, in quotes ("the chat said 'a human
+   will contact you'"), do not count as the visitor's request; a hypothesis or "just asking" is not a
+   billing dispute ("if I were charged twice, how would I get it back?"); someone else's or another
+   shop's trouble is neither billing nor complaint; a past report ("ayer hablé con alguien y ya está
+   resuelto") is not a request; a fear said laughing or about a size is not distress; asking whether a
+   phone line or live chat exists is not asking for a person ("is your team available on Saturday?").
+9. Indirect requests for a person are frames over "someone" (a colleague, one of your team, alguien,
+   quelqu'un, jemand, alguém, qualcuno, iemand): someone asked to look at the case, to contact the
+   visitor, to be available now, or someone who can decide; plus who-to-turn-to questions and callbacks
+   in every person and tense.
 
 Why stems over folded text rather than snowballstemmer or a lemmatiser: a stemmer needs the
 message's language, and chat messages are short (one to twenty words) and often mixed, so language
