@@ -278,6 +278,7 @@ _AVAILABLE = _alt(r'available', r'around', r'online', r'free (?:to|right now)', 
     r'festivos|feries|feiertag\w*|feriados|festivi|feestdagen|evenings?|nights?|mornings?|tomorrow|manana|demain|morgen|amanha|domani|\d|lunes|martes|miercoles|jueves|viernes|'
     r'lundi|mardi|mercredi|jeudi|vendredi|montag|dienstag|mittwoch|donnerstag|freitag|segunda|terca|quarta|quinta|sexta|lunedi|martedi|mercoledi|giovedi|venerdi|'
     r'maandag|dinsdag|woensdag|donderdag|vrijdag|hours|horario|heures|uhr|horas|ore|uur)\b)')
+_REPLY = _alt(r'contestar(?:me)?', r'responder(?:me)?', r'repondre', r'antworten', r'rispondere', r'rispondermi', r'antwoorden', r'reply', r'get back to me', r'answer me')
 _TALK_CALL = _alt(r'call', r'phone', r'ring', r'talk', r'speak', r'chat', r'contact', r'llamar', r'hablar', r'appeler', r'parler', r'anrufen', r'sprechen',
                   r'reden', r'erreich\w*', r'ligar', r'falar', r'chiamare', r'parlare', r'bellen', r'spreken', r'praten')
 _MODAL_ASK = _alt(_MODAL, r'grateful if', r'appreciate it if', r'agradeceria (?:que|se)', r'reconnaissant (?:qu|si)', r'dankbar,? wenn',
@@ -295,7 +296,7 @@ def _someone_frames(t):
 
 _SOMEONE_RX = _Lazy(
     r'\b%s\W+(?:\w+\W+){0,2}?%s\b(?:\W+\w+){0,7}?\W+(?:%s|%s)\b' % (_MODAL_ASK, _SOMEONE, _LOOK_VERB, _CONTACT_ME) + '|' +
-    r'\b%s\b(?:\W+\w+){0,5}?\W+(?:%s|pode|puo|peut|kann|kan|could|can|would)\b(?:\W+\w+){0,4}?\W+(?:%s|%s)\b' % (_SOMEONE, _MODAL, _LOOK_VERB, _CONTACT_ME) + '|' +
+    r'\b%s\b(?:\W+\w+){0,5}?\W+(?:%s|pode|puo|peut|kann|kan|could|can|would)\b(?:\W+\w+){0,4}?\W+(?:%s|%s|%s)\b' % (_SOMEONE, _MODAL, _LOOK_VERB, _CONTACT_ME, _REPLY) + '|' +
     r'\b(?:gustaria|gostaria|vorrei|voudrais|aimerais|would like|d like|want|wil|mochte|hatte gern|quiero|quero|voglio|veux)\b (?:\w+ ){0,2}?(?:que |che |dass |dat |that |qu )?%s\b(?:\W+\w+){0,3}?\W+(?:%s)\b' % (_SOMEONE, _CONTACT_ME) + '|' +
     r'\b(?:is|are|ist|hay|c e|is er|tem|il y a|gibt es) (?:\w+ ){0,1}%s\b(?:\W+\w+){0,5}?\W+%s\b' % (_SOMEONE, _AVAILABLE) + '|' +
     r'\b%s\b(?:\W+\w+){0,5}?\W+%s\b(?:\W+\w+){0,3}?\W+%s\b' % (_SOMEONE, _AVAILABLE, _LOOK_VERB) + '|' +
@@ -541,7 +542,7 @@ _PROBLEM = [
     r'\b(?:not the right|no es la|pas (?:a )?la bonne|nicht die richtige|nao e o|non e la|niet de juiste) (?:size|colou?r|talla|taille|couleur|grosse|farbe|tamanho|cor|taglia|colore|maat|kleur)\b', r'\bcant (?:see|find|access|open)\b',
     r'\b(?:no|sin|sans|keine|sem|senza|zonder|without|never got an?) (?:\w+ ){0,3}?(?:tracking|seguimiento|suivi|sendungsnummer|rastreio|tracciamento|trackingnummer|track)\w*', r'\b(?:changed|cambi[oa]|change|geandert|mudou|cambiat[oa]|veranderd) (?:by itself|on its own|sol[oa]|tout seul|von selbst|sozinh[oa]|da sol[oa]|vanzelf)\b',
     r'\bvon selbst geandert\b', r'\bvanzelf veranderd\b', r'\b(?:someone else s|otra persona|quelqu un d autre|jemand anderem|outra pessoa|di un altro|iemand anders)\b', r'\breject\w*', r'\brechaz\w*', r'\brefus\w*', r'\babgelehnt\b', r'\blehnt (?:\w+ ){0,3}ab\b', r'\brecus\w*',
-    r'\brifiut\w*', r'\bweiger\w*', r'\bgeweigerd\b', r'\bdidnt (?:print|load|work|arrive|come)\b', r'\bno record\b', r'\bout of stock\b', r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
+    r'\brifiut\w*', r'\bweiger\w*', r'\bgeweigerd\b', r'\bdidnt (?:print|load|work|arrive|come)\b', r'\bno record\b', r'\bout of stock\b', r'\b(?:talla|color|tamano|taille|couleur|size|colou?r) (?:mal|wrong|errad[oa]|fausse?)\b', r'\bcolgad[oa]\b', r'\btim(?:es|ing) out\b', r'\bripped\b', r'\btorn\b', r'\brasgad\w*', r'\bdechire\w*', r'\bzerrissen\b', r'\bstrappat\w*', r'\bgescheurd\b',
     r'\b(?:doesnt|does not|dont) exist\b', r'\bno existe\b', r'\bn existe (?:pas|plus)\b', r'\bexistiert nicht\b', r'\bnao existe\b', r'\bnon esiste\b', r'\bbestaat niet\b',
     r'\bstill nothing\b', r'\btoujours rien\b', r'\bimmer noch nichts\b', r'\bainda nada\b', r'\bancora niente\b', r'\bnog steeds (?:niks|niets)\b', r'\bsigo sin nada\b',
     r'\bcrush\w*', r'\baplastad\w*', r'\becrase\w*', r'\bzerdruckt\b', r'\bamassad\w*', r'\bschiacciat\w*', r'\bgeplet\b', r'\bdented\b', r'\bdeuk\w*',
@@ -715,7 +716,8 @@ _BILLING += [
     r'^(?=.*\b(?:ended|cancel\w*|di de baja|baja|arrete\w*|resili\w*|beendet|gekundigt|encerr\w*|chius[oa]|disdett\w*|stopgezet|opgezegd|closed|quit|stopped)\b).*'
     r'(?:\b(?:still|sigo|sigue|encore|immer noch|continuo|continua|ancora|nog steeds)\b (?:\w+ ){0,2}?(?:paying|pagando|paie|payer|paye|zahle|zahlen|pagare|betaal|betalen|charged|charging|cobrando|preleve\w*|abgebucht)\b|'
     r'\b(?:paying|pagando|paie|zahle|pago|betaal) (?:\w+ )?(?:still|encore|immer noch|noch immer|ancora|nog steeds|nog altijd|todavia|ainda)\b)',
-    r'\bout of pocket\b',
+    r'\bout of pocket\b', r'\byou owe me\b', r'\bme deb(?:eis|en|e|es)\b', r'\b(?:vous me devez|tu me dois)\b', r'\b(?:ihr schuldet|sie schulden) mir\b',
+    r'\b(?:voces|voce) me dev(?:em|e)\b', r'\bmi dov(?:ete|ete ancora)\b', r'\b(?:jullie|u) (?:bent|zijn) (?:me|mij) (?:\w+ ){0,3}schuldig\b',
     # money that left twice, a charge the visitor cannot place, shipping charged on a pick-up order
     r'\b%s (?:\w+ ){0,2}?(?:came out|went out|gone out|left|taken|sal(?:io|ido)|salieron|parti|sorti|abgegangen|weg|raus|saiu|sairam|uscit[oi]|andat[oi] via|afgegaan|eraf)%s%s\b' % (_MONEY, _gap(2), _TWICE),
     r'\b(?:sal(?:io|ieron)|parti|sorti|abgegangen|saiu|sairam|uscit[oi]|afgegaan|came out|went out|left) (?:\w+ ){0,2}?%s%s%s\b' % (_MONEY, _gap(2), _TWICE),
@@ -743,7 +745,7 @@ _BILLING += [
     r'\b(?:difference|diferencia|difference|differenz|diferenca|differenza|verschil) (?:back|de vuelta|zuruck|de volta|terug|indietro)\b',
     r'(?:[$£€]\s?\d+(?:[.,]\d+)?|\d+(?:[.,]\d+)?\s?(?:[$£€]|eur\w*|euro|reais|dollars?|pounds?)) (?:more|extra|de mas|mas|de plus|mehr|a mais|in piu|meer)%s%s' % (_gap(2), _CHARGE_V),
     # charged after a return or cancellation
-    r'\b%s%s(?:after|despues de|apres|nach|depois de|dopo|na)%s(?:return\w*|cancel\w*|devol\w*|renvo\w*|annul\w*|ruck\w*|storn\w*|restitu\w*|retour\w*)' % (_CHARGE_V, _gap(3), _gap(3)),
+    r'\b%s%s(?:after|despues de|apres|nach|depois de|dopo|na)%s(?:return\w*|cancel\w*|unsubscrib\w*|baja|desinscri\w*|abmeld\w*|abgemeldet|descadastr\w*|disiscri\w*|afgemeld|uitgeschreven|devol\w*|renvo\w*|annul\w*|ruck\w*|storn\w*|restitu\w*|retour\w*)' % (_CHARGE_V, _gap(3), _gap(3)),
 ]
 _BILLING_CONTEXT = _Lazy(   # what makes a charge a dispute
     r'\b(?:never (?:\w+ )?(?:sent|arrived|received|shipped|delivered|came|got)|out of stock|not (?:received|delivered|sent|shipped)|cancel+ed|'
@@ -760,7 +762,9 @@ _BILLING_CONTEXT = _Lazy(   # what makes a charge a dispute
     r'sem motivo|ficaram com|nunca (?:foi enviado|chegou|recebi)|esgotad[oa]|devolvi|'
     r'senza motivo|parzial\w*|trattenut\w*|mai (?:stato )?(?:spedit|arrivat|ricevut)\w*|esaurit\w*|disdett\w*|annullat\w*|restituit\w*|'
     r'zonder reden|gedeeltelijk|hielden|gehouden|nooit (?:\w+ )?(?:verzonden|aangekomen|ontvangen)|uitverkocht|opgezegd|geannuleerd|teruggestuurd)\b')
-_BILLING_TERM = _Lazy(r'\b(?:%s|%s|%s|subscription|suscripcion|abonnement|abo|assinatura|abbonamento)\b' % (_CHARGE_V, _CHARGE_N, _REFUND))
+_BILLING_TERM = _Lazy(r'\b(?:%s|%s|%s|subscription|suscripcion|abonnement|abo|assinatura|abbonamento|'
+                      r'(?:money|dinero|argent|geld|dinheiro|soldi) (?:\w+ ){0,2}?(?:left|came out|went out|salio|sorti|parti|abgegangen|saiu|uscit[oi]|afgegaan))\b' % (_CHARGE_V, _CHARGE_N, _REFUND))
+_HOW_TO_PAY = _Lazy(r'\b(?:how|como|comment|wie|come|hoe) (?:do i |can i |puedo |posso |kann ich |je |kan ik |eu )?(?:pay|pago|pagar|payer|paie|zahle|zahlen|pagare|betaal|betalen)\b')
 _HYPOTHETICAL = _Lazy(
     r'^(?:\W*(?:hi|hello|hey|hola|bonjour|salut|hallo|ola|oi|ciao|hoi|ok|so)\W+)?(?:if|si|se|wenn|falls|als|when|cuando|quand|wann|quando|'
     r'wanneer|will|would|do you|does|can|could|how|what|como|comment|wie|come|hoe|que|est ce que|qual|quel\w*|was|wat|cosa|o que|'
@@ -863,6 +867,9 @@ _BILLING_SOFT = [     # disputes only when not asked as a question or a hypothes
     r'\b(?:fee|charge|cargo|frais|gebuhr|taxa|commissione|kosten)\b.{0,40}\b(?:waived|waive|exempt|eximid\w*|exonere\w*|erlassen|isent\w*|esent\w*|kwijtgescholden|kwijtgescholden)\b',
     r'\b%s\b.{0,40}\b(?:completed|completad[oa]|termine|abgeschlossen|conclu[ií]d[oa]|completat[oa]|voltooid|processed|procesad[oa]|traite|bearbeitet|processad[oa]|elaborat[oa]|verwerkt|done|sent|enviad[oa]|envoye)\b'
     r'.{0,40}\b(?:but|pero|mais|aber|mas|ma|maar)\b.{0,40}\b(?:nothing|nada|rien|nichts|niente|niks|niets|no hay|not there|pas recu|nicht da|nao tem)\b' % _REFUND,
+    r'\b(?:extra|additional|de mas|en plus|a mais|in piu|mehr|meer)\b.{0,12}\d+.{0,20}\b(?:on|in|en|sur|auf|na|sull|op) (?:my |mi |mon |ma |meine[mr]? |minha |mia |mijn |the |la |le |el |de |die |der |a |o )?'
+    r'(?:bill|invoice|statement|receipt|factura|facture|rechnung|fatura|fattura|factuur|bon)\b',
+    r'\b(?:coupon|cupon|discount|descuento|codigo|remise|reduc\w*|rabatt\w*|gutschein|cupom|desconto|sconto|korting\w*)\b.{0,40}\b(?:but|pero|mais|aber|mas|ma|maar)\b.{0,40}\b%s\b' % _CHARGE_V,
     r'\bwrong currency\b', r'\bmoneda equivocada\b', r'\bmauvaise devise\b', r'\bfalsche\w* wahrung\b', r'\bmoeda errada\b',
     r'\bvaluta sbagliata\b', r'\bverkeerde valuta\b',
 ]
@@ -917,7 +924,7 @@ _COMPLAINT = [
     r'so schwer kann das (?:doch )?nicht sein|nao e tao dificil|non e (?:cosi|poi cosi|tanto) difficile|zo moeilijk is het (?:toch )?niet)\b',
     r'\b(?:cheap )?(?:junk|tat)\b', r'\bcamelote\b', r'\bpacotille\b', r'\bschrott\b', r'\bramsch\b', r'\brobaccia\b', r'\bschifezza\b', r'\bporcheria\b',
     r'\btroep\b', r'\brommel\b', r'\bprul\w*', r'\bpenos[oa]\b', r'\bnunca (?:contest\w*|respond\w*|atiend\w*|me (?:contest|respond)\w*)',
-    r'\bjamais de reponse\b', r'\bdescontent\w*', r'\bmecontent\w*', r'\bscontent\w*', r'\bpoor show\b', r'\bhasta las narices\b', r'\bras le bol\b', r'\bschnauze (?:gestrichen )?voll\b', r'\b(?:ben|zijn|is) het (?:\w+ )?zat\b', r'\bhad enough\b', r'\bne repond(?:ez|ent)? jamais\b', r'\bantwortet (?:nie|niemand)\b', r'\bnunca respondem\b', r'\bnon rispond\w* mai\b',
+    r'\bjamais de reponse\b', r'\bes un chiste\b', r'\bc est une blague\b', r'\be uma piada\b', r'\be una barzelletta\b', r'\b(?:is|s) a joke\b', r'\bdescontent\w*', r'\bmecontent\w*', r'\bscontent\w*', r'\bpoor show\b', r'\bhasta las narices\b', r'\bras le bol\b', r'\bschnauze (?:gestrichen )?voll\b', r'\b(?:ben|zijn|is) het (?:\w+ )?zat\b', r'\bhad enough\b', r'\bne repond(?:ez|ent)? jamais\b', r'\bantwortet (?:nie|niemand)\b', r'\bnunca respondem\b', r'\bnon rispond\w* mai\b',
     r'\breageren (?:jullie )?nooit\b',
     r'\b(?:wont|will not|never) (?:be )?(?:buy|order|shop)\w* (?:\w+ ){0,3}?again\b', r'\bdone with (?:this|your) (?:brand|shop|store|company)\b',
     r'\bno (?:vuelvo|volvere|vuelvo a) (?:a )?comprar\b', r'\bje ne (?:rachete|racheterai|commanderai) (?:plus|jamais)\b', r'\bich kauf\w* (?:hier |bei euch )?(?:nicht mehr|nie wieder)\b',
@@ -1148,6 +1155,7 @@ def _frames(t, frames):
 _HEADCOUNT = _Lazy(r'\d+\W*$')
 _OUR_PEOPLE = _Lazy(r'\b(?:our|unsere\w*|nuestr\w*|nos|notre|nossos|nossas|nostri|nostre|onze|ons) \w+$')   # our staff: buyers, not a request
 _ASK_LIVE = _Lazy(r'\b(?:do you|have you|habt ihr|teneis|tienen|avez vous|vous avez|voces tem|avete|hebben jullie|is there|gibt es|hay|y a t il|c e)\b[^.?!]{0,20}\blive\b(?!.*\b(?:need|necesit\w*|besoin|brauch\w*|preciso|serve|nodig|now|ya|jetzt|agora|adesso|maintenant)\b)')
+_CURIOUS = _Lazy(r'\b(?:just (?:curious|wondering|asking)|out of curiosity|por curiosidad|par curiosite|aus neugier|reine neugier|so por curiosidade|per curiosita|uit nieuwsgierigheid)\b')
 _PAST_TALK = _Lazy(r'\b(?:hable|hablado|parle|parlato|gesprochen|geredet|falei|falado|gesproken|gepraat|spoke|spoken|talked)\b')
 _PAST_MARK = _Lazy(r'\b(?:j ai|ho|habe|hab|heb|i|i ve|ive|ya|ayer|yesterday|hier|gestern|ontem|ieri|gisteren|eu|already|deja|schon|gia|al|he|hemos)\W*(?:\w+\W+){0,2}$')
 _ENDS_PERSON = _Lazy(r'\b(?:%s)$' % _alt(_PERSON_STRONG, _PERSON_WEAK))
@@ -1164,6 +1172,8 @@ def _human_request(t):
     for tier in (first, _frames(t, _HUMAN_FRAMES[-2:])):
         for m in sorted(tier, key=lambda m: (m.a, m.b)):
             if 'live' in m.group(0) and _ASK_LIVE.search(t):
+                continue
+            if _CURIOUS.search(t):          # "is there a human working here or is it all AI? just curious"
                 continue
             if _PAST_TALK.search(t, m.a, m.b) and _PAST_MARK.search(t, max(0, m.a - 30), m.a):   # "ayer hablé con alguien y ya está resuelto"
                 continue
@@ -1193,7 +1203,7 @@ def _sales_department(t):
 
 
 _LIGHT = _Lazy(r'\b(?:lol|lmao|rofl|haha\w*|hehe\w*|jaja\w*|jeje\w*|kkk+|rs+|mdr|ptdr|ahah\w*|hihi\w*|xd)\b|:\)|:d\b|;\)')
-_FEAR_WORD = _Lazy(r'^(?:scared|afraid|frightened|terrified|anxi\w*|ansi\w*|panic\w*|pani\w*|nervous|worried|miedo|peur|angst|medo|paura|bang|'
+_FEAR_WORD = _Lazy(r'^(?:scared|afraid|frightened|terrified|anxi\w*|ansi\w*|panic\w*|pani\w*|nervous|worried|overwhelm\w*|agobi\w*|stress\w*|miedo|peur|angst|medo|paura|bang|'
                    r'tengo|tenemos|da|me da|j ai|hab|habe|estou|to|tou|ho|ik ben|estoy|tenho)\b')
 _TRIVIAL_CHOICE = _Lazy(r'^.{0,40}\b(?:size|sizes|talla|taille|grosse|tamanho|taglia|maat|colou?r|pick\w*|choos\w*|equivoc\w*|tromper|falsch\w*|errar|sbagliar\w*|verkeerde?)\b')
 
@@ -1335,9 +1345,10 @@ def _billing(t):
         m = _regex('billing_soft').search(t)
         if m:
             return 'matched "%s"' % _quote(m)
-        term = _BILLING_TERM.search(t)
-        context = term and _BILLING_CONTEXT.search(t)
-        if context:
+        context = not _HOW_TO_PAY.search(t) and _BILLING_CONTEXT.search(t)
+        # the charge word must stand apart from the context ("sale como no pagado, cómo pago?" is a question)
+        term = context and _BILLING_TERM.search(t[:context.start()] + ' ' * (context.end() - context.start()) + t[context.end():])
+        if context and term:
             return 'charge disputed: "%s" + "%s"' % (term.group(0), context.group(0))
     return _price_mismatch(t)
 
