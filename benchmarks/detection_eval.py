@@ -22,7 +22,7 @@ import time
 from benchmarks.common import emit, fmt, row
 from chalicelib.domain import triggers
 
-FIGURE = 'D'
+FIGURE = '7'
 HERE = os.path.dirname(os.path.abspath(__file__))
 DATA = os.path.join(HERE, 'data', 'detection')
 SPLITS = ('dev', 'heldout')

@@ -94,7 +94,7 @@ def main():
     recorder = hooks.install(hooks.Recorder(keep_params=False))
     results = {(mode, on): run(recorder, mode, on) for mode in ('bot', 'human') for on in (False, True)}
     rows, details = [], []
-    for mode, figure in (('bot', '7a'), ('human', '7b')):
+    for mode, figure in (('bot', '11a'), ('human', '11b')):
         off, on = results[(mode, False)], results[(mode, True)]
         work = 'bot answers' if mode == 'bot' else 'posts to operators'
         key = 'bot_answers' if mode == 'bot' else 'to_operators'
