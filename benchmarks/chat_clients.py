@@ -38,7 +38,8 @@ DROP_ENV = ('AWS_ENDPOINT_URL', 'TABLE_NAME', 'NOTIFY_QUEUE_URL', 'NOTIFY_QUEUE_
 class Stack:
     """``python -m infra.local`` on a free loopback port, in its own process group."""
 
-    def __init__(self, args=(), log_level='WARNING', env=None):
+    def __init__(self, args=(), log_level='WARNING', env=None, module='infra.local'):
+        self.module = module            # or a wrapper taking infra.local's options (benchmarks.stack_probe)
         self.workdir = tempfile.mkdtemp(prefix='chat-stack-')
         self.ready = os.path.join(self.workdir, 'ready.json')
         self.log = os.path.join(self.workdir, 'stack.log')
@@ -54,7 +55,7 @@ class Stack:
         env = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
         env['PYTHONUNBUFFERED'] = '1'
         env.update(self.env)
-        cmd = [sys.executable, '-m', 'infra.local', '--port', '0', '--ready-file', self.ready,
+        cmd = [sys.executable, '-m', self.module, '--port', '0', '--ready-file', self.ready,
                '--log-level', self.log_level] + self.args
         with open(self.log, 'wb') as log:
             self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,

@@ -18,15 +18,12 @@ import json
 import os
 import random
 import shutil
-import signal
 import statistics
-import subprocess
-import sys
-import tempfile
 import time
 import urllib.parse
 import urllib.request
 
+from benchmarks import chat_clients
 from benchmarks.common import emit, fmt, row
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -35,66 +32,18 @@ MESSAGES = 5
 THINK = (5.0, 15.0)           # seconds between one visitor's messages (uniform): a person typing in a chat
 REFERENCE = (1, 20, (0.2, 0.4))   # first, one conversation alone: the same path without queueing
 TARGET = 0.20
-DROP_ENV = ('AWS_ENDPOINT_URL', 'TABLE_NAME', 'NOTIFY_QUEUE_URL', 'NOTIFY_QUEUE_NAME', 'WS_ENDPOINT_URL',
-            'WS_PUBLIC_URL', 'MOTO_ALLOW_NONEXISTENT_REGION')
 
 
 # ---- the runtime process -----------------------------------------------------------------------------
 
-class Stack:
+class Stack(chat_clients.Stack):
+    """The local runtime under benchmarks.stack_probe (botocore timing hooks), in one process, so the CPU figure
+    covers the embedded AWS too (as this figure always did)."""
+
     def __init__(self):
-        self.workdir = tempfile.mkdtemp(prefix='bench-stack-')
-        self.ready = os.path.join(self.workdir, 'ready.json')
+        super().__init__(module='benchmarks.stack_probe', args=['--aws-in-process'])
         self.probe = os.path.join(self.workdir, 'probe.jsonl')
-        self.log = os.path.join(self.workdir, 'stack.log')
-        self.proc = None
-        self.info = None
-
-    def start(self, timeout=90):
-        env = {k: v for k, v in os.environ.items() if k not in DROP_ENV}
-        env['PYTHONUNBUFFERED'] = '1'
-        cmd = [sys.executable, '-m', 'benchmarks.stack_probe', '--probe-out', self.probe,
-               '--port', '0', '--ready-file', self.ready, '--log-level', 'WARNING',
-               # one process, so the probe's CPU figure covers the embedded AWS too (as this figure always did)
-               '--aws-in-process']
-        with open(self.log, 'wb') as log:
-            self.proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
-                                         stdin=subprocess.DEVNULL, start_new_session=True)
-        deadline = time.monotonic() + timeout
-        while not os.path.exists(self.ready):
-            if self.proc.poll() is not None or time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError('local runtime did not start:\n' + self.tail())
-            time.sleep(0.05)
-        with open(self.ready) as f:
-            self.info = json.load(f)
-        return self.info
-
-    def cpu_seconds(self):
-        """User + system CPU time of the runtime process so far (Linux /proc), or None."""
-        try:
-            with open('/proc/%d/stat' % self.proc.pid) as f:
-                fields = f.read().rsplit(')', 1)[1].split()
-            return (int(fields[11]) + int(fields[12])) / os.sysconf('SC_CLK_TCK')
-        except (OSError, ValueError, IndexError):
-            return None
-
-    def stop(self, timeout=30):
-        if self.proc is None or self.proc.poll() is not None:
-            return
-        self.proc.send_signal(signal.SIGTERM)
-        try:
-            self.proc.wait(timeout)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.proc.pid, signal.SIGKILL)
-            self.proc.wait(5)
-
-    def tail(self, lines=40):
-        try:
-            with open(self.log, 'rb') as f:
-                return '\n'.join(f.read().decode('utf-8', 'replace').splitlines()[-lines:])
-        except OSError:
-            return ''
+        self.args[:0] = ['--probe-out', self.probe]
 
     def records(self):
         with open(self.probe) as f:
