@@ -200,13 +200,13 @@ def parse_session_request(data):
     for key in ('name', 'email'):
         if attrs.get(key) is not None:
             visitor[key] = text_field(attrs, key, 'session', limit=200)
+    if attrs.get('plan') is not None:
+        visitor['plan'] = text_field(attrs, 'plan', 'session', limit=100)
     if 'vip' in attrs:
         if not isinstance(attrs['vip'], bool):
             raise ProtocolError('invalid_field', 'attributes.vip must be true or false', 'session')
         visitor['vip'] = attrs['vip']
     return agent_id, session, visitor
-    if attrs.get('plan') is not None:
-        visitor['plan'] = text_field(attrs, 'plan', 'session', limit=100)
 
 
 MAX_USER_ID = 128
