@@ -14,8 +14,8 @@
 import { clear, duration, el, insertBySeq, timeLabel, uuid } from '../lib/dom.js';
 import { enc } from '../lib/rest.js';
 import { Transcript } from '../lib/transcript.js';
-import { $, api, state, toast } from './state.js';
-import { STATUS_LABEL, botExplanation, reasonText, visitorName } from './format.js';
+import { $, api, errorText, state, toast } from './state.js';
+import { STATUS_LABEL, botExplanation, reasonText, trustText, visitorName } from './format.js';
 import { markCurrent, setHandoff, summaryOf, upsertSummary } from './inbox.js';
 import { entryQuestion, onKnowledgeChange } from './knowledge.js';
 
@@ -70,6 +70,15 @@ export function openConversation(id) {
   }).catch((err) => {
     if (err.status === 404 || err.status === 403) { toast('That conversation is not available.'); }
   });
+}
+
+/* The conversation was erased: drop what we hold of it and, if it is on screen, close it. */
+export function forgetConversation(id) {
+  convs.delete(id);
+  if (state.currentId === id) {
+    closeConversation();
+    location.hash = '';
+  }
 }
 
 /* Nothing on screen (another agent was picked). */
@@ -227,6 +236,10 @@ function renderHeader() {
   const status = h ? h.status : (s.status || 'bot');
   const v = s.visitor || {};
   $('conv-title').textContent = visitorName(s);
+  const trust = trustText(v);
+  $('conv-verified').textContent = trust;
+  $('conv-verified').hidden = !trust;
+  $('conv-verified').className = 'tag tag-' + (v.verified ? 'verified' : 'unverified');
   const sub = [];
   if (v.email) { sub.push(v.email); }
   if (v.vip) { sub.push('VIP'); }
@@ -285,7 +298,7 @@ async function command(verb, body) {
         applyHandoff(id, Object.assign({}, conv(id).handoff, { status: 'acknowledged', owner }));
       }
     } else if (err.status !== 401) {
-      toast('Could not ' + verb + ': ' + err.message);
+      toast('Could not ' + verb + ': ' + errorText(err));
     }
     await refreshConversation(id);
   } finally {

@@ -122,3 +122,10 @@ export function botExplanation(meta, entryQuestion) {
   }
   return parts.join(' \u00b7 ');
 }
+
+/* "Verified", "Unverified", "Unverified · claims VIP"; '' when the summary does not say (older servers). */
+export function trustText(visitor) {
+  if (!visitor || typeof visitor.verified !== 'boolean') { return ''; }
+  if (visitor.verified) { return 'Verified'; }
+  return 'Unverified' + (visitor.claimed_vip ? ' \u00b7 claims VIP' : '');
+}

@@ -8,7 +8,7 @@
 import { el, duration, parseTime, timeLabel } from '../lib/dom.js';
 import { enc } from '../lib/rest.js';
 import { $, api, state, toast } from './state.js';
-import { STATUS_LABEL, reasonText, visitorName } from './format.js';
+import { STATUS_LABEL, reasonText, trustText, visitorName } from './format.js';
 
 const summaries = new Map();   // conversation id -> summary (REST inbox shape)
 const rows = new Map();        // conversation id -> {li, btn, sig}
@@ -27,6 +27,12 @@ export function initInbox(options) {
 
 export function summaryOf(id) {
   return summaries.get(id);
+}
+
+/* A conversation that no longer exists (erased): its row goes. */
+export function removeSummary(id) {
+  summaries.delete(id);
+  render();
 }
 
 /* Another agent: forget every row. */
@@ -231,6 +237,7 @@ function updateRow(row, s) {
     status,
     name: visitorName(s),
     vip: !!(s.visitor && s.visitor.vip),
+    trust: trustText(s.visitor),
     reason: status === 'pending' && h && h.reason ? reasonText(h.reason) : '',
     owner: status === 'acknowledged' ? ownerText(h) : '',
     last: lastText(s.last_message),
@@ -248,6 +255,7 @@ function updateRow(row, s) {
     el('span', { className: 'row-top' }, [
       el('span', { className: 'row-name', text: view.name }),
       view.vip ? el('span', { className: 'pill pill-vip', text: 'VIP' }) : null,
+      view.trust ? el('span', { className: 'tag tag-' + (view.trust.startsWith('Verified') ? 'verified' : 'unverified'), text: view.trust }) : null,
       el('span', { className: 'badge badge-' + status, text: STATUS_LABEL[status] || status }),
     ]),
     status === 'pending' ? el('span', { className: 'row-wait' }, [
@@ -268,7 +276,7 @@ function refreshTime(row) {
   const wait = v.status === 'pending' ? duration(v.since) : '';
   const node = row.btn.querySelector('.wait-time');
   if (node) { node.textContent = 'Waiting ' + wait; }
-  row.btn.setAttribute('aria-label', v.name + ', ' + (STATUS_LABEL[v.status] || v.status) + (wait ? ', waiting ' + wait : ''));
+  row.btn.setAttribute('aria-label', v.name + (v.vip ? ', VIP' : '') + (v.trust ? ', ' + v.trust : '') + ', ' + (STATUS_LABEL[v.status] || v.status) + (wait ? ', waiting ' + wait : ''));
 }
 
 function refreshTimes() {

@@ -9,7 +9,7 @@
 import { clear, el } from '../lib/dom.js';
 import { webSocketUrl, withQuery } from '../lib/rest.js';
 import { ReconnectingSocket } from '../lib/socket.js';
-import { $, BASE, api, hooks, state } from './state.js';
+import { $, BASE, api, hooks, isAdmin, state } from './state.js';
 import { alertNewHandoff, initAlerts, unlockAudio, updateNotifyButton } from './alerts.js';
 import {
   applyHandoff, closeConversation, initConversation, isOpened, openConversation, receiveMessage, receiveReplay,
@@ -20,6 +20,9 @@ import {
 } from './inbox.js';
 import { initKnowledge, loadKnowledge } from './knowledge.js';
 import { initSettings, loadSettings } from './settings.js';
+import { initPrivacy, showPrivacyTools } from './privacy.js';
+import { loadSecrets } from './secrets.js';
+import { initTeam, loadTeam, teamHooks } from './team.js';
 
 const TOKEN_KEY = 'handoff.operatorToken';
 const AGENT_KEY = 'handoff.agentId';
@@ -83,11 +86,27 @@ function selectAgent(id) {
   resetInbox();
   closeConversation();
   loadInbox();
+  applyRole();
   if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); }
+  if (!$('panel-team').hidden) { loadTeam(); loadSecrets(); }
 }
 
+/* What the role for this agent may see: the Team tab and the visitor-data buttons are for admins
+   (the server refuses the rest anyway). */
+function applyRole() {
+  const admin = isAdmin();
+  $('tab-team').hidden = !admin;
+  if (!admin && !$('panel-team').hidden) { selectTab('inbox'); }
+  showPrivacyTools();
+}
+teamHooks.roleChanged = () => { applyRole(); if (!$('panel-settings').hidden) { loadSettings(); } };
+
 // ---------------------------------------------------------------- tabs
-const TABS = ['inbox', 'settings'];
+const TABS = ['inbox', 'settings', 'team'];
+
+function visibleTabs() {
+  return TABS.filter((t) => !$('tab-' + t).hidden);
+}
 
 function selectTab(name) {
   for (const t of TABS) {
@@ -97,6 +116,7 @@ function selectTab(name) {
     $('panel-' + t).hidden = !on;
   }
   if (name === 'settings') { loadSettings(); loadKnowledge(); }
+  if (name === 'team') { loadTeam(); loadSecrets(); }
 }
 
 function openFromElsewhere(id) {
@@ -208,8 +228,9 @@ function bind() {
   for (const t of TABS) { $('tab-' + t).addEventListener('click', () => selectTab(t)); }
   document.querySelector('[role=tablist]').addEventListener('keydown', (e) => {
     if (e.key !== 'ArrowRight' && e.key !== 'ArrowLeft') { return; }
-    const current = TABS.findIndex((t) => $('tab-' + t).getAttribute('aria-selected') === 'true');
-    const next = TABS[(current + (e.key === 'ArrowRight' ? 1 : TABS.length - 1)) % TABS.length];
+    const tabs = visibleTabs();
+    const current = tabs.findIndex((t) => $('tab-' + t).getAttribute('aria-selected') === 'true');
+    const next = tabs[(current + (e.key === 'ArrowRight' ? 1 : tabs.length - 1)) % tabs.length];
     selectTab(next);
     $('tab-' + next).focus();
   });
@@ -217,6 +238,8 @@ function bind() {
   initConversation();
   initSettings();
   initKnowledge();
+  initTeam();
+  initPrivacy();
   initAlerts({ onOpen: openFromElsewhere });
 }
 

@@ -10,7 +10,7 @@
  */
 import { clear, el } from '../lib/dom.js';
 import { enc } from '../lib/rest.js';
-import { $, api, state } from './state.js';
+import { $, api, errorText, state } from './state.js';
 import { TRIGGER_ORDER, triggerLabel } from './format.js';
 
 let settings = null;
@@ -145,7 +145,7 @@ async function save() {
       await loadSettings();
       status(CONFLICT, 'error');
     } else {
-      status('Not saved: ' + err.message, 'error');
+      status('Not saved: ' + errorText(err), 'error');
     }
   } finally {
     btn.disabled = false;

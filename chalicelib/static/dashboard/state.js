@@ -42,3 +42,24 @@ export function toast(text) {
   clearTimeout(toast.timer);
   toast.timer = setTimeout(() => { t.hidden = true; }, 5000);
 }
+
+/* The signed-in operator's role for the chosen agent ('admin' | 'operator' | undefined). */
+export function roleOf(agentId) {
+  const agent = state.agents.find((a) => a.id === (agentId || state.agentId));
+  return agent && agent.role;
+}
+
+export function isAdmin(agentId) {
+  return roleOf(agentId) === 'admin';
+}
+
+/* A sentence for an API error: the codes an admin's pages meet get words of their own. */
+export function errorText(err) {
+  if (!err) { return ''; }
+  if (err.code === 'forbidden_role') { return 'Only an admin of this agent can do that.'; }
+  if (err.code === 'last_admin') { return 'An agent needs at least one admin: make someone else an admin first.'; }
+  if (err.code === 'secret_exists') { return 'That secret already exists: rotate it to get a new one.'; }
+  if (err.code === 'not_found') { return 'Not found (it may have been removed already).'; }
+  if (err.code === 'rate_limited') { return 'Too many requests: try again in a moment.'; }
+  return err.message || 'Something went wrong.';
+}

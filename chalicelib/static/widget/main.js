@@ -17,6 +17,18 @@ const NOTICES = {
   back: 'The assistant is back. Ask me anything, or ask for a person again.',
   declined: 'Sorry, no team member is available right now. The assistant will keep helping you.',
 };
+const MAX_SESSION_TRIES = 4;   // 429 on POST /visitor/session: wait retry_after, at most this often
+
+function limitedText(seconds) {
+  return 'You\u2019re sending messages quickly \u2014 try again in ' + seconds + ' s. Your message will be sent then.';
+}
+
+/* retry_after (seconds) of a 429, from a REST error body or a socket error event. */
+function retryAfter(source, fallback) {
+  const e = (source && source.error) || source || {};
+  const n = Number(e.retry_after);
+  return Number.isFinite(n) && n > 0 ? Math.min(n, 300) : fallback;
+}
 
 /* localStorage, guarded (blocked or full storage must not break the chat). */
 function storage(prefix) {
@@ -59,6 +71,8 @@ export function start(api, options, queued) {
   let typingStopTimer = null;
   let visitorTyping = false;
   let refreshing = null;
+  let limitTimer = null;
+  let identityRefused = false;   // the site's user_hash was refused: anonymous from now on
 
   const panel = new Panel({ shell: options.shell, title: options.title }, {
     submit,
@@ -93,7 +107,7 @@ export function start(api, options, queued) {
     state.transcript = new Transcript(saved);
     state.outbox = saved.outbox || [];
     state.handoff = saved.handoff || null;
-    state.notice = saved.notice || null;
+    state.notice = saved.notice && saved.notice.kind !== 'limited' ? saved.notice : null;
     for (const m of state.transcript.list()) { panel.showMessage(m); }
     for (const o of state.outbox) { panel.showPending(o); }
   }
@@ -203,7 +217,7 @@ export function start(api, options, queued) {
   // ---------------------------------------------------------------- actions
   function submit(text) {
     stopTyping();
-    if (state.notice) { state.notice = null; renderBanner(); }
+    if (state.notice && state.notice.kind !== 'limited') { state.notice = null; renderBanner(); }
     const o = { client_message_id: uuid(), text, created_at: new Date().toISOString(), sent_at: 0 };
     state.outbox.push(o);
     persist();
@@ -216,6 +230,7 @@ export function start(api, options, queued) {
     if (!socket || !socket.isOpen()) { return; }
     const now = Date.now();
     for (const o of state.outbox) {
+      if (o.retry_at && now < o.retry_at) { continue; }   // rate limited: not before the server said
       if (force || !o.sent_at || now - o.sent_at > ACK_RETRY_MS) {
         if (socket.send({ action: 'send', client_message_id: o.client_message_id, text: o.text, request_id: o.client_message_id })) {
           o.sent_at = Date.now();
@@ -298,6 +313,10 @@ export function start(api, options, queued) {
       if (socket) { socket.send({ action: 'resume', after: state.transcript.watermark }); }
       return;
     }
+    if (code === 'rate_limited' && ev.action === 'send' && ev.request_id) {
+      rateLimited(ev.request_id, retryAfter(ev, 5));
+      return;
+    }
     if (ev.action === 'send' && ev.request_id) {
       // The server refused this message for good (too long, invalid): stop retrying it.
       if (code !== 'conflict') {
@@ -308,6 +327,22 @@ export function start(api, options, queued) {
       return;
     }
     if (code === 'unauthorized') { refreshSession(); }
+  }
+
+  /* Too many messages: keep this one in the outbox, say so politely, send it again when allowed. */
+  function rateLimited(cmid, seconds) {
+    const o = state.outbox.find((x) => x.client_message_id === cmid);
+    if (!o) { return; }
+    o.retry_at = Date.now() + seconds * 1000;
+    o.sent_at = 0;
+    persist();
+    panel.markWaiting(cmid, 'Waiting to send\u2026');
+    setNotice('limited', limitedText(Math.ceil(seconds)));
+    clearTimeout(limitTimer);
+    limitTimer = setTimeout(() => {
+      if (state.notice && state.notice.kind === 'limited') { state.notice = null; persist(); renderBanner(); }
+      flushOutbox(false);
+    }, seconds * 1000 + 50);
   }
 
   // ---------------------------------------------------------------- session and socket
@@ -326,9 +361,9 @@ export function start(api, options, queued) {
     // secret, computed by the site's server) to have it verified.
     const page = window.handoffSettings || {};
     for (const key of ['user_id', 'user_hash']) {
-      if (typeof page[key] === 'string' && page[key]) { body[key] = page[key]; }
+      if (!identityRefused && typeof page[key] === 'string' && page[key]) { body[key] = page[key]; }
     }
-    const data = await rest('POST', 'visitor/session', body);
+    const data = await postSession(body, 1);
     const changed = state.conversationId && state.conversationId !== data.conversation_id;
     state.session = data.session;
     store.save('session', data.session);
@@ -343,6 +378,35 @@ export function start(api, options, queued) {
     renderBanner();
     persist();
     return data;
+  }
+
+  /* POST /visitor/session, waiting out a 429 (retry_after) and falling back to an anonymous visitor
+     when the site's user_hash is refused (the chat works; the site's developer gets a warning). */
+  async function postSession(body, attempt) {
+    try {
+      return await rest('POST', 'visitor/session', body);
+    } catch (err) {
+      if (err.status === 429 && attempt < MAX_SESSION_TRIES) {
+        const wait = retryAfter(err.data, 5);
+        panel.showBanner('limited', 'Lots of people are chatting right now \u2014 connecting in ' + Math.ceil(wait) + ' s\u2026', false, false);
+        await new Promise((resolve) => setTimeout(resolve, wait * 1000));
+        panel.showBanner('', '', false, false);
+        return postSession(body, attempt + 1);
+      }
+      if (err.status === 401 && err.code === 'invalid_identity' && (body.user_id || body.user_hash)) {
+        identityRefused = true;
+        if (window.console) {
+          window.console.warn('Handoff widget: user_hash was refused (invalid_identity) for this user_id; the chat ' +
+            'continues as an anonymous, unverified visitor. Compute user_hash on your server as ' +
+            'HMAC-SHA256(identity secret, user_id), hex.');
+        }
+        const anonymous = Object.assign({}, body);
+        delete anonymous.user_id;
+        delete anonymous.user_hash;
+        return postSession(anonymous, attempt);
+      }
+      throw err;
+    }
   }
 
   function refreshSession() {

@@ -182,7 +182,13 @@ export class Panel {
     return { text: node.querySelector('.hw-text').textContent, created_at: t && t.getAttribute('datetime') };
   }
 
-  markFailed(cmid, why) {
+  /* Still ours to send, later (rate limited): it stays pending with a note. */
+  markWaiting(cmid, note) {
+    const node = this.pendingNode(cmid);
+    if (node) { node.querySelector('.hw-state').textContent = ' \u00b7 ' + note; }
+  }
+
+    markFailed(cmid, why) {
     const node = this.pendingNode(cmid);
     if (!node) { return; }
     node.classList.remove('hw-pending');
