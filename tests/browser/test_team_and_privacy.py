@@ -67,6 +67,7 @@ def test_team_invite_role_change_last_admin_and_remove(pages, stack):
     assert len(token) > 20
     expect(team_row(alice, 'Carol')).to_be_visible()
     expect(alice.get_by_label('Role of Carol')).to_have_value('operator')
+    result.scroll_into_view_if_needed()
     screenshot(alice, 'team', doc=True)
     result.get_by_role('button', name='Done').click()
     expect(result).to_be_hidden()

@@ -8,8 +8,8 @@ import { $, api, errorText, state } from './state.js';
 import { confirmDialog, showOnce } from './ui.js';
 
 const KINDS = {
-  identity: { label: 'Identity secret', use: 'your site computes user_hash = HMAC-SHA256(secret, user_id) with it' },
-  webhook: { label: 'Webhook secret', use: 'verifies the X-Handoff-Signature of webhook calls' },
+  identity: { label: 'Identity secret', use: 'Your site\u2019s server computes user_hash = HMAC-SHA256(secret, user_id) with it.' },
+  webhook: { label: 'Webhook secret', use: 'Your webhook receiver checks X-Handoff-Signature with it.' },
 };
 
 function status(text, kind) {
@@ -45,7 +45,7 @@ function item(kind, meta) {
   const k = KINDS[kind];
   const li = el('li', { className: 'secret', 'data-kind': kind }, [
     el('h3', { text: k.label }),
-    el('p', { className: 'hint', text: 'Used when ' + k.use + '.' }),
+    el('p', { className: 'hint', text: k.use }),
     el('p', { className: 'secret-meta', text: describe(meta) }),
   ]);
   if (!meta.set) {
