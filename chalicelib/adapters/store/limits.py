@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from pynamodb.exceptions import UpdateError
 
-from chalicelib.adapters.store.models import ConnectionItem, RateItem, condition_failed, key
+from chalicelib.adapters.store.models import RateItem, condition_failed, key
 
 
 def address_key(address):
@@ -25,24 +25,3 @@ class Rates:
                 return False
             raise
         return True
-
-    def hit_socket(self, connection_id, window, now):
-        """Count one typing frame on a socket's own record (small, and read anyway); False once the window is
-        full or the socket is unknown. One UpdateItem, two on the first frame of a window."""
-        item, w = ConnectionItem(key('CONN', connection_id), 'META'), window.window(now)
-        c = ConnectionItem
-        try:
-            item.update(actions=[c.typing_n.add(1)],
-                        condition=c.pk.exists() & (c.typing_w == w) & (c.typing_n < window.limit))
-            return True
-        except UpdateError as exc:
-            if not condition_failed(exc):
-                raise
-        try:
-            item.update(actions=[c.typing_w.set(w), c.typing_n.set(1)],
-                        condition=c.pk.exists() & (c.typing_w.does_not_exist() | (c.typing_w != w)))
-            return True
-        except UpdateError as exc:
-            if condition_failed(exc):
-                return False
-            raise

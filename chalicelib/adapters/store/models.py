@@ -136,8 +136,6 @@ class ConnectionItem(Entity, discriminator='conn'):
     visitor_id = UnicodeAttribute(null=True)
     connected_at = NumberAttribute(null=True)     # epoch seconds
     ack_messages = BooleanAttribute(null=True)    # the client takes its turn's other messages inside the ack
-    typing_w = NumberAttribute(null=True)         # a visitor socket's typing frames: window number and count
-    typing_n = NumberAttribute(null=True)         # (domain.rate_limit.FixedWindow, usecases.limits)
 
 
 class AgentConnectionItem(Entity, discriminator='agentconn'):
