@@ -342,7 +342,8 @@ def visitor_conversation(system, i, handed_off, questions, dashboards, static):
         'agent_id': system.agent_id, 'attributes': {'name': 'Visitor %d' % i, 'email': 'v%d@example.com' % i}})
     assert status == 200, session
     system.rest('GET', '/client-config')               # lib/rest.js webSocketUrl, once per page
-    assert system.connect(conn, session=session['session']) == 200
+    # widget/main.js connects with ack=messages: the bot's reply rides in the ack of the visitor's message
+    assert system.connect(conn, session=session['session'], ack='messages') == 200
     system.send(conn, {'action': 'resume', 'after': 0})                         # widget onOpen
     react()
     conversation_id = session['conversation_id']
