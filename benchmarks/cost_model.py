@@ -134,7 +134,7 @@ ASSUMPTIONS = {
     'ping_every_minutes': 5,             # lib/socket.js pingIntervalMs
     'visitor_chars_per_second': 3.0,     # typing speed: widget typing frames while a person has the chat
     'operator_chars_per_second': 5.0,    # dashboard typing frames per reply
-    'typing_resend_seconds': 3.0,        # widget/main.js and dashboard/conversation.js resend is_typing after 3 s
+    'typing_resend_seconds': 6.0,        # widget/main.js and dashboard/conversation.js resend is_typing after 6 s
     'cdn_cache_hit_ratio': 0.95,         # static files requested from CloudFront that the edge already holds
     'preflight_cache_hit_ratio': 0.90,   # CORS preflights the edge answers (keyed per embedding site's Origin)
 }
@@ -369,8 +369,7 @@ def visitor_conversation(system, i, handed_off, questions, dashboards, static):
             for _ in range(typing_frames(text, a['visitor_chars_per_second'])):
                 system.send(conn, {'action': 'typing', 'is_typing': True})
                 typing['visitor'] += 1
-            system.send(conn, {'action': 'typing', 'is_typing': False})   # submit() stops typing first
-            typing['visitor'] += 1
+            # submit() sends no "stopped" frame: the message ends the indicator on the other side
             system.send(conn, {'action': 'send', 'client_message_id': 'm-%d-%d' % (i, k), 'text': text,
                                'request_id': 'm-%d-%d' % (i, k)})
             react()
@@ -379,8 +378,7 @@ def visitor_conversation(system, i, handed_off, questions, dashboards, static):
                 for _ in range(typing_frames(reply, a['operator_chars_per_second'])):
                     system.send('alice', {'action': 'typing', 'conversation_id': conversation_id, 'is_typing': True})
                     typing['operator'] += 1
-                system.send('alice', {'action': 'typing', 'conversation_id': conversation_id, 'is_typing': False})
-                typing['operator'] += 1
+                # sendReply() sends no "stopped" frame: the reply ends the indicator in the widget
                 status, body = system.rest('POST', '/conversations/%s/reply' % conversation_id, token=alice, body={
                     'client_message_id': 'r-%d-%d' % (i, k), 'text': reply})
                 assert status == 200, body

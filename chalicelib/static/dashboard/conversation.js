@@ -319,7 +319,7 @@ function sendReply() {
   const text = input.value.trim();
   if (!id || !text || input.disabled) { return; }
   input.value = '';
-  stopTyping();
+  stopTyping(true);
   const p = { client_message_id: uuid(), text: text.slice(0, 4000), tries: 0 };
   conv(id).pending.push(p);
   $('messages').appendChild(pendingNode(p));
@@ -358,7 +358,7 @@ function typingInput() {
   const id = state.currentId;
   if (!id || $('reply-input').disabled || !state.socket) { return; }
   const now = Date.now();
-  if (!typingOn || now - typingSentAt > 3000) {
+  if (!typingOn || now - typingSentAt > 6000) {     // the widget hides it 8 s after the last frame
     typingOn = true;
     typingSentAt = now;
     state.socket.send({ action: 'typing', conversation_id: id, is_typing: true });
@@ -367,9 +367,10 @@ function typingInput() {
   typingTimer = setTimeout(stopTyping, 4000);
 }
 
-function stopTyping() {
+function stopTyping(sending) {
   clearTimeout(typingTimer);
-  if (typingOn && state.socket && state.currentId) {
+  // A reply ends the indicator in the widget by itself: no separate "stopped" frame before it.
+  if (typingOn && state.socket && state.currentId && !sending) {
     state.socket.send({ action: 'typing', conversation_id: state.currentId, is_typing: false });
   }
   typingOn = false;

@@ -199,7 +199,9 @@ export function start(api, options, queued) {
   function typingChanged() {
     if (!handoffOpen() || !socket) { return; }
     const now = Date.now();
-    if (!visitorTyping || now - typingSentAt > 3000) {
+    // Every 6 s while typing (the dashboard hides the indicator 8 s after the last one): each frame is a
+    // billed socket message and a Lambda call.
+    if (!visitorTyping || now - typingSentAt > 6000) {
       visitorTyping = true;
       typingSentAt = now;
       socket.send({ action: 'typing', is_typing: true });
@@ -208,15 +210,16 @@ export function start(api, options, queued) {
     typingStopTimer = setTimeout(stopTyping, 4000);
   }
 
-  function stopTyping() {
+  function stopTyping(sending) {
     clearTimeout(typingStopTimer);
-    if (visitorTyping && socket) { socket.send({ action: 'typing', is_typing: false }); }
+    // The message itself ends the indicator on the operator's side: no separate "stopped" frame before it.
+    if (visitorTyping && socket && !sending) { socket.send({ action: 'typing', is_typing: false }); }
     visitorTyping = false;
   }
 
   // ---------------------------------------------------------------- actions
   function submit(text) {
-    stopTyping();
+    stopTyping(true);
     if (state.notice && state.notice.kind !== 'limited') { state.notice = null; renderBanner(); }
     const o = { client_message_id: uuid(), text, created_at: new Date().toISOString(), sent_at: 0 };
     state.outbox.push(o);
