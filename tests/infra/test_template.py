@@ -22,7 +22,9 @@ LOCAL_ONLY = {
     'WEBHOOK_SECRET',
     'WEBHOOK_ALLOW_LOOPBACK_HTTP',  # the local runtime's webhooks to 127.0.0.1; in AWS only public https
 }
-OPTIONAL = {'BOT_CONFIDENCE_THRESHOLD'}  # has a default in chalicelib/config.py
+# Have a default in code (chalicelib/config.py, chalicelib/domain/rate_limit.py); set them on the functions to tune.
+OPTIONAL = {'BOT_CONFIDENCE_THRESHOLD', 'RATE_LIMITS', 'VISITOR_MESSAGE_BURST', 'VISITOR_MESSAGES_PER_MINUTE',
+            'NEW_SESSIONS_PER_MINUTE_PER_ADDRESS'}
 
 
 def lint(path):
@@ -66,7 +68,7 @@ def env_names_read_by_code():
     """Upper-case names the app reads from its environment (app.py and chalicelib/)."""
     pattern = re.compile(r"""(?:environ|env)(?:\.get\(|\[)\s*['"]([A-Z][A-Z0-9_]+)['"]|_secret\(\s*['"]([A-Z][A-Z0-9_]+)['"]""")
     names = set()
-    for path in [ROOT / 'app.py', *sorted((ROOT / 'chalicelib').glob('*.py'))]:
+    for path in [ROOT / 'app.py', *sorted((ROOT / 'chalicelib').rglob('*.py'))]:     # every layer
         for a, b in pattern.findall(path.read_text()):
             names.add(a or b)
     return names
