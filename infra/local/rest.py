@@ -9,6 +9,7 @@ event to the shape API Gateway really sends (top-level ``resource``/``path``/
 import base64
 import datetime
 import fnmatch
+import json
 import threading
 import time
 import uuid
@@ -133,9 +134,14 @@ class RestGateway(LocalGateway):
         try:
             response = self.handle_request(method=method, path=path, headers=headers, body=body)
         except LocalGatewayException as e:
-            body = e.body or b''
-            hdrs = list(e.headers.items()) + [('Content-Type', 'application/json')]
-            return e.CODE, hdrs, body, False
+            # The gateway's own refusals in the documented error shape, as the template's GatewayResponses
+            # make API Gateway answer them (an unknown path: 404 not_found instead of 403 "Missing Authentication").
+            status, code = (404, 'not_found') if e.CODE == 403 else (e.CODE, 'unauthorized' if e.CODE == 401
+                                                                            else 'gateway_error')
+            message = 'no such route' if status == 404 else 'the request was refused by the gateway'
+            hdrs = [(k, v) for k, v in e.headers.items() if k.lower() != 'content-type']
+            body = json.dumps({'error': {'code': code, 'message': message}}).encode()
+            return status, hdrs + [('Content-Type', 'application/json')], body, False
         finally:
             self._tls.extra = {}
         status = int(response['statusCode'])

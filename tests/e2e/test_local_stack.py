@@ -222,3 +222,11 @@ def test_no_token_reaches_the_log_in_any_form(stack):
         log = f.read()
     # Only the start banner shows the demo tokens, once, for the person who ran `make run`; no request line does.
     assert log.count(token[8:30]) == 1 and log.count(token) == 1
+
+
+def test_gateway_refusals_have_the_documented_shape(stack):
+    """An unknown path is 404 {"error": {"code": "not_found"}} here, as the template's GatewayResponses make it in AWS."""
+    status, body = http_json('GET', stack['http_url'] + '/no/such/route')
+    assert status == 404 and body['error']['code'] == 'not_found'
+    status, body = http_json('DELETE', stack['http_url'] + '/operator/me')
+    assert status == 405 and body['error']['code'] == 'method_not_allowed'

@@ -281,3 +281,20 @@ def test_functions_log_json_without_lambda_platform_lines(dev, transformed):
         assert transformed['Resources'][logical]['Properties']['LoggingConfig'] == config
         variables = dev.functions[logical]['Properties']['Environment']['Variables']
         assert 'POWERTOOLS_LOG_LEVEL' not in variables   # ApplicationLogLevel decides (Powertools follows it)
+
+
+def test_gateway_refusals_have_the_documented_error_shape(transformed):
+    """API Gateway's own answers (unknown path, throttling, other 4xx/5xx) carry {"error": {"code", "message"}}.
+    SAM writes them into the REST API's OpenAPI body (x-amazon-apigateway-gateway-responses)."""
+    apis = [r['Properties'] for r in transformed['Resources'].values() if r['Type'] == 'AWS::ApiGateway::RestApi']
+    responses = {}
+    for api in apis:
+        responses.update((api.get('Body') or {}).get('x-amazon-apigateway-gateway-responses') or {})
+    responses.update({r['Properties']['ResponseType']: r['Properties'] for r in transformed['Resources'].values()
+                      if r['Type'] == 'AWS::ApiGateway::GatewayResponse'})
+    assert {'MISSING_AUTHENTICATION_TOKEN', 'THROTTLED', 'DEFAULT_4XX', 'DEFAULT_5XX'} <= set(responses), responses
+    assert str(responses['MISSING_AUTHENTICATION_TOKEN'].get('statusCode') or
+               responses['MISSING_AUTHENTICATION_TOKEN'].get('StatusCode')) == '404'
+    for props in responses.values():
+        templates = props.get('responseTemplates') or props.get('ResponseTemplates')
+        assert templates['application/json'].startswith('{"error": {"code": ')
