@@ -57,8 +57,9 @@ def test_static_text_and_binary_responses(stack):
 
 
 def test_unknown_route_and_handler_error(stack):
-    status, headers, _ = http('GET', stack['http_url'] + '/no/such/route')
-    assert status == 403          # what API Gateway answers for a path it has no resource for
+    status, body = http_json('GET', stack['http_url'] + '/no/such/route')
+    # what the deployed API answers for a path it has no resource for (the template's gateway response)
+    assert status == 404 and body['error']['code'] == 'not_found'
     status, body = http_json('GET', stack['http_url'] + '/boom')
     assert status == 500 and body['Code'] == 'InternalServerError'
 
