@@ -36,13 +36,18 @@ class UnitOfWork:
         self.notifier = notifier
         self.attempts = attempts
 
-    def run(self, load, decide, dedupe_key=None, first=None):
+    def run(self, load, decide, dedupe_key=None, first=None, stored_seq=None):
         """`load()` → (conversation, *extra); `decide(conversation, *extra)` → Change.
-        `first` is an already-read state for the first attempt (saves a read)."""
+        `first` is an already-read state for the first attempt (saves a read). `stored_seq()`, when the load
+        also read the idempotency record, is the seq already stored under `dedupe_key` (or None): a retry is
+        then answered before anything is decided — also one the rules would now refuse (rate limit, state)."""
         state = first
         for _ in range(self.attempts):
             state = state or load()
             conv = state[0]
+            seq = stored_seq() if stored_seq else None
+            if seq is not None:
+                return Outcome(conv, None, seq, tuple(state[1:]))
             try:
                 change = decide(*state)
                 if not change.noop:

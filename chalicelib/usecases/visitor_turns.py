@@ -5,7 +5,6 @@ import uuid
 
 from chalicelib import protocol
 from chalicelib.domain.handoff import Actor, Route
-from chalicelib.domain.rate_limit import RateLimited
 from chalicelib.errors import not_found
 from chalicelib.usecases import limits, operator_actions
 from chalicelib.usecases.judgement import Judges
@@ -33,7 +32,7 @@ def turn(ctx, sock, cmd, explicit):
             online['sockets'] = ctx.connections.operators_of(agent_id)
         return bool(online['sockets'])
 
-    stored = {}            # this message's seq if a previous attempt stored it (read with the turn, for free)
+    stored = {}            # this message's seq if a previous attempt stored it (read with the turn, no extra request)
 
     def load():
         loaded = ctx.conversations.load_turn(cid, agent_id, key)
@@ -54,15 +53,7 @@ def turn(ctx, sock, cmd, explicit):
                                  operators_online, ctx.now(), 'h_' + uuid.uuid4().hex[:16],
                                  limits.of(ctx).messages, time.time(), detect=judge.detect)
 
-    try:
-        outcome = ctx.uow.run(load, decide, dedupe_key=key)
-    except RateLimited:
-        # Refused before the bot or any operator did anything; a retry of a stored message is still a duplicate.
-        seq = stored.get('seq')
-        if seq is None:
-            raise
-        return ctx.fanout.post(sock.connection_id, protocol.ack_event(
-            cmd.action, seq, cmd.request_id, cmd.client_message_id, duplicate=True))
+    outcome = ctx.uow.run(load, decide, dedupe_key=key, stored_seq=lambda: stored.get('seq'))
     if outcome.duplicate:
         return ctx.fanout.post(sock.connection_id, protocol.ack_event(
             cmd.action, outcome.duplicate_seq, cmd.request_id, cmd.client_message_id, duplicate=True))
