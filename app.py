@@ -286,3 +286,11 @@ def on_notification(event):
     from chalicelib.usecases.notifications import consume_batch
     return consume_batch(event.to_dict(), event.context,
                          services().notification_consumer(lambda: webhook_secret(config())))
+
+
+# ---- timed work (escalation ladder, inactivity) -------------------------------------------------------
+
+@app.on_sqs_message(queue=os.environ.get('TIMERS_QUEUE_NAME', 'handoff-timers'), batch_size=10)
+def on_timer(event):
+    """Due timers (usecases/timers.py); partial batch response like the notifications."""
+    return services().timers(event.to_dict(), event.context)

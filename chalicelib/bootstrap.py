@@ -99,6 +99,11 @@ class Services:
         from chalicelib.usecases.notifications import NotificationConsumer
         return NotificationConsumer(self.ctx, webhook_secret)
 
+    # the timers consumer (timed work: escalation, inactivity)
+    def timers(self, event, context):
+        from chalicelib.usecases import timers
+        return timers.consume_batch(event, context, self.ctx)
+
 
 def build(config, sender=None, notifier=None, clock=now_iso, limits=None):
     """The production object graph; tests pass their own sender to watch the sockets."""
@@ -117,7 +122,15 @@ def build(config, sender=None, notifier=None, clock=now_iso, limits=None):
                   responder=KnowledgeBaseResponder(config.bot_confidence_threshold), config=config,
                   session_secret=lambda: session_secret(config), now=clock)
     ctx.limits = limits or _limits_from_env()        # domain.rate_limit.Limits (OFF to switch them off)
+    ctx.scheduler = _scheduler(config, ctx)
     return Services(ctx)
+
+
+def _scheduler(config, ctx):
+    """Timed work on the timers queue (contract C1), on the app's one clock."""
+    from chalicelib.adapters.scheduler import Scheduler
+    from chalicelib.domain.escalation import epoch
+    return Scheduler(config.timers_queue_url, config.region, lambda: epoch(ctx.now()))
 
 
 def _limits_from_env():

@@ -24,6 +24,7 @@ class Config:
     # Webhooks go to public https hosts only; the local runtime sets WEBHOOK_ALLOW_LOOPBACK_HTTP=1 so a
     # developer's http://127.0.0.1 receiver works. Never set in AWS.
     webhook_allow_loopback_http: bool = False
+    timers_queue_url: str = ''    # timed work (adapters/scheduler.py); empty: nothing is scheduled
 
     @classmethod
     def from_env(cls, env=None):
@@ -43,6 +44,7 @@ class Config:
             bot_confidence_threshold=float(env.get('BOT_CONFIDENCE_THRESHOLD', '0.35')),
             bedrock_model_ids=tuple(x.strip() for x in env.get('BEDROCK_MODEL_IDS', '').split(',') if x.strip()),
             webhook_allow_loopback_http=env.get('WEBHOOK_ALLOW_LOOPBACK_HTTP') == '1',
+            timers_queue_url=env.get('TIMERS_QUEUE_URL', ''),
         )
 
 

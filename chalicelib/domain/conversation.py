@@ -66,6 +66,7 @@ class Conversation:
     recent: tuple = ()                       # the visitor's last few texts, newest last
     bucket: Optional[list] = None            # the visitor's message token bucket (domain.rate_limit), None: full
     retention_days: Optional[int] = None     # the agent's retention: what is written expires this long after
+    visitor_at: Optional[str] = None         # the visitor's last message (inactivity timers read it)
 
     @property
     def status(self):
@@ -93,6 +94,7 @@ class Conversation:
         if text is not None:
             seq += 1
             messages.append(message(seq, 'visitor', text, now, client_message_id=client_message_id))
+            updates['visitor_at'] = now
             if not self.open_handoff:
                 updates['recent'] = (tuple(self.recent) + (text[:RECENT_CHARS],))[-RECENT_TEXTS:]
         if explicit:

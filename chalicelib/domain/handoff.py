@@ -62,6 +62,8 @@ class Handoff:
     updated_at: str
     owner_id: Optional[str] = None
     owner_name: Optional[str] = None
+    escalation_step: int = 0               # the last escalation ladder step taken while Pending (0: none)
+    warned_at: Optional[str] = None        # when the visitor was last asked "are you still there?"
 
     @property
     def is_open(self):
@@ -69,8 +71,13 @@ class Handoff:
 
     def to_dict(self):
         owner = {'id': self.owner_id, 'name': self.owner_name} if self.owner_id else None
-        return {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
-                'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+        out = {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
+               'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+        if self.escalation_step:
+            out['escalation_step'] = self.escalation_step
+        if self.warned_at:
+            out['warned_at'] = self.warned_at
+        return out
 
     @classmethod
     def from_dict(cls, d):
@@ -81,7 +88,8 @@ class Handoff:
         return cls(id=d['id'], status=Status(d['status']),
                    reason=Reason(reason.get('code', ''), reason.get('detail', '')),
                    requested_at=d['requested_at'], updated_at=d['updated_at'],
-                   owner_id=owner.get('id'), owner_name=owner.get('name'))
+                   owner_id=owner.get('id'), owner_name=owner.get('name'),
+                   escalation_step=int(d.get('escalation_step') or 0), warned_at=d.get('warned_at'))
 
 
 def open_handoff(current: Optional[Handoff], handoff_id, reason: Reason, now) -> Handoff:
@@ -103,7 +111,7 @@ def apply(current: Optional[Handoff], action: str, actor: Actor, now) -> Handoff
             raise HandoffError('already_acknowledged', 'already acknowledged by %s' % current.owner_name,
                                owner={'id': current.owner_id, 'name': current.owner_name})
         raise HandoffError('illegal_transition', 'cannot %s a %s handoff' % (action, current.status.value))
-    if action == 'resolve' and actor.id != current.owner_id:
+    if action == 'resolve' and actor.id != current.owner_id and actor.kind != 'system':
         raise HandoffError('not_owner', 'only %s, who acknowledged it, can resolve it' % current.owner_name,
                            status=403)
     if action == 'cancel' and current.status == Status.ACKNOWLEDGED and actor.kind == 'operator' \

@@ -6,6 +6,7 @@ import re
 from chalicelib.protocol.fields import (MAX_TEXT, ProtocolError, check_strings, id_field, loads, text_field,
                                         valid_agent_id)
 from chalicelib.protocol.urls import UrlRefused, check_url
+from chalicelib.protocol.waiting import check_waiting
 
 STATUSES = ('pending', 'acknowledged', 'resolved', 'cancelled', 'bot')
 MAX_ALTERNATES = 20
@@ -104,7 +105,7 @@ def parse_knowledge_entry(data):
 
 SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_message': (str, type(None)),
                    'webhook_url': (str, type(None)), 'confidence_threshold': (int, float), 'llm': dict,
-                   'retention_days': int}
+                   'retention_days': int, 'escalation': dict, 'inactivity': dict}
 RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversations expire N days after writing
 ROLES = ('admin', 'operator')
 
@@ -150,6 +151,7 @@ def parse_settings(data, trigger_names, allow_loopback_http=False):
         raise ProtocolError('invalid_field', 'retention_days must be an integer from %d to %d' % RETENTION_DAYS,
                             'settings')
     check_strings(settings, 'settings')
+    check_waiting(settings)
     return settings, version
 
 

@@ -152,6 +152,7 @@ VISITOR_ACTIONS = {'send': Send, 'request_human': RequestHuman, 'cancel_handoff'
                    'resume': Resume, 'ping': Ping}
 OPERATOR_ACTIONS = {'open': Open, 'acknowledge': Transition, 'reply': Reply, 'resolve': Transition,
                     'cancel': CancelTransition, 'typing': OperatorTyping, 'resume': OperatorResume, 'ping': Ping}
+VISITOR_ACTIONS['queue'] = Ping          # the visitor's place in the queue and expected wait (no fields)
 ACTIONS = {'visitor': VISITOR_ACTIONS, 'operator': OPERATOR_ACTIONS}
 
 

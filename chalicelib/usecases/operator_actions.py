@@ -3,6 +3,7 @@ Sockets and REST share these; over a socket each success is acknowledged like RE
 from chalicelib import protocol
 from chalicelib.domain.handoff import Actor
 from chalicelib.errors import not_found
+from chalicelib.usecases import waiting
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -25,6 +26,8 @@ def transition(ctx, conversation_id, action, actor, conv=None, origin=None, note
     events = [protocol.message_event(conv.id, change.messages[0]), protocol.handoff_event(conv, change.previous)]
     ctx.fanout.to_visitor(conv, events)
     ctx.fanout.to_operators(conv.agent_id, events)
+    if change.event == 'handoff.acknowledged':
+        waiting.on_acknowledged(ctx, conv)
     return conv.handoff
 
 

@@ -6,7 +6,7 @@ import uuid
 from chalicelib import protocol
 from chalicelib.domain.handoff import Actor, Route
 from chalicelib.errors import not_found
-from chalicelib.usecases import limits, operator_actions
+from chalicelib.usecases import limits, operator_actions, waiting
 from chalicelib.usecases.judgement import Judges
 
 logger = logging.getLogger(__name__)
@@ -75,6 +75,8 @@ def turn(ctx, sock, cmd, explicit):
     ctx.fanout.to_visitor(conv, events, origin=sock.connection_id, acked=acked)
     if route in (Route.HUMAN, Route.HANDOFF):
         ctx.fanout.to_operators(agent_id, events, online.get('sockets'), conv=conv)
+    if route == Route.HANDOFF:
+        waiting.on_requested(ctx, conv, outcome.extra[0].effective_settings)
 
 
 def cancel_handoff(ctx, sock, cmd):

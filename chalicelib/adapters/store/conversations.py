@@ -52,7 +52,8 @@ def _domain(item):
         last_message=item.last_message, connections=frozenset(item.connections or ()),
         created_at=item.created_at, updated_at=item.updated_at, status_since=item.gsi1sk or item.created_at,
         recent=tuple(item.recent or ()), bucket=item.bucket,
-        retention_days=int(item.retention_days) if item.retention_days else None)
+        retention_days=int(item.retention_days) if item.retention_days else None,
+        visitor_at=item.visitor_at)
 
 
 def _actions(conv, updates):

@@ -21,6 +21,8 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   AGENT#{agent}           SECRET#{kind}       identity or webhook secret: current, previous + grace end (never
                                               returned by the settings routes)
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
+  WAITS#{agent}           {hour, UTC}         time-to-acknowledge in that hour: total seconds + count (one ADD per
+                                              acknowledge; the newest few give a waiting visitor's ETA; TTL 30 d)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -96,6 +98,7 @@ class ConversationItem(Entity, discriminator='conv'):
     updated_at = UnicodeAttribute()
     bucket = JSONAttribute(null=True)             # the visitor's message token bucket [tokens, epoch seconds]
     retention_days = NumberAttribute(null=True)   # the agent's retention, copied when the session starts
+    visitor_at = UnicodeAttribute(null=True)      # the visitor's last message (inactivity timers)
 
 
 class MessageItem(Entity, discriminator='msg'):
@@ -182,6 +185,11 @@ class SecretItem(Entity, discriminator='secret'):
 class TicketItem(Entity, discriminator='ticket'):
     token_hash = UnicodeAttribute()
     used_at = NumberAttribute(null=True)            # set by the one connect that redeems it
+
+
+class WaitBucketItem(Entity, discriminator='waits'):
+    total = NumberAttribute(default=0)              # seconds from request to acknowledge, summed
+    count = NumberAttribute(default=0)
 
 
 def key(prefix, value):
