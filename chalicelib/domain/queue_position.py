@@ -23,10 +23,14 @@ def eta_text(seconds):
     if minutes < 1.5:
         return 'about 1 minute'
     if minutes <= 5:
-        return 'about %d minutes' % round(minutes)
+        return 'about %d minutes' % _round(minutes)
     if minutes <= 30:
-        return 'about %d minutes' % (5 * round(minutes / 5))
+        return 'about %d minutes' % (5 * _round(minutes / 5))
     if minutes < 90:
-        return 'about %d minutes' % (10 * round(minutes / 10))
-    hours = round(minutes / 60)
+        return 'about %d minutes' % (10 * _round(minutes / 10))
+    hours = _round(minutes / 60)
     return 'about %d hour%s' % (hours, '' if hours == 1 else 's')
+
+
+def _round(x):
+    return int(x + 0.5)          # half up: 2.5 hours reads "about 3 hours", not Python's banker's 2

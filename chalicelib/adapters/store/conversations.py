@@ -136,8 +136,10 @@ class Conversations:
                                        expires_at=timedelta(seconds=DEDUPE_TTL)),
                             condition=DedupeItem.pk.does_not_exist())
                 if change.transition:
-                    tx.save(HandoffEventItem(pk, 'HANDOFF#%012d#%s' % (new_seq, change.transition['handoff_id']),
-                                             event=change.transition, **keep),
+                    sk = 'HANDOFF#%012d#%s' % (new_seq, change.transition['handoff_id'])
+                    if change.transition.get('status') == 'escalated':    # may store no message: a key of its own
+                        sk += '#step%s' % change.transition['reason']['step']
+                    tx.save(HandoffEventItem(pk, sk, event=change.transition, **keep),
                             condition=HandoffEventItem.pk.does_not_exist())
                 expiry = [ConversationItem.expires_at.set(keep['expires_at'])] if keep else []
                 tx.update(ConversationItem(pk, 'META'),
