@@ -9,13 +9,15 @@ from tests.infra.helpers import ACCOUNT, FUNCTIONS, REGION, STACK, WS_STAGE, Res
 
 TABLE_ARN = 'arn:aws:dynamodb:%s:%s:table/handoff-dev-HandoffTable-X' % (REGION, ACCOUNT)
 QUEUE_ARN = 'arn:aws:sqs:%s:%s:handoff-dev-NotificationQueue-X' % (REGION, ACCOUNT)
+TIMER_QUEUE_ARN = 'arn:aws:sqs:%s:%s:handoff-dev-TimerQueue-X' % (REGION, ACCOUNT)
 PHYSICAL = {
     'HandoffTable': 'handoff-dev-HandoffTable-X', 'HandoffTable.Arn': TABLE_ARN,
     'NotificationQueue.Arn': QUEUE_ARN, 'WebsocketAPI': 'wsapi123',
+    'TimerQueue.Arn': TIMER_QUEUE_ARN,
 }
 for _logical, _name in (('APIHandler', 'api_handler'), ('WebsocketConnect', 'ws_connect'),
                         ('WebsocketMessage', 'ws_message'), ('WebsocketDisconnect', 'ws_disconnect'),
-                        ('OnNotification', 'on_notification')):
+                        ('OnNotification', 'on_notification'), ('OnTimer', 'on_timer')):
     PHYSICAL[_logical] = '%s-%s' % (STACK, _name)
 
 # The optional Bedrock grant, per stack parameters: the exact ARNs bedrock:InvokeModel is allowed on.
@@ -34,7 +36,7 @@ BEDROCK = {
 ALLOWED_RESOURCES = {
     'logs': lambda arn, fn: arn == 'arn:aws:logs:%s:%s:log-group:/aws/lambda/%s:*' % (REGION, ACCOUNT, fn),
     'dynamodb': lambda arn, fn: arn in (TABLE_ARN, TABLE_ARN + '/index/inbox'),
-    'sqs': lambda arn, fn: arn == QUEUE_ARN,
+    'sqs': lambda arn, fn: arn in (QUEUE_ARN, TIMER_QUEUE_ARN),
     # API id + stage + any of the three @connections methods (POST, GET, DELETE) + any connection id
     'execute-api': lambda arn, fn: arn == 'arn:aws:execute-api:%s:%s:wsapi123/%s/*/@connections/*' % (
         REGION, ACCOUNT, WS_STAGE),
@@ -156,6 +158,11 @@ def test_what_each_function_may_do(dev):
         'OnNotification': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem',
                            'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
                            'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
+        # the timers consumer: reads a conversation, stores a ladder step / warning / system close, tells both
+        # sides, publishes a status change, re-sends a timer for its remainder; no secret
+        'OnTimer': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
+                    'dynamodb:BatchWriteItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
+                    'sqs:SendMessage', 'execute-api:ManageConnections'},
     }
     for logical, actions in expected.items():
         assert _actions(dev, logical) - {'logs:CreateLogStream', 'logs:PutLogEvents'} == actions, logical
@@ -212,7 +219,8 @@ def _is_logs(st):
 def test_only_the_consumer_reads_the_queue_and_the_webhook_secret(dev):
     for logical in FUNCTIONS:
         consumer = logical == 'OnNotification'
-        assert bool(_actions(dev, logical) & {'sqs:ReceiveMessage', 'sqs:DeleteMessage'}) == consumer
+        reads_a_queue = logical in ('OnNotification', 'OnTimer')
+        assert bool(_actions(dev, logical) & {'sqs:ReceiveMessage', 'sqs:DeleteMessage'}) == reads_a_queue
         params = json.dumps([st['Resource'] for st in dev.statements(dev.role_of(logical))
                              if 'ssm:GetParameter' in as_list(st['Action'])])
         assert ('webhook-secret' in params) == consumer

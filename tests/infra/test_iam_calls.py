@@ -31,6 +31,7 @@ NOT_EXERCISED = {
     # with synthetic requests below instead of recorded calls.
     ('OnNotification', 'sqs:ReceiveMessage'), ('OnNotification', 'sqs:DeleteMessage'),
     ('OnNotification', 'sqs:GetQueueAttributes'),
+    ('OnTimer', 'sqs:ReceiveMessage'), ('OnTimer', 'sqs:DeleteMessage'), ('OnTimer', 'sqs:GetQueueAttributes'),
 }
 
 
@@ -198,6 +199,8 @@ def session(dev):
             sqs = boto3.client('sqs', region_name=REGION)
             queue_url = sqs.create_queue(QueueName='handoff-dev-NotificationQueue-X')['QueueUrl']
             queue_arn = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']
+            timer_url = sqs.create_queue(QueueName='handoff-dev-TimerQueue-X')['QueueUrl']
+            timer_arn = sqs.get_queue_attributes(QueueUrl=timer_url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']
             ssm = boto3.client('ssm', region_name=REGION)
             for name in (SESSION_PARAM, WEBHOOK_PARAM):
                 ssm.put_parameter(Name=name, Type='SecureString', Value=uuid.uuid4().hex)
@@ -205,6 +208,7 @@ def session(dev):
             for name in ('SESSION_SECRET', 'WEBHOOK_SECRET', 'WS_ENDPOINT_URL'):
                 mp.delenv(name, raising=False)
             mp.setenv('NOTIFY_QUEUE_URL', queue_url)
+            mp.setenv('TIMERS_QUEUE_URL', timer_url)
             # The scenario's gone sockets were connected a moment ago: no grace, so they are forgotten.
             mp.setattr('chalicelib.adapters.store.connections.SOCKET_GRACE_SECONDS', 0)
             mp.setenv('WS_API_ID', API_ID)
@@ -268,6 +272,10 @@ def session(dev):
                            headers={'Content-Type': 'application/json'})
             cid = visitor['conversation_id']
             rest('GET', '/client-config', headers={})
+            # -- inactivity on: acknowledges start its timer chain (the escalation ladder is on by default)
+            first = rest('GET', '/agents/shop/settings')
+            rest('PUT', '/agents/shop/settings', {'settings': {'inactivity': {'enabled': True}},
+                                                  'version': first['version']})
             connect('vis-1', session=visitor['session'])
             connect('vis-gone', session=visitor['session'])
             connect('op-1', token=token)
@@ -278,6 +286,7 @@ def session(dev):
             frame('vis-1', action='send', client_message_id='c-1', text='How long does shipping take?')
             frame('vis-1', action='send', client_message_id='c-1', text='How long does shipping take?')  # duplicate
             frame('vis-1', action='request_human')
+            frame('vis-1', action='queue')                        # the visitor's place in the queue
             frame('vis-1', action='typing', is_typing=True)
             frame('vis-1', action='resume', after=0)
             # -- operators: REST and socket
@@ -328,6 +337,27 @@ def session(dev):
                 identity.encode(), b'cus_1', hashlib.sha256).hexdigest()}, headers={'Content-Type': 'application/json'})
             frame('vis-1', action='request_human')
             notifications()
+            # -- timers, delivered as if hours had passed: the last request climbs the whole ladder (a reminder
+            # to operators, an event to the channels, a notice to the visitor), each step scheduling the next
+            connect('vis-gone-4', session=visitor['session'])
+            connect('op-gone-4', token=token)
+            GONE.update({'vis-gone-4', 'op-gone-4'})
+            seen = 0
+            for _ in range(4):
+                bodies = [c[3]['MessageBody'] for c in rec.calls[seen:]
+                          if c[2] == 'SendMessage' and c[3]['QueueUrl'] == timer_url]
+                seen = len(rec.calls)
+                if not bodies:
+                    break
+                rec.function = None
+                event = {'Records': [{
+                    'messageId': uuid.uuid4().hex, 'receiptHandle': 'r', 'body': body,
+                    'attributes': {'ApproximateReceiveCount': '1'}, 'messageAttributes': {},
+                    'md5OfBody': hashlib.md5(body.encode()).hexdigest(), 'eventSource': 'aws:sqs',
+                    'eventSourceARN': timer_arn, 'awsRegion': REGION} for body in bodies]}
+                as_function('OnTimer')
+                app_module.services().ctx.now = lambda: '2099-01-01T00:00:00.000Z'
+                assert app_module.on_timer(event, None) == {'batchItemFailures': []}
             # -- sockets close
             disconnect('vis-1')
             disconnect('op-1')
@@ -337,7 +367,8 @@ def session(dev):
             return rec.calls, {'HandoffTable': os.environ['TABLE_NAME'],
                                'HandoffTable.Arn': 'arn:aws:dynamodb:%s:%s:table/%s' % (
                                    REGION, ACCOUNT, os.environ['TABLE_NAME']),
-                               'NotificationQueue.Arn': queue_arn, 'WebsocketAPI': API_ID}, {queue_url: queue_arn}
+                               'NotificationQueue.Arn': queue_arn, 'WebsocketAPI': API_ID,
+                               'TimerQueue.Arn': timer_arn}, {queue_url: queue_arn, timer_url: timer_arn}
     finally:
         mp.undo()
         GONE.clear()
@@ -457,7 +488,8 @@ def test_bedrock_converse_is_allowed_only_for_the_configured_model(dev, paramete
     """The bot's Converse call (chalicelib/adapters/llm.py, model id from BEDROCK_MODEL_IDS) against the
     socket-message role, per stack parameters. Not in the session above: it runs the built-in bot."""
     physical = {'HandoffTable.Arn': 'arn:aws:dynamodb:%s:%s:table/t' % (REGION, ACCOUNT),
-                'NotificationQueue.Arn': 'arn:aws:sqs:%s:%s:q' % (REGION, ACCOUNT), 'WebsocketAPI': API_ID}
+                'NotificationQueue.Arn': 'arn:aws:sqs:%s:%s:q' % (REGION, ACCOUNT), 'WebsocketAPI': API_ID,
+                'TimerQueue.Arn': 'arn:aws:sqs:%s:%s:t' % (REGION, ACCOUNT)}
     resolve = Resolver(dev.template, dict(physical, **parameters))
     assert resolve(dev.functions['WebsocketMessage']['Properties']['Environment']['Variables']['BEDROCK_MODEL_IDS']) \
         == (('%s.' % parameters['BedrockCrossRegion'] if parameters.get('BedrockCrossRegion') else '')

@@ -167,7 +167,8 @@ def test_sqs_event_source_references_the_stack_queue_and_reports_partial_failure
     # Fn::Sub "${NotificationQueue.Arn}" is Fn::GetAtt written so that chalice's deep merge
     # replaces its name-built ARN (both are dicts keyed Fn::Sub) instead of mixing the two.
     assert props['Queue'] in ({'Fn::Sub': '${NotificationQueue.Arn}'}, {'Fn::GetAtt': ['NotificationQueue', 'Arn']})
-    mappings = [v for v in transformed['Resources'].values() if v['Type'] == 'AWS::Lambda::EventSourceMapping']
+    mappings = [v for v in transformed['Resources'].values() if v['Type'] == 'AWS::Lambda::EventSourceMapping'
+                and v['Properties']['FunctionName'] == {'Ref': 'OnNotification'}]     # (OnTimer's: test_timers_template)
     assert len(mappings) == 1
     esm = mappings[0]['Properties']
     assert esm['EventSourceArn'] == props['Queue']
