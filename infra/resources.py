@@ -29,12 +29,13 @@ def create_table(dynamodb, name, template=None):
         dynamodb.update_time_to_live(TableName=name, TimeToLiveSpecification=ttl)
 
 
-def create_queues(sqs, name, template=None, visibility_timeout=None):
-    """The notification queue and its dead-letter queue, with the template's redrive policy.
-    Returns (queue_url, dlq_url)."""
+def create_queues(sqs, name, template=None, visibility_timeout=None, logical_id='NotificationQueue',
+                  dlq_logical_id='NotificationDeadLetterQueue'):
+    """The notification queue (or, by logical ids, another: TimerQueue) and its dead-letter queue, with the
+    template's redrive policy. Returns (queue_url, dlq_url)."""
     resources = (template or load_template())['Resources']
-    props = resources['NotificationQueue']['Properties']
-    dlq_props = resources['NotificationDeadLetterQueue'].get('Properties', {})
+    props = resources[logical_id]['Properties']
+    dlq_props = resources[dlq_logical_id].get('Properties', {})
     dlq_attrs = {k: str(v) for k, v in dlq_props.items() if k in ('MessageRetentionPeriod',)}
     dlq_url = sqs.create_queue(QueueName=name + '-dlq', Attributes=dlq_attrs)['QueueUrl']
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']

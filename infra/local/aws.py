@@ -39,6 +39,9 @@ class Resources:
     dlq_arn: str
     max_receive_count: int | None
     visibility_timeout: int
+    timers_queue_name: str = ''       # timed work (escalation ladder, inactivity): SQS DelaySeconds, as in AWS
+    timers_queue_url: str = ''
+    timers_queue_arn: str = ''
 
 
 def create_resources(clients, *, region, endpoint_url, prefix='handoff-local', visibility_timeout=None):
@@ -51,7 +54,12 @@ def create_resources(clients, *, region, endpoint_url, prefix='handoff-local', v
     attrs = sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=['All'])['Attributes']
     dlq_arn = sqs.get_queue_attributes(QueueUrl=dlq_url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']
     redrive = json.loads(attrs['RedrivePolicy']) if attrs.get('RedrivePolicy') else {}
-    return Resources(region=region, endpoint_url=endpoint_url, table_name=table_name,
+    timers_url, _ = stack_resources.create_queues(sqs, prefix + '-timers', visibility_timeout=visibility_timeout,
+                                                  logical_id='TimerQueue', dlq_logical_id='TimerDeadLetterQueue')
+    timers_arn = sqs.get_queue_attributes(QueueUrl=timers_url, AttributeNames=['QueueArn'])['Attributes']['QueueArn']
+    return Resources(timers_queue_name=timers_arn.rsplit(':', 1)[1], timers_queue_url=timers_url,
+                     timers_queue_arn=timers_arn,
+                     region=region, endpoint_url=endpoint_url, table_name=table_name,
                      queue_name=attrs['QueueArn'].rsplit(':', 1)[1], queue_url=queue_url, queue_arn=attrs['QueueArn'],
                      dlq_name=dlq_arn.rsplit(':', 1)[1], dlq_url=dlq_url, dlq_arn=dlq_arn,
                      max_receive_count=int(redrive['maxReceiveCount']) if redrive else None,

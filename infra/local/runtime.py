@@ -100,6 +100,8 @@ def configure_environment(env, resources, *, http_url, ws_url, management_url, c
         'WEBHOOK_SECRET': env.get('WEBHOOK_SECRET') or secrets.token_urlsafe(32),
         # A developer's webhook receiver on http://127.0.0.1 is allowed here, never in AWS.
         'WEBHOOK_ALLOW_LOOPBACK_HTTP': '1',
+        'TIMERS_QUEUE_URL': resources.timers_queue_url,
+        'TIMERS_QUEUE_NAME': resources.timers_queue_name,
     }
     env.update(values)
     return values
@@ -157,6 +159,7 @@ class LocalRuntime:
         self.sock = None
         self.gateway = None
         self.poller = None
+        self.timer_poller = None          # the timers queue's consumer (on_timer), as Lambda's event source would
         self.resources = None
         self.info = None
 
@@ -191,6 +194,7 @@ class LocalRuntime:
                          'pid': os.getpid(), 'aws_endpoint_url': self.aws.endpoint_url,
                          'region': REGION, 'table_name': self.resources.table_name,
                          'queue_url': self.resources.queue_url, 'dlq_url': self.resources.dlq_url,
+                         'timers_queue_url': self.resources.timers_queue_url,
                          'max_receive_count': self.resources.max_receive_count,
                          'visibility_timeout': self.resources.visibility_timeout,
                          # this run's fake AWS keys: the management API accepts only this access key id
@@ -213,6 +217,14 @@ class LocalRuntime:
                     max_receive_count=self.resources.max_receive_count,
                     redeliver_rate=args.chaos_sqs_redeliver, crash_rate=args.chaos_sqs_crash,
                     rng=random.Random(args.chaos_seed))
+            on_timer = getattr(sys.modules.get(args.app), 'on_timer', None)
+            if on_timer is not None and self.resources.timers_queue_url:
+                timer_fn = '%s-local-on_timer' % handlers.app_name
+                self.timer_poller = QueuePoller(
+                    sqs, queue_url=self.resources.timers_queue_url, queue_arn=self.resources.timers_queue_arn,
+                    handler=on_timer, region=REGION, name='on_timer',
+                    context_factory=lambda: lambda_context(timer_fn, timeout_s=30),
+                    max_receive_count=self.resources.max_receive_count)
             asyncio.run(self._serve(t0))
         finally:
             self._cleanup()
@@ -225,6 +237,8 @@ class LocalRuntime:
         await self.gateway.start(self.sock)
         if self.poller:
             self.poller.start()
+        if self.timer_poller:
+            self.timer_poller.start()
         if self.args.ready_file:
             write_ready_file(self.args.ready_file, self.info)
         LOG.info('ready in %.1f s', time.perf_counter() - t0)
@@ -236,6 +250,9 @@ class LocalRuntime:
             if self.poller:
                 await asyncio.to_thread(self.poller.stop)   # the gateway keeps serving its last posts
                 self.poller = None
+            if self.timer_poller:
+                await asyncio.to_thread(self.timer_poller.stop)
+                self.timer_poller = None
             await self.gateway.stop()
             for sig in (signal.SIGINT, signal.SIGTERM):
                 loop.remove_signal_handler(sig)
@@ -243,6 +260,8 @@ class LocalRuntime:
     def _cleanup(self):
         if self.poller:
             self.poller.stop()
+        if self.timer_poller:
+            self.timer_poller.stop()
         if self.sock is not None:
             self.sock.close()
         self.aws.stop()
