@@ -30,7 +30,7 @@ export function updateNotifyButton() {
   $('notify-btn').hidden = !('Notification' in window) || Notification.permission !== 'default';
 }
 
-function beep() {
+export function beep() {
   state.beeps += 1;
   if (!audio) { unlockAudio(); }
   if (!audio) { return; }

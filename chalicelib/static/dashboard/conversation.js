@@ -18,6 +18,7 @@ import { $, api, errorText, state, toast } from './state.js';
 import { STATUS_LABEL, botExplanation, reasonText, trustText, visitorName } from './format.js';
 import { markCurrent, setHandoff, summaryOf, upsertSummary } from './inbox.js';
 import { entryQuestion, onKnowledgeChange } from './knowledge.js';
+import { showHandoffHistory } from './waiting.js';
 
 const convs = new Map();   // conversation id -> {transcript, handoff, pending: [], opened}
 let typingOn = false;
@@ -67,6 +68,7 @@ export function openConversation(id) {
     if (s.id) { upsertSummary(s); }
     if (data.handoff !== undefined) { applyHandoff(id, data.handoff); }
     if (id === state.currentId) { renderHeader(); }
+    showHandoffHistory(id, data.handoffs);
   }).catch((err) => {
     if (err.status === 404 || err.status === 403) { toast('That conversation is not available.'); }
   });

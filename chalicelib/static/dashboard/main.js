@@ -23,6 +23,8 @@ import { initSettings, loadSettings } from './settings.js';
 import { initPrivacy, showPrivacyTools } from './privacy.js';
 import { loadSecrets } from './secrets.js';
 import { initTeam, loadTeam, teamHooks } from './team.js';
+import { onReminder } from './waiting.js';
+import { loadWaitingSettings } from './settings_waiting.js';
 
 const TOKEN_KEY = 'handoff.operatorToken';
 const AGENT_KEY = 'handoff.agentId';
@@ -89,6 +91,7 @@ function selectAgent(id) {
   applyRole();
   if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); }
   if (!$('panel-team').hidden) { loadTeam(); loadSecrets(); }
+  if (!$('panel-settings').hidden) { loadWaitingSettings(); }
 }
 
 /* What the role for this agent may see: the Team tab and the visitor-data buttons are for admins
@@ -117,6 +120,7 @@ function selectTab(name) {
   }
   if (name === 'settings') { loadSettings(); loadKnowledge(); }
   if (name === 'team') { loadTeam(); loadSecrets(); }
+  if (name === 'settings') { loadWaitingSettings(); }
 }
 
 function openFromElsewhere(id) {
@@ -205,6 +209,9 @@ function onEvent(ev) {
       break;
     case 'error':
       if (ev.code === 'unauthorized') { signOut('Your session ended. Please sign in again.'); }
+      break;
+    case 'reminder':
+      onReminder(ev);
       break;
     default:
       break;

@@ -10,6 +10,7 @@ import { restClient, webSocketUrl, withQuery } from '../lib/rest.js';
 import { ReconnectingSocket } from '../lib/socket.js';
 import { Transcript } from '../lib/transcript.js';
 import { Panel } from './panel.js';
+import { QueueStatus } from './queue.js';
 
 const MAX_CACHED = 200;
 const ACK_RETRY_MS = 15000;
@@ -82,6 +83,7 @@ export function start(api, options, queued) {
     dismissNotice: () => { state.notice = null; persist(); renderBanner(); },
     opened: (open) => { store.save('open', open); if (open) { ensureStarted(); } },
   });
+  const queue = new QueueStatus(panel, (f) => socket && socket.send(f), options.queueEveryMs);
 
   // ---------------------------------------------------------------- persistence
   function persist() {
@@ -193,6 +195,7 @@ export function start(api, options, queued) {
     }
     persist();
     renderBanner();
+    queue.follow(state.handoff);
   }
 
   // ---------------------------------------------------------------- typing (visitor → operator)
@@ -275,6 +278,9 @@ export function start(api, options, queued) {
         break;
       case 'handoff':
         applyHandoff(ev.handoff);
+        break;
+      case 'queue':
+        queue.show(ev);
         break;
       case 'typing':
         if (ev.role === 'human') {
@@ -441,6 +447,7 @@ export function start(api, options, queued) {
         const queuedFrames = state.pendingActions;
         state.pendingActions = [];
         for (const f of queuedFrames) { socket.send(f); }
+        queue.follow(state.handoff, true);
       },
       onEvent,
       onState: (s) => panel.setConnState(s),
