@@ -66,10 +66,11 @@ def _after_step(ctx, conv, step, action, change):
     reminder = protocol.event('reminder', conversation_id=conv.id, handoff=h.to_dict(), step=step, action=action,
                               waited_seconds=int(ladder.seconds_between(h.requested_at, now)),
                               transition=change.transition)
-    ctx.fanout.to_operators(conv.agent_id, [reminder])
+    sockets = ctx.connections.operators_of(conv.agent_id)         # queried once per step
+    ctx.fanout.to_operators(conv.agent_id, [reminder], sockets)
     if action == 'escalate':
         ctx.uow.publish(ladder.escalated_event(conv, step, now))
     elif action == 'tell_visitor':
         events = [protocol.message_event(conv.id, m) for m in change.messages]
         ctx.fanout.to_visitor(conv, events)
-        ctx.fanout.to_operators(conv.agent_id, events, conv=conv)
+        ctx.fanout.to_operators(conv.agent_id, events, sockets, conv=conv)

@@ -179,3 +179,49 @@ def test_a_timer_that_comes_back_early_is_put_back_for_the_remainder(w):
     assert len(w.timers.pending) == 1 and len(w.timers.delivered) == 1      # re-sent, not run
     w.advance(1100)
     assert w.timers.pending == [] and len(w.timers.delivered) == 2          # ran (an unknown conversation: no-op)
+
+
+@pytest.fixture
+def calls(monkeypatch):
+    import botocore.client
+    seen = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(client, operation, params):
+        seen.append((client.meta.service_model.service_name, operation))
+        return original(client, operation, params)
+    monkeypatch.setattr(botocore.client.BaseClient, '_make_api_call', counting)
+    return seen
+
+
+def ddb(calls):
+    from collections import Counter
+    return Counter(op for service, op in calls if service == 'dynamodb')
+
+
+def test_request_budget_of_the_queue_ask_and_the_ladder(w, calls):
+    """The figures README states: a `queue` ask is 4 requests whatever the queue length, and a handoff
+    nobody takes costs 3 timer runs of 2 reads + 1 transaction (+ the operator-socket query of the
+    steps that post). No Scan anywhere."""
+    from collections import Counter
+    w.connect('alice', token=w.alice)
+    cid = w.visitor('v1')['conversation_id']
+    for n in range(3):
+        w.visitor('x%d' % n)
+        ask(w, 'x%d' % n)
+    ask(w, 'v1')
+    w.rest('POST', '/conversations/%s/acknowledge' % cid, token=w.alice)     # one measured wait
+    cid2 = w.visitor('v2')['conversation_id']
+    ask(w, 'v2')
+    calls.clear()
+    assert queue(w, 'v2')['position'] == 4
+    assert ddb(calls) == Counter({'GetItem': 2, 'Query': 2})               # socket, conversation, COUNT, waits
+    calls.clear()
+    w.advance(600)
+    per_timer = ddb(calls)
+    assert escalations(w, cid2, w.alice) == [1, 2, 3]
+    # 4 waiting handoffs × 3 steps, each: conversation + agent read, one transaction, one operator-socket query;
+    # the taken one's first timer: its two reads, then it stops
+    assert per_timer['TransactWriteItems'] == 12 and per_timer['GetItem'] == 4 * 3 * 2 + 2
+    assert per_timer['Query'] == 12
+    assert not any(op == 'Scan' for _, op in calls)
