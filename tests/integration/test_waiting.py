@@ -225,3 +225,14 @@ def test_request_budget_of_the_queue_ask_and_the_ladder(w, calls):
     assert per_timer['TransactWriteItems'] == 12 and per_timer['GetItem'] == 4 * 3 * 2 + 2
     assert per_timer['Query'] == 12
     assert not any(op == 'Scan' for _, op in calls)
+
+
+def test_the_timer_function_reports_only_the_failed_record(w):
+    """Partial batch response: a record that cannot be handled is retried alone (then the dead-letter queue)."""
+    from chalicelib.adapters.scheduler import body
+    good = body('escalation', w.clock.epoch(), {'conversation_id': 'shop.v_nobody', 'handoff_id': 'h', 'step': 1})
+    records = [{'messageId': mid, 'receiptHandle': 'r', 'body': b, 'attributes': {'ApproximateReceiveCount': '1'},
+                'messageAttributes': {}, 'md5OfBody': 'x', 'eventSource': 'aws:sqs',
+                'eventSourceARN': 'arn:aws:sqs:us-east-1:123456789012:t', 'awsRegion': 'us-east-1'}
+               for mid, b in (('ok-1', good), ('bad-1', '{not json'), ('ok-2', body('nonsense', 0, {})))]
+    assert app_module.on_timer({'Records': records}, None) == {'batchItemFailures': [{'itemIdentifier': 'bad-1'}]}
