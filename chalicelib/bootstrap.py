@@ -127,7 +127,10 @@ def build(config, sender=None, notifier=None, clock=now_iso, limits=None):
 
 
 def _scheduler(config, ctx):
-    """Timed work on the timers queue (contract C1), on the app's one clock."""
+    """Timed work on the timers queue (contract C1), on the app's one clock; None without a queue (then
+    nothing is scheduled: use cases tolerate it)."""
+    if not config.timers_queue_url:
+        return None
     from chalicelib.adapters.scheduler import Scheduler
     from chalicelib.domain.escalation import epoch
     return Scheduler(config.timers_queue_url, config.region, lambda: epoch(ctx.now()))

@@ -38,7 +38,7 @@ def handle(ctx, body):
         logger.warning('unknown timer kind %r dropped', kind)
         return
     remaining = due_at - epoch(ctx.now())
-    if remaining > EARLY_TOLERANCE:
+    if remaining > EARLY_TOLERANCE and getattr(ctx, 'scheduler', None) is not None:
         ctx.scheduler.send(body, remaining)
         return
     handler(ctx, **payload)

@@ -236,3 +236,18 @@ def test_the_timer_function_reports_only_the_failed_record(w):
                 'eventSourceARN': 'arn:aws:sqs:us-east-1:123456789012:t', 'awsRegion': 'us-east-1'}
                for mid, b in (('ok-1', good), ('bad-1', '{not json'), ('ok-2', body('nonsense', 0, {})))]
     assert app_module.on_timer({'Records': records}, None) == {'batchItemFailures': [{'itemIdentifier': 'bad-1'}]}
+
+
+def test_the_sqs_scheduler_delays_at_most_15_minutes_and_carries_the_due_time(w):
+    import boto3
+    from chalicelib.adapters.scheduler import Scheduler
+    sqs = boto3.client('sqs', region_name='us-east-1')
+    url = sqs.create_queue(QueueName='timers-test')['QueueUrl']
+    scheduler = Scheduler(url, 'us-east-1', lambda: 1000.0)
+    scheduler.schedule('escalation', 2000, conversation_id='c', handoff_id='h', step=1)   # longer than SQS allows
+    scheduler.schedule('inactivity', 0, conversation_id='c', handoff_id='h')
+    (visible,) = sqs.receive_message(QueueUrl=url, MaxNumberOfMessages=10)['Messages']
+    assert json.loads(visible['Body']) == {'kind': 'inactivity', 'due_at': 1000.0,
+                                           'payload': {'conversation_id': 'c', 'handoff_id': 'h'}}
+    attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['ApproximateNumberOfMessagesDelayed'])
+    assert attrs['Attributes']['ApproximateNumberOfMessagesDelayed'] == '1'      # the 2000 s one, due at 3000
