@@ -6,7 +6,8 @@ import uuid
 from chalicelib import protocol
 from chalicelib.domain.handoff import Actor, Route
 from chalicelib.errors import not_found
-from chalicelib.usecases import limits, operator_actions, waiting
+from chalicelib.usecases import limits, operator_actions
+from chalicelib.usecases import waiting
 from chalicelib.usecases.judgement import Judges
 
 logger = logging.getLogger(__name__)

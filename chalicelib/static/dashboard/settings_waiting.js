@@ -64,7 +64,7 @@ function fill(s) {
     ...number('ina-resolve', ina.resolve_after_seconds, 'Then close after (min)', 0.5),
     el('label', { for: 'pending-gone', text: 'A waiting visitor who closed the page:' }), gone,
     ...number('ina-gone', ina.pending_gone_after_seconds, 'Withdraw after (min)', 0.5),
-    el('div', { className: 'actions' }, [el('button', { type: 'submit', id: 'waiting-save', className: 'primary', text: 'Save' }),
+    el('div', { className: 'actions' }, [el('button', { type: 'submit', id: 'waiting-save', className: 'primary', text: 'Save waiting settings' }),
       el('span', { id: 'waiting-status', className: 'status', role: 'status', 'aria-live': 'polite' })]),
   );
   const readOnly = !isAdmin();
