@@ -251,3 +251,13 @@ def test_the_sqs_scheduler_delays_at_most_15_minutes_and_carries_the_due_time(w)
                                            'payload': {'conversation_id': 'c', 'handoff_id': 'h'}}
     attrs = sqs.get_queue_attributes(QueueUrl=url, AttributeNames=['ApproximateNumberOfMessagesDelayed'])
     assert attrs['Attributes']['ApproximateNumberOfMessagesDelayed'] == '1'      # the 2000 s one, due at 3000
+
+
+def test_queue_asks_are_limited_per_socket(w, monkeypatch):
+    from chalicelib.usecases import queue_position
+    monkeypatch.setattr(queue_position, 'ASKS_PER_MINUTE', 2)
+    w.visitor('v1')
+    ask(w, 'v1')
+    assert queue(w, 'v1')['position'] == 1 and queue(w, 'v1')['position'] == 1
+    (err,) = w.send('v1', {'action': 'queue', 'request_id': 'q3'})
+    assert err['type'] == 'error' and err['code'] == 'rate_limited' and err['request_id'] == 'q3'
