@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from tests.support.clients import http_json
 
-from .helpers import W, conversation_id, inbox_row
+from .helpers import W, conversation_id, inbox_row, screenshot
 
 
 def visitor_with_clock(pages, name):
@@ -32,6 +32,7 @@ def test_queue_position_and_wait_in_the_widget_and_the_ladder_in_the_dashboard(p
         expect(page.locator(W + '.hw-banner')).to_contain_text('Waiting for a team member')
     expect(queue(first)).to_have_text('You are next in the queue')
     expect(queue(second)).to_have_text('You are number 2 in the queue')
+    screenshot(second, 'widget-queue')
     one, two = conversation_id(first), conversation_id(second)
 
     # A request nobody took for a second: the operators are reminded, the row is highlighted.
@@ -49,6 +50,9 @@ def test_queue_position_and_wait_in_the_widget_and_the_ladder_in_the_dashboard(p
     # The handoff history in the conversation pane; the settings card shows the ladder.
     inbox_row(alice, two).click()
     expect(alice.locator('#handoff-history li[data-status="escalated"]')).to_contain_text('Reminder sent')
+    screenshot(alice, 'dashboard-escalation')
     alice.get_by_role('tab', name=re.compile('Settings')).click()
     expect(alice.locator('#waiting-settings')).to_contain_text('Waiting visitors')
     expect(alice.locator('#esc-remind_after_seconds')).to_have_value('0.02')   # 1 s, in minutes
+    alice.locator('#waiting-settings').scroll_into_view_if_needed()
+    screenshot(alice, 'settings-waiting')
