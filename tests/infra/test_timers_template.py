@@ -33,3 +33,11 @@ def test_every_function_knows_the_timers_queue(dev):
         variables = fn['Properties']['Environment']['Variables']
         assert variables['TIMERS_QUEUE_URL'] == {'Ref': 'TimerQueue'}, name
         assert variables['TIMERS_QUEUE_NAME'] == {'Fn::GetAtt': ['TimerQueue', 'QueueName']}, name
+
+
+def test_a_failing_timer_raises_the_alarm(dev):
+    alarms = [a['Properties'] for a in dev.of_type('AWS::CloudWatch::Alarm').values()
+              if {'Name': 'QueueName', 'Value': {'Fn::GetAtt': ['TimerDeadLetterQueue', 'QueueName']}}
+              in a['Properties'].get('Dimensions', [])]
+    assert len(alarms) == 1 and alarms[0]['AlarmActions'] == [{'Ref': 'AlertTopic'}]
+    assert alarms[0]['MetricName'] == 'ApproximateNumberOfMessagesVisible' and alarms[0]['Threshold'] == 0
