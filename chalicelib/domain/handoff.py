@@ -62,6 +62,9 @@ class Handoff:
     updated_at: str
     owner_id: Optional[str] = None
     owner_name: Optional[str] = None
+    assignee_id: Optional[str] = None      # auto-assignment: the operator a pending handoff is offered to
+    assignee_name: Optional[str] = None
+    offered_at: Optional[str] = None
 
     @property
     def is_open(self):
@@ -69,8 +72,11 @@ class Handoff:
 
     def to_dict(self):
         owner = {'id': self.owner_id, 'name': self.owner_name} if self.owner_id else None
-        return {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
-                'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+        d = {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
+             'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+        if self.assignee_id:        # only while offered (auto assignment): absent otherwise
+            d.update(assignee={'id': self.assignee_id, 'name': self.assignee_name}, offered_at=self.offered_at)
+        return d
 
     @classmethod
     def from_dict(cls, d):
@@ -81,7 +87,9 @@ class Handoff:
         return cls(id=d['id'], status=Status(d['status']),
                    reason=Reason(reason.get('code', ''), reason.get('detail', '')),
                    requested_at=d['requested_at'], updated_at=d['updated_at'],
-                   owner_id=owner.get('id'), owner_name=owner.get('name'))
+                   owner_id=owner.get('id'), owner_name=owner.get('name'),
+                   assignee_id=(d.get('assignee') or {}).get('id'), assignee_name=(d.get('assignee') or {}).get('name'),
+                   offered_at=d.get('offered_at'))
 
 
 def open_handoff(current: Optional[Handoff], handoff_id, reason: Reason, now) -> Handoff:

@@ -104,9 +104,14 @@ def parse_knowledge_entry(data):
 
 SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_message': (str, type(None)),
                    'webhook_url': (str, type(None)), 'confidence_threshold': (int, float), 'llm': dict,
-                   'retention_days': int}
+                   'retention_days': int, 'assignment': dict}
 RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversations expire N days after writing
 ROLES = ('admin', 'operator')
+
+
+def check_assignment(value):
+    from chalicelib.protocol.team_routing import check_assignment as check     # its own module (team inbox)
+    check(value)
 
 
 def parse_settings(data, trigger_names, allow_loopback_http=False):
@@ -149,6 +154,7 @@ def parse_settings(data, trigger_names, allow_loopback_http=False):
                                          or not RETENTION_DAYS[0] <= settings['retention_days'] <= RETENTION_DAYS[1]):
         raise ProtocolError('invalid_field', 'retention_days must be an integer from %d to %d' % RETENTION_DAYS,
                             'settings')
+    check_assignment(settings.get('assignment'))
     check_strings(settings, 'settings')
     return settings, version
 

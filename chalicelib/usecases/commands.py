@@ -4,7 +4,7 @@ from chalicelib import protocol
 from chalicelib.auth import OperatorIdentity
 from chalicelib.domain.handoff import Actor
 from chalicelib.errors import AppError, unauthorized
-from chalicelib.usecases import operator_actions, replay, visitor_turns
+from chalicelib.usecases import assignment, operator_actions, presence, replay, visitor_turns
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -59,6 +59,11 @@ HANDLERS = {
     ('operator', 'reply'): _operator_reply,
     ('operator', 'typing'): _operator_typing,
     ('operator', 'ping'): _ping,
+    ('operator', 'set_presence'): lambda ctx, sock, cmd: presence.set_presence(
+        ctx, _operator(sock), cmd.agent_id, cmd.status, origin=sock.connection_id, request_id=cmd.request_id),
+    ('operator', 'transfer'): lambda ctx, sock, cmd: assignment.transfer(
+        ctx, _operator(sock), cmd.conversation_id, cmd.to, cmd.note, origin=sock.connection_id,
+        request_id=cmd.request_id),
 }
 
 

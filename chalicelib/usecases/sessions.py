@@ -107,6 +107,8 @@ def connect(ctx, connection_id, query):
             if operator is None:
                 return 401
             ctx.connections.put_operator(connection_id, operator, ttl)
+            from chalicelib.usecases import presence     # (imports sessions: loaded late)
+            presence.socket_opened(ctx, operator, connection_id)      # colleagues see them online
             return 200
         if query.get('session'):
             agent_id, visitor_id = verify_session(ctx.session_secret(), query['session'],
@@ -135,4 +137,8 @@ def socket_ticket(ctx, header):
 
 
 def disconnect(ctx, connection_id):
-    ctx.connections.delete(connection_id)
+    sock = ctx.connections.get(connection_id)
+    ctx.connections.delete(connection_id, sock)
+    if sock is not None and sock.role == 'operator':
+        from chalicelib.usecases import presence
+        presence.socket_closed(ctx, sock)                              # offline if it was their last socket

@@ -6,7 +6,7 @@ import uuid
 from chalicelib import protocol
 from chalicelib.domain.handoff import Actor, Route
 from chalicelib.errors import not_found
-from chalicelib.usecases import limits, operator_actions
+from chalicelib.usecases import assignment, limits, operator_actions, presence
 from chalicelib.usecases.judgement import Judges
 
 logger = logging.getLogger(__name__)
@@ -30,7 +30,7 @@ def turn(ctx, sock, cmd, explicit):
     def operators_online():
         if 'sockets' not in online:
             online['sockets'] = ctx.connections.operators_of(agent_id)
-        return bool(online['sockets'])
+        return presence.anyone_online(ctx, agent_id, online['sockets'])     # away operators do not count
 
     stored = {}            # this message's seq if a previous attempt stored it (read with the turn, no extra request)
 
@@ -75,6 +75,8 @@ def turn(ctx, sock, cmd, explicit):
     ctx.fanout.to_visitor(conv, events, origin=sock.connection_id, acked=acked)
     if route in (Route.HUMAN, Route.HANDOFF):
         ctx.fanout.to_operators(agent_id, events, online.get('sockets'), conv=conv)
+    if route == Route.HANDOFF:
+        assignment.after_handoff(ctx, conv, outcome.extra[0])      # auto mode: offered to a free operator
 
 
 def cancel_handoff(ctx, sock, cmd):

@@ -16,7 +16,8 @@ ROUTES = [('GET', '/operator/me'), ('GET', '/agents/shop/inbox'), ('GET', '/conv
           ('PUT', '/agents/shop/knowledge/kb_x'), ('DELETE', '/agents/shop/knowledge/kb_x'),
           ('GET', '/agents/shop/operators'), ('POST', '/agents/shop/operators'),
           ('PUT', '/agents/shop/operators/{bob}'), ('DELETE', '/agents/shop/operators/{bob}'),
-          ('GET', '/agents/shop/visitors/{vid}/export'), ('DELETE', '/agents/shop/visitors/{vid}')]
+          ('GET', '/agents/shop/visitors/{vid}/export'), ('DELETE', '/agents/shop/visitors/{vid}'),
+          ('GET', '/agents/shop/presence'), ('PUT', '/agents/shop/presence'), ('POST', '/conversations/{cid}/transfer')]
 
 
 def fill(h, path, cid):

@@ -21,6 +21,8 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   AGENT#{agent}           SECRET#{kind}       identity or webhook secret: current, previous + grace end (never
                                               returned by the settings routes)
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
+  AGENTOP#{agent}         ROUTE#{operator}    team routing: open handoffs held (counter, capacity-conditional),
+                                              last offer time (round robin), away flag (same Query as the team)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -96,6 +98,7 @@ class ConversationItem(Entity, discriminator='conv'):
     updated_at = UnicodeAttribute()
     bucket = JSONAttribute(null=True)             # the visitor's message token bucket [tokens, epoch seconds]
     retention_days = NumberAttribute(null=True)   # the agent's retention, copied when the session starts
+    holder = UnicodeAttribute(null=True)          # who holds the open handoff (owner / offered to): a condition
 
 
 class MessageItem(Entity, discriminator='msg'):
@@ -182,6 +185,12 @@ class SecretItem(Entity, discriminator='secret'):
 class TicketItem(Entity, discriminator='ticket'):
     token_hash = UnicodeAttribute()
     used_at = NumberAttribute(null=True)            # set by the one connect that redeems it
+
+
+class RoutingItem(Entity, discriminator='route'):
+    open = NumberAttribute(null=True)               # handoffs held: offered to (pending) or owned (acknowledged)
+    last_offered_at = UnicodeAttribute(null=True)   # round robin: longest without an offer goes next
+    away = BooleanAttribute(null=True)              # set by the operator's own toggle
 
 
 def key(prefix, value):
