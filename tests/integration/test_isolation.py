@@ -128,6 +128,9 @@ MATRIX = {
     ('GET', '/agents/shop/secrets'): (None, 200, 403),
     ('POST', '/agents/shop/secrets/identity'): ({}, 201, 403),
     ('POST', '/operator/socket-ticket'): ({}, 200, 200),
+    ('GET', '/agents/shop/presence'): (None, 200, 200),
+    ('PUT', '/agents/shop/presence'): ({'status': 'away'}, 200, 200),
+    ('POST', '/conversations/{cid}/transfer'): ({'to': None}, 409, 409),           # pending: nothing to transfer
 }
 
 
