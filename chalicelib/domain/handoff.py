@@ -119,9 +119,10 @@ def apply(current: Optional[Handoff], action: str, actor: Actor, now) -> Handoff
         # The owner speaks for an acknowledged conversation; a colleague takes over by transfer, not by cancel.
         raise HandoffError('not_owner', 'only %s, who acknowledged it, can cancel it' % current.owner_name,
                            status=403, owner={'id': current.owner_id, 'name': current.owner_name})
+    done = dict(assignee_id=None, assignee_name=None, offered_at=None)     # any transition ends an offer
     if action == 'acknowledge':
-        return replace(current, status=target, updated_at=now, owner_id=actor.id, owner_name=actor.name)
-    return replace(current, status=target, updated_at=now)
+        return replace(current, status=target, updated_at=now, owner_id=actor.id, owner_name=actor.name, **done)
+    return replace(current, status=target, updated_at=now, **done)
 
 
 def check_can_reply(current: Optional[Handoff], operator_id):
