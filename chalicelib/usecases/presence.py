@@ -1,7 +1,11 @@
 """Operator presence per agent: online while a dashboard socket is open and not set away, away by the
 operator's own toggle, offline when no socket is left (several tabs count once; a socket that vanished
 without a close drops out when its TTL passes or a post to it fails). Every change is pushed to every
-dashboard of the agent as a `presence` event; coming online lets auto-assignment offer what waits."""
+dashboard of the agent as a `presence` event; coming online lets auto-assignment offer what waits.
+
+A dashboard announces itself with `set_presence` once its socket is open (with the status the server
+holds: an away operator stays away across reloads): $connect itself does no team work (a socket cannot be
+posted to inside its own $connect, and the connect function keeps its narrow role)."""
 from chalicelib import protocol
 from chalicelib.domain import routing
 from chalicelib.protocol.team_routing import member_view, parse_presence, presence_event
@@ -25,14 +29,6 @@ def broadcast(ctx, agent_id, operator_id, exclude=None):
     ctx.fanout.to_operators(agent_id, [presence_event(agent_id, me)],
                             [s for s in sockets if s.connection_id != exclude])
     return me
-
-
-def socket_opened(ctx, operator, connection_id):
-    """After an operator's $connect: tell the colleagues, and offer waiting work if they came online."""
-    for agent_id in operator.agent_ids:
-        me = assignment.safely(broadcast, ctx, agent_id, operator.id, exclude=connection_id)
-        if me is not None and me.presence == routing.ONLINE:
-            assignment.safely(assignment.drain, ctx, agent_id)
 
 
 def socket_closed(ctx, sock):

@@ -107,8 +107,6 @@ def connect(ctx, connection_id, query):
             if operator is None:
                 return 401
             ctx.connections.put_operator(connection_id, operator, ttl)
-            from chalicelib.usecases import presence     # (imports sessions: loaded late)
-            presence.socket_opened(ctx, operator, connection_id)      # colleagues see them online
             return 200
         if query.get('session'):
             agent_id, visitor_id = verify_session(ctx.session_secret(), query['session'],

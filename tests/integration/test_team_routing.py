@@ -30,6 +30,7 @@ def team(h):
     h.tokens = {'alice': h.alice, 'bob': h.bob, 'carol': h.carol}
     for name, token in h.tokens.items():
         assert h.connect(name, token=token) == 200
+        h.send(name, {'action': 'set_presence', 'agent_id': 'shop', 'status': 'online'})   # as the dashboard does
     for name in h.tokens:
         h.take(name)
 
@@ -61,6 +62,7 @@ def test_presence_tabs_away_and_the_nobody_online_notice(h):
     alice_id = me(h, h.alice)
     h.connect('bob', token=h.bob)
     assert h.connect('alice-1', token=h.alice) == 200
+    h.send('alice-1', {'action': 'set_presence', 'agent_id': 'shop', 'status': 'online'})   # the dashboard, once open
     assert [(e['type'], e['operator']['name'], e['status']) for e in h.take('bob')] == [('presence', 'Alice', 'online')]
     h.connect('alice-2', token=h.alice)                            # a second tab
     h.disconnect('alice-1')

@@ -21,8 +21,8 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   AGENT#{agent}           SECRET#{kind}       identity or webhook secret: current, previous + grace end (never
                                               returned by the settings routes)
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
-  AGENTOP#{agent}         ROUTE#{operator}    team routing: open handoffs held (counter, capacity-conditional),
-                                              last offer time (round robin), away flag (same Query as the team)
+  ROUTE#{agent}           OP#{operator}       team routing: open handoffs held (counter, capacity-conditional),
+                                              last offer time (round robin), away flag (one Query per agent)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,

@@ -1,6 +1,6 @@
 """Team routing state: per (agent, operator) an open-handoff counter, the last offer time and the away
-flag, kept on AGENTOP#{agent} / ROUTE#{operator} beside the membership items, so one Query of the agent's
-team partition reads names, roles, loads and away flags together.
+flag, on ROUTE#{agent} / OP#{operator}: a partition of its own, not beside the memberships (AGENTOP#, which
+hold token hashes and only the API function may write), so the socket function's grant stays narrow.
 
 The counter is changed only inside the conversation's own transaction (Conversations.commit), an
 increment for an auto offer conditioned on `open < capacity`: capacity holds under concurrency.
@@ -14,7 +14,7 @@ from chalicelib.domain import routing as rules
 
 
 def _route(agent_id, operator_id):
-    return RoutingItem(key('AGENTOP', agent_id), key('ROUTE', operator_id))
+    return RoutingItem(key('ROUTE', agent_id), key('OP', operator_id))
 
 
 def holder_action(handoff):
@@ -50,15 +50,11 @@ def add_counter(tx, counter):
 
 class Routing:
     def team(self, agent_id, sockets, assignment):
-        """The agent's operators with presence and load: ONE Query of AGENTOP#{agent} (memberships and
-        routing items), given the agent's live sockets (Connections.operators_of, one Query)."""
-        members, routes = {}, {}
-        for item in Entity.query(key('AGENTOP', agent_id), consistent_read=True):
-            if isinstance(item, MembershipItem):
-                if item.expires_at is None or item.expires_at.timestamp() > _now():
-                    members[item.operator_id] = item
-            elif isinstance(item, RoutingItem):
-                routes[item.sk.split('#', 1)[1]] = item
+        """The agent's operators with presence and load: a Query of AGENTOP#{agent} (memberships) and one of
+        ROUTE#{agent} (loads, away flags), given the agent's live sockets (Connections.operators_of)."""
+        members = {m.operator_id: m for m in MembershipItem.query(key('AGENTOP', agent_id), consistent_read=True)
+                   if m.expires_at is None or m.expires_at.timestamp() > _now()}
+        routes = {r.sk.split('#', 1)[1]: r for r in RoutingItem.query(key('ROUTE', agent_id), consistent_read=True)}
         live = {}
         for s in sockets:
             live[s.operator_id] = live.get(s.operator_id, 0) + 1
@@ -72,7 +68,7 @@ class Routing:
 
     def away_of(self, agent_id, operator_ids):
         """Which of these operators set themselves away (BatchGetItem by key): the "anyone online?" check."""
-        keys = [(key('AGENTOP', agent_id), key('ROUTE', o)) for o in sorted(set(operator_ids))]
+        keys = [(key('ROUTE', agent_id), key('OP', o)) for o in sorted(set(operator_ids))]
         return {i.sk.split('#', 1)[1] for i in RoutingItem.batch_get(keys) if i.away} if keys else set()
 
     def set_away(self, agent_id, operator_id, away):

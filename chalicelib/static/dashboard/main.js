@@ -23,7 +23,7 @@ import { initSettings, loadSettings } from './settings.js';
 import { initPrivacy, showPrivacyTools } from './privacy.js';
 import { loadSecrets } from './secrets.js';
 import { initTeam, loadTeam, teamHooks } from './team.js';
-import { initPresence, loadPresence, presenceEvent, render as renderPresence } from './presence.js';
+import { announcePresence, initPresence, loadPresence, presenceEvent, render as renderPresence } from './presence.js';
 import { initTransfer, renderTransfer, transferredEvent } from './transfer.js';
 import { loadAssignment } from './settings_assignment.js';
 
@@ -146,7 +146,7 @@ function connectSocket() {
     },
     onOpen: (isReconnect) => {
       if (isReconnect) { loadInbox(); }   // what we missed while away
-      loadPresence();
+      announcePresence();
       resumeAll(sock, isReconnect);
     },
     onEvent,

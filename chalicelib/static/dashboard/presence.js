@@ -36,6 +36,13 @@ export async function loadPresence() {
   } catch (err) { /* the panel stays as it was; the next event or reconnect fills it */ }
 }
 
+/* Once the socket is open: tell the team (and, in auto mode, take waiting work) with the status the server
+   holds for us on this agent: an away operator stays away across reloads. */
+export async function announcePresence() {
+  await loadPresence();
+  setMine(mine() === 'away' ? 'away' : 'online');
+}
+
 export function presenceEvent(ev) {
   if (ev.agent_id !== state.agentId || !ev.operator) { return; }
   const prev = team.get(ev.operator.id) || {};
