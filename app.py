@@ -136,6 +136,12 @@ def cancel(conversation_id):
     return _transition(conversation_id, 'cancel')
 
 
+@route('/conversations/{conversation_id}/transfer', methods=['POST'])
+def transfer(conversation_id):
+    operator = _operator()
+    return {'handoff': services().transfer(operator, conversation_id, _body()).to_dict()}
+
+
 @route('/agents/{agent_id}/settings', methods=['GET'])
 def get_settings(agent_id):
     return services().get_settings(_operator(), agent_id)
@@ -168,6 +174,19 @@ def edit_knowledge(agent_id, entry_id):
 def delete_knowledge(agent_id, entry_id):
     services().delete_knowledge(_operator(), agent_id, entry_id)
     return Response('', status_code=204)
+
+
+# ---- the team inbox: presence (every operator of the agent) -------------------------------------
+
+@route('/agents/{agent_id}/presence', methods=['GET'])
+def team_presence(agent_id):
+    return services().team_presence(_operator(), agent_id)
+
+
+@route('/agents/{agent_id}/presence', methods=['PUT'])
+def set_presence(agent_id):
+    operator = _operator()
+    return services().set_presence(operator, agent_id, _body())
 
 
 # ---- the team (admins only) --------------------------------------------------------------------

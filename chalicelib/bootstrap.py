@@ -94,6 +94,19 @@ class Services:
     def erase_visitor(self, operator, agent_id, visitor_id):
         return privacy.erase(self.ctx, operator, agent_id, visitor_id)
 
+    # the team inbox: presence, transfer
+    def team_presence(self, operator, agent_id):
+        from chalicelib.usecases import presence
+        return presence.team_presence(self.ctx, operator, agent_id)
+
+    def set_presence(self, operator, agent_id, body):
+        from chalicelib.usecases import presence
+        return presence.rest_set_presence(self.ctx, operator, agent_id, body)
+
+    def transfer(self, operator, conversation_id, body):
+        from chalicelib.usecases import assignment
+        return assignment.rest_transfer(self.ctx, operator, conversation_id, body)
+
     # the queue consumer
     def notification_consumer(self, webhook_secret):
         from chalicelib.usecases.notifications import NotificationConsumer

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from typing import Callable, Optional
 
 from chalicelib.domain import handoff as rules
+from chalicelib.domain import routing
 from chalicelib.domain import triggers
 from chalicelib.domain.bot import BotAnswer, declined, detect_language
 from chalicelib.domain.handoff import Actor, Handoff, HandoffError, Reason, Route
@@ -29,6 +30,7 @@ class Change:
     event: Optional[str] = None                       # 'handoff.requested' ... published after the commit
     route: Optional[Route] = None                     # for visitor turns: who answered
     previous: Optional[Handoff] = None                # the handoff before this change
+    counters: tuple = ()                              # routing.Counter: operators' open counts, same transaction
 
     @property
     def noop(self):
@@ -156,7 +158,8 @@ class Conversation:
         msg = message(self.seq + 1, 'system', notice(event, actor.name), now, meta=meta)
         record = transition_record(new, new.status.value, actor, {'note': note} if note else None, now)
         updates = {'handoff': new, 'status_since': now, 'last_message': preview(msg), 'updated_at': now}
-        return Change((msg,), updates, record, event, previous=current)
+        return Change((msg,), updates, record, event, previous=current,
+                      counters=routing.load_moves(self.agent_id, current, new))
 
     def reply(self, operator_id, operator_name, text, client_message_id, now) -> Change:
         """An operator's message to the visitor: only the owner of an acknowledged handoff writes."""
@@ -180,7 +183,11 @@ class Conversation:
     def status_event(self, name):
         """The notification of a stored status change; its id makes redelivery harmless."""
         h = self.handoff
-        return {'event_id': '%s:%s' % (h.id, h.status.value), 'event': name, 'agent_id': self.agent_id,
+        event_id = '%s:%s:%s' % (h.id, h.status.value, self.seq)
+        if name not in ('handoff.requested', 'handoff.' + h.status.value):
+            # Not a status change (offered, transferred ...): an offer writes no message, so seq alone repeats.
+            event_id += ':%s:%s' % (name.rsplit('.', 1)[-1], h.updated_at)
+        return {'event_id': event_id, 'event': name, 'agent_id': self.agent_id,
                 'conversation_id': self.id, 'handoff': h.to_dict(), 'at': h.updated_at}
 
 

@@ -64,6 +64,9 @@ class Handoff:
     owner_name: Optional[str] = None
     escalation_step: int = 0               # the last escalation ladder step taken while Pending (0: none)
     warned_at: Optional[str] = None        # when the visitor was last asked "are you still there?"
+    assignee_id: Optional[str] = None      # auto-assignment: the operator a pending handoff is offered to
+    assignee_name: Optional[str] = None
+    offered_at: Optional[str] = None
 
     @property
     def is_open(self):
@@ -71,13 +74,15 @@ class Handoff:
 
     def to_dict(self):
         owner = {'id': self.owner_id, 'name': self.owner_name} if self.owner_id else None
-        out = {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
-               'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+        d = {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
+             'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+        if self.assignee_id:        # only while offered (auto assignment): absent otherwise
+            d.update(assignee={'id': self.assignee_id, 'name': self.assignee_name}, offered_at=self.offered_at)
         if self.escalation_step:
-            out['escalation_step'] = self.escalation_step
+            d['escalation_step'] = self.escalation_step
         if self.warned_at:
-            out['warned_at'] = self.warned_at
-        return out
+            d['warned_at'] = self.warned_at
+        return d
 
     @classmethod
     def from_dict(cls, d):
@@ -89,7 +94,9 @@ class Handoff:
                    reason=Reason(reason.get('code', ''), reason.get('detail', '')),
                    requested_at=d['requested_at'], updated_at=d['updated_at'],
                    owner_id=owner.get('id'), owner_name=owner.get('name'),
-                   escalation_step=int(d.get('escalation_step') or 0), warned_at=d.get('warned_at'))
+                   escalation_step=int(d.get('escalation_step') or 0), warned_at=d.get('warned_at'),
+                   assignee_id=(d.get('assignee') or {}).get('id'), assignee_name=(d.get('assignee') or {}).get('name'),
+                   offered_at=d.get('offered_at'))
 
 
 def open_handoff(current: Optional[Handoff], handoff_id, reason: Reason, now) -> Handoff:
@@ -119,9 +126,10 @@ def apply(current: Optional[Handoff], action: str, actor: Actor, now) -> Handoff
         # The owner speaks for an acknowledged conversation; a colleague takes over by transfer, not by cancel.
         raise HandoffError('not_owner', 'only %s, who acknowledged it, can cancel it' % current.owner_name,
                            status=403, owner={'id': current.owner_id, 'name': current.owner_name})
+    done = dict(assignee_id=None, assignee_name=None, offered_at=None)     # any transition ends an offer
     if action == 'acknowledge':
-        return replace(current, status=target, updated_at=now, owner_id=actor.id, owner_name=actor.name)
-    return replace(current, status=target, updated_at=now)
+        return replace(current, status=target, updated_at=now, owner_id=actor.id, owner_name=actor.name, **done)
+    return replace(current, status=target, updated_at=now, **done)
 
 
 def check_can_reply(current: Optional[Handoff], operator_id):

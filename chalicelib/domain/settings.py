@@ -1,14 +1,14 @@
 """An agent (one chatbot) and its settings: defaults, and what a saved partial update means."""
 from dataclasses import dataclass, field
 
-from chalicelib.domain import triggers
-from chalicelib.domain import escalation, inactivity
+from chalicelib.domain import escalation, inactivity, routing, triggers
 
 DEFAULT_SETTINGS = {'allow_human_handoff': False, 'triggers': dict(triggers.DEFAULT_TRIGGERS),
                     'welcome_message': None, 'webhook_url': None, 'confidence_threshold': 0.35,
                     'llm': {'enabled': False, 'model_id': None},   # answer and judge with a Bedrock model
                     'retention_days': 365}      # messages and conversations expire this long after their last write
 DEFAULT_SETTINGS.update(escalation=dict(escalation.DEFAULTS), inactivity=dict(inactivity.DEFAULTS))   # waiting visitors
+DEFAULT_SETTINGS.update(assignment=dict(routing.DEFAULT_ASSIGNMENT))   # team inbox: manual / auto (domain.routing)
 
 
 def effective(stored):

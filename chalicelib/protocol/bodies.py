@@ -107,8 +107,14 @@ SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_messa
                    'webhook_url': (str, type(None)), 'confidence_threshold': (int, float), 'llm': dict,
                    'retention_days': int}
 SETTINGS_FIELDS.update(escalation=dict, inactivity=dict)     # waiting visitors (protocol/waiting.py checks them)
+SETTINGS_FIELDS.update(assignment=dict)                       # team inbox (protocol/team_routing.py checks it)
 RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversations expire N days after writing
 ROLES = ('admin', 'operator')
+
+
+def check_assignment(value):
+    from chalicelib.protocol.team_routing import check_assignment as check     # its own module (team inbox)
+    check(value)
 
 
 def parse_settings(data, trigger_names, allow_loopback_http=False):
@@ -151,6 +157,7 @@ def parse_settings(data, trigger_names, allow_loopback_http=False):
                                          or not RETENTION_DAYS[0] <= settings['retention_days'] <= RETENTION_DAYS[1]):
         raise ProtocolError('invalid_field', 'retention_days must be an integer from %d to %d' % RETENTION_DAYS,
                             'settings')
+    check_assignment(settings.get('assignment'))
     check_strings(settings, 'settings')
     check_waiting(settings)
     return settings, version

@@ -198,3 +198,8 @@ def parse_action(body, kind):
         raise ProtocolError('invalid_field', 'request_id must be a number or a string of at most 64 characters',
                             action)
     return cls.parse(action, request_id, data)
+
+
+# The team inbox's operator actions (protocol/team_routing.py), registered here so one table answers.
+from chalicelib.protocol.team_routing import TEAM_OPERATOR_ACTIONS  # noqa: E402
+OPERATOR_ACTIONS.update(TEAM_OPERATOR_ACTIONS)

@@ -4,8 +4,8 @@ from chalicelib import protocol
 from chalicelib.auth import OperatorIdentity
 from chalicelib.domain.handoff import Actor
 from chalicelib.errors import AppError, unauthorized
-from chalicelib.usecases import operator_actions, replay, visitor_turns
 from chalicelib.usecases import queue_position
+from chalicelib.usecases import assignment, operator_actions, presence, replay, visitor_turns
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -61,6 +61,11 @@ HANDLERS = {
     ('operator', 'typing'): _operator_typing,
     ('operator', 'ping'): _ping,
     ('visitor', 'queue'): queue_position.ask,
+    ('operator', 'set_presence'): lambda ctx, sock, cmd: presence.set_presence(
+        ctx, _operator(sock), cmd.agent_id, cmd.status, origin=sock.connection_id, request_id=cmd.request_id),
+    ('operator', 'transfer'): lambda ctx, sock, cmd: assignment.transfer(
+        ctx, _operator(sock), cmd.conversation_id, cmd.to, cmd.note, origin=sock.connection_id,
+        request_id=cmd.request_id),
 }
 
 

@@ -4,6 +4,7 @@ from chalicelib import protocol
 from chalicelib.domain.handoff import Actor
 from chalicelib.errors import not_found
 from chalicelib.usecases import waiting
+from chalicelib.usecases import assignment
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -16,8 +17,9 @@ def transition(ctx, conversation_id, action, actor, conv=None, origin=None, note
             raise not_found('conversation')
         return (found,)
 
-    outcome = ctx.uow.run(load, lambda c: c.transition(action, actor, ctx.now(), note),
-                          first=(conv,) if conv else None)
+    cache = {}
+    outcome = ctx.uow.run(load, lambda c: assignment.check_acknowledge(ctx, c, action, actor, cache)
+                          or c.transition(action, actor, ctx.now(), note), first=(conv,) if conv else None)
     conv, change = outcome.conversation, outcome.change
     if origin:
         ctx.fanout.post(origin, protocol.ack_event(ack_action or action, conv.seq, request_id))
@@ -28,6 +30,7 @@ def transition(ctx, conversation_id, action, actor, conv=None, origin=None, note
     ctx.fanout.to_operators(conv.agent_id, events)
     if change.event == 'handoff.acknowledged':
         waiting.on_acknowledged(ctx, conv)
+    assignment.after_transition(ctx, conv, change)       # a freed slot: auto mode offers what waits
     return conv.handoff
 
 

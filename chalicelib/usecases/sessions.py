@@ -135,4 +135,8 @@ def socket_ticket(ctx, header):
 
 
 def disconnect(ctx, connection_id):
-    ctx.connections.delete(connection_id)
+    sock = ctx.connections.get(connection_id)
+    ctx.connections.delete(connection_id, sock)
+    if sock is not None and sock.role == 'operator':
+        from chalicelib.usecases import presence
+        presence.socket_closed(ctx, sock)                              # offline if it was their last socket

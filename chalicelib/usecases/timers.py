@@ -9,7 +9,7 @@ import json
 import logging
 
 from chalicelib.domain.escalation import epoch
-from chalicelib.usecases import escalation, inactivity
+from chalicelib.usecases import assignment, escalation, inactivity
 
 logger = logging.getLogger(__name__)
 EARLY_TOLERANCE = 1.0       # seconds: SQS delays are whole seconds
@@ -19,6 +19,7 @@ HANDLERS = {
     'escalation': escalation.on_timer,
     'inactivity': inactivity.on_timer,
     'pending_gone': inactivity.on_pending_timer,
+    'offer_expired': assignment.offer_expired,      # auto-assignment: an offer nobody took moves on
 }
 
 

@@ -6,8 +6,8 @@ import uuid
 from chalicelib import protocol
 from chalicelib.domain.handoff import Actor, Route
 from chalicelib.errors import not_found
-from chalicelib.usecases import limits, operator_actions
 from chalicelib.usecases import waiting
+from chalicelib.usecases import assignment, limits, operator_actions, presence
 from chalicelib.usecases.judgement import Judges
 
 logger = logging.getLogger(__name__)
@@ -31,7 +31,7 @@ def turn(ctx, sock, cmd, explicit):
     def operators_online():
         if 'sockets' not in online:
             online['sockets'] = ctx.connections.operators_of(agent_id)
-        return bool(online['sockets'])
+        return presence.anyone_online(ctx, agent_id, online['sockets'])     # away operators do not count
 
     stored = {}            # this message's seq if a previous attempt stored it (read with the turn, no extra request)
 
@@ -78,6 +78,7 @@ def turn(ctx, sock, cmd, explicit):
         ctx.fanout.to_operators(agent_id, events, online.get('sockets'), conv=conv)
     if route == Route.HANDOFF:
         waiting.on_requested(ctx, conv, outcome.extra[0].effective_settings)
+        assignment.after_handoff(ctx, conv, outcome.extra[0])      # auto mode: offered to a free operator
 
 
 def cancel_handoff(ctx, sock, cmd):

@@ -154,7 +154,8 @@ def test_what_each_function_may_do(dev):
         'WebsocketMessage': {'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
                              'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
                              'sqs:SendMessage', 'execute-api:ManageConnections'},
-        'WebsocketDisconnect': {'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'},
+        'WebsocketDisconnect': {'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
+                                'dynamodb:Query', 'execute-api:ManageConnections'},   # presence: offline, live
         'OnNotification': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem',
                            'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
                            'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},

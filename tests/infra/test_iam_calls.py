@@ -305,7 +305,11 @@ def session(dev):
             rest('POST', '/conversations/%s/resolve' % cid)
             frame('vis-1', action='request_human')
             rest('POST', '/conversations/%s/acknowledge' % cid)
+            frame('op-1', action='transfer', conversation_id=cid, to=None)          # team inbox: back to the queue
             frame('op-1', action='cancel', conversation_id=cid)
+            frame('op-1', action='set_presence', agent_id='shop', status='online')
+            rest('GET', '/agents/shop/presence')
+            rest('PUT', '/agents/shop/presence', {'status': 'online'})
             frame('vis-1', action='request_human')
             frame('vis-1', action='cancel_handoff')
             # -- settings and knowledge
@@ -360,7 +364,8 @@ def session(dev):
                 assert app_module.on_timer(event, None) == {'batchItemFailures': []}
             # -- sockets close
             disconnect('vis-1')
-            disconnect('op-1')
+            connect('op-2', token=token)
+            disconnect('op-1')                  # op-2 hears of it (presence)
             # -- a visitor's data (admins): export, then erase (conversation, sockets, notification markers)
             rest('GET', '/agents/shop/visitors/%s/export' % visitor['visitor_id'])
             rest('DELETE', '/agents/shop/visitors/%s' % visitor['visitor_id'])

@@ -64,7 +64,7 @@ def test_apply_moves_seq_and_state():
     c.apply(change)
     assert c.seq == 1 and c.status == 'pending' and c.status_since == NOW and c.handoff_count == 1
     event = c.status_event('handoff.requested')
-    assert event['event_id'] == 'h_1:pending' and event['conversation_id'] == 'shop.v_1'
+    assert event['event_id'] == 'h_1:pending:1' and event['conversation_id'] == 'shop.v_1'
 
 
 def test_transitions_and_replies_follow_ownership():

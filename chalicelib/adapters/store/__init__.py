@@ -7,6 +7,7 @@ from chalicelib.adapters.store.markers import Markers
 from chalicelib.adapters.store.models import shared_connection
 from chalicelib.adapters.store.operators import Operators
 from chalicelib.adapters.store.privacy import Privacy
+from chalicelib.adapters.store.routing import Routing
 from chalicelib.adapters.store.secrets import SecretChanged, Secrets, Tickets
 from chalicelib.adapters.store.waiting import Waiting
 
@@ -25,6 +26,7 @@ class Stores:
         self.secrets = Secrets()
         self.tickets = Tickets()
         self.waiting = Waiting()
+        self.routing = Routing()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',

@@ -7,7 +7,7 @@ from pynamodb.exceptions import TransactWriteError, UpdateError
 from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.adapters.store import agents
+from chalicelib.adapters.store import agents, routing
 from chalicelib.adapters.store.models import (MAX_SEQ, AgentItem, ConnectionItem, ConversationItem, DedupeItem,
                                               Entity, HandoffEventItem, KnowledgeItem, MessageItem, condition_failed,
                                               get, inbox_pk, key, msg_sk)
@@ -64,6 +64,7 @@ def _actions(conv, updates):
         if name == 'handoff':
             actions += [ConversationItem.handoff.set(value.to_dict()), ConversationItem.status.set(value.status.value),
                         ConversationItem.gsi1pk.set(inbox_pk(conv.agent_id, value.status.value))]
+            actions.append(routing.holder_action(value))
         elif name == 'status_since':
             actions.append(ConversationItem.gsi1sk.set(value))
         elif name == 'recent':
@@ -144,7 +145,9 @@ class Conversations:
                 expiry = [ConversationItem.expires_at.set(keep['expires_at'])] if keep else []
                 tx.update(ConversationItem(pk, 'META'),
                           actions=[ConversationItem.seq.set(new_seq)] + _actions(conv, change.updates) + expiry,
-                          condition=(ConversationItem.seq == conv.seq))
+                          condition=routing.commit_condition(conv, change))
+                for counter in getattr(change, 'counters', ()):
+                    routing.add_counter(tx, counter)
         except TransactWriteError as exc:
             codes = {getattr(r, 'code', None) for r in (exc.cancellation_reasons or []) if r is not None}
             codes.discard('None')

@@ -23,6 +23,8 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
   WAITS#{agent}           {hour, UTC}         time-to-acknowledge in that hour: total seconds + count (one ADD per
                                               acknowledge; the newest few give a waiting visitor's ETA; TTL 30 d)
+  ROUTE#{agent}           OP#{operator}       team routing: open handoffs held (counter, capacity-conditional),
+                                              last offer time (round robin), away flag (one Query per agent)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -99,6 +101,7 @@ class ConversationItem(Entity, discriminator='conv'):
     bucket = JSONAttribute(null=True)             # the visitor's message token bucket [tokens, epoch seconds]
     retention_days = NumberAttribute(null=True)   # the agent's retention, copied when the session starts
     visitor_at = UnicodeAttribute(null=True)      # the visitor's last message (inactivity timers)
+    holder = UnicodeAttribute(null=True)          # who holds the open handoff (owner / offered to): a condition
 
 
 class MessageItem(Entity, discriminator='msg'):
@@ -190,6 +193,10 @@ class TicketItem(Entity, discriminator='ticket'):
 class WaitBucketItem(Entity, discriminator='waits'):
     total = NumberAttribute(default=0)              # seconds from request to acknowledge, summed
     count = NumberAttribute(default=0)
+class RoutingItem(Entity, discriminator='route'):
+    open = NumberAttribute(null=True)               # handoffs held: offered to (pending) or owned (acknowledged)
+    last_offered_at = UnicodeAttribute(null=True)   # round robin: longest without an offer goes next
+    away = BooleanAttribute(null=True)              # set by the operator's own toggle
 
 
 def key(prefix, value):

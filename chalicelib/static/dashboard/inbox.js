@@ -243,13 +243,15 @@ function updateRow(row, s) {
     last: lastText(s.last_message),
     time: timeLabel(s.updated_at, true),
     since: status === 'pending' ? waitingSince(s) : null,
+    mine: !!(status === 'pending' && h && h.assignee && state.me && h.assignee.id === state.me.id),
+    offered: status === 'pending' && h && h.assignee ? h.assignee.name : '',
   };
   const sig = JSON.stringify(view);
   if (sig === row.sig) { return; }
   row.sig = sig;
   row.li.setAttribute('data-status', status);
   const btn = row.btn;
-  btn.className = 'conv-item status-' + status;
+  btn.className = 'conv-item status-' + status + (view.mine ? ' assigned-to-me' : '');
   if (state.currentId === s.id) { btn.setAttribute('aria-current', 'true'); } else { btn.removeAttribute('aria-current'); }
   btn.replaceChildren(
     el('span', { className: 'row-top' }, [
@@ -257,6 +259,8 @@ function updateRow(row, s) {
       view.vip ? el('span', { className: 'pill pill-vip', text: 'VIP' }) : null,
       view.trust ? el('span', { className: 'tag tag-' + (view.trust.startsWith('Verified') ? 'verified' : 'unverified'), text: view.trust }) : null,
       el('span', { className: 'badge badge-' + status, text: STATUS_LABEL[status] || status }),
+      view.mine ? el('span', { className: 'pill pill-assigned', text: 'Assigned to you' })
+        : (view.offered ? el('span', { className: 'pill pill-offered', text: 'Offered to ' + view.offered }) : null),
     ]),
     status === 'pending' ? el('span', { className: 'row-wait' }, [
       el('span', { className: 'wait-time', 'data-since': view.since || '' }),

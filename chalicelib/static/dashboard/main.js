@@ -25,6 +25,9 @@ import { loadSecrets } from './secrets.js';
 import { initTeam, loadTeam, teamHooks } from './team.js';
 import { onReminder } from './waiting.js';
 import { loadWaitingSettings } from './settings_waiting.js';
+import { announcePresence, initPresence, loadPresence, presenceEvent, render as renderPresence } from './presence.js';
+import { initTransfer, renderTransfer, transferredEvent } from './transfer.js';
+import { loadAssignment } from './settings_assignment.js';
 
 const TOKEN_KEY = 'handoff.operatorToken';
 const AGENT_KEY = 'handoff.agentId';
@@ -88,6 +91,7 @@ function selectAgent(id) {
   resetInbox();
   closeConversation();
   loadInbox();
+  loadPresence();
   applyRole();
   if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); }
   if (!$('panel-team').hidden) { loadTeam(); loadSecrets(); }
@@ -118,7 +122,7 @@ function selectTab(name) {
     $('tab-' + t).tabIndex = on ? 0 : -1;
     $('panel-' + t).hidden = !on;
   }
-  if (name === 'settings') { loadSettings(); loadKnowledge(); }
+  if (name === 'settings') { loadSettings(); loadKnowledge(); loadAssignment(); }
   if (name === 'team') { loadTeam(); loadSecrets(); }
   if (name === 'settings') { loadWaitingSettings(); }
 }
@@ -146,6 +150,7 @@ function connectSocket() {
     },
     onOpen: (isReconnect) => {
       if (isReconnect) { loadInbox(); }   // what we missed while away
+      announcePresence();
       resumeAll(sock, isReconnect);
     },
     onEvent,
@@ -203,6 +208,14 @@ function onEvent(ev) {
       // The row moves at once; the counts come with the consumer's `inbox` push, and so does the
       // row of a conversation we do not list yet (if it does not come, the inbox is reloaded).
       reloadIfUnknown(ev.conversation_id, 2000);
+      renderTransfer();
+      renderPresence();
+      break;
+    case 'presence':
+      presenceEvent(ev);
+      break;
+    case 'transferred':
+      transferredEvent(ev);
       break;
     case 'typing':
       if (ev.role === 'visitor') { showVisitorTyping(ev.conversation_id, ev.is_typing); }
@@ -247,6 +260,8 @@ function bind() {
   initKnowledge();
   initTeam();
   initPrivacy();
+  initPresence();
+  initTransfer();
   initAlerts({ onOpen: openFromElsewhere });
 }
 
