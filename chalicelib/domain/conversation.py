@@ -66,6 +66,8 @@ class Conversation:
     recent: tuple = ()                       # the visitor's last few texts, newest last
     bucket: Optional[list] = None            # the visitor's message token bucket (domain.rate_limit), None: full
     retention_days: Optional[int] = None     # the agent's retention: what is written expires this long after
+    visible_seq: Optional[int] = None        # the last seq a visitor may see (domain.notes); None: seq (no notes yet)
+    visitor_read: Optional[int] = None       # how far the visitor has read (the widget's `read`)
 
     @property
     def status(self):

@@ -5,6 +5,7 @@ from chalicelib.auth import OperatorIdentity
 from chalicelib.domain.handoff import Actor
 from chalicelib.errors import AppError, unauthorized
 from chalicelib.usecases import operator_actions, replay, visitor_turns
+from chalicelib.usecases import notes, reads
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -41,7 +42,7 @@ def _operator_replay(ctx, sock, cmd):
     conv = conversation_for(ctx, _operator(sock), cmd.conversation_id)
     if cmd.action == 'open':        # this dashboard now shows it: its live traffic comes here too
         ctx.connections.set_viewing(conv.agent_id, sock.connection_id, conv.id)
-    replay.replay(ctx, sock.connection_id, conv.id, cmd.after, conv=conv)
+    replay.replay(ctx, sock.connection_id, conv.id, cmd.after, conv=conv, include_notes=True)
 
 
 HANDLERS = {
@@ -59,6 +60,9 @@ HANDLERS = {
     ('operator', 'reply'): _operator_reply,
     ('operator', 'typing'): _operator_typing,
     ('operator', 'ping'): _ping,
+    ('operator', 'note'): notes.on_note,
+    ('operator', 'read'): reads.on_operator_read,
+    ('visitor', 'read'): reads.on_visitor_read,
 }
 
 

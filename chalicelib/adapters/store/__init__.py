@@ -7,6 +7,8 @@ from chalicelib.adapters.store.markers import Markers
 from chalicelib.adapters.store.models import shared_connection
 from chalicelib.adapters.store.operators import Operators
 from chalicelib.adapters.store.privacy import Privacy
+from chalicelib.adapters.store.reads import Reads
+from chalicelib.adapters.store.saved_replies import SavedReplies, StaleReplies
 from chalicelib.adapters.store.secrets import SecretChanged, Secrets, Tickets
 
 
@@ -23,6 +25,8 @@ class Stores:
         self.privacy = Privacy()
         self.secrets = Secrets()
         self.tickets = Tickets()
+        self.reads = Reads()
+        self.saved_replies = SavedReplies()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',

@@ -21,6 +21,9 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   AGENT#{agent}           SECRET#{kind}       identity or webhook secret: current, previous + grace end (never
                                               returned by the settings routes)
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
+  CONV#{conv}             READ#{operator}     an operator's read position in the conversation: seq, at (only grows;
+                                              expires with the conversation's retention)
+  AGENT#{agent}           REPLIES             saved replies: map {reply_id: {title, shortcut, text, ...}}, version
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -96,6 +99,8 @@ class ConversationItem(Entity, discriminator='conv'):
     updated_at = UnicodeAttribute()
     bucket = JSONAttribute(null=True)             # the visitor's message token bucket [tokens, epoch seconds]
     retention_days = NumberAttribute(null=True)   # the agent's retention, copied when the session starts
+    visible_seq = NumberAttribute(null=True)      # the last seq a visitor may see (notes excluded); absent: seq
+    visitor_read = NumberAttribute(null=True)     # how far the visitor has read (seq; only grows, no seq bump)
 
 
 class MessageItem(Entity, discriminator='msg'):
@@ -110,12 +115,15 @@ class MessageItem(Entity, discriminator='msg'):
     # The messages stored right after this one in the same write (seq + 1, + 2 …), when all of them are small:
     # a visitor's question and the bot's answer are one item, one write unit, instead of two.
     more = JSONAttribute(null=True)
+    prev_seq = NumberAttribute(null=True)         # the previous visitor-visible seq (domain.notes); none on notes
 
     def to_dicts(self):
         """The stored records, this one and the ones packed with it (protocol.public_message shapes them)."""
         first = {'seq': self.seq, 'role': self.role, 'text': self.text, 'author': self.author,
                  'author_id': self.author_id, 'created_at': self.created_at,
                  'client_message_id': self.client_message_id, 'meta': self.meta}
+        if self.prev_seq is not None:
+            first['prev_seq'] = int(self.prev_seq)
         return [first] + list(self.more or ())
 
 
@@ -182,6 +190,16 @@ class SecretItem(Entity, discriminator='secret'):
 class TicketItem(Entity, discriminator='ticket'):
     token_hash = UnicodeAttribute()
     used_at = NumberAttribute(null=True)            # set by the one connect that redeems it
+
+
+class ReadItem(Entity, discriminator='read'):
+    seq = NumberAttribute()
+    at = UnicodeAttribute(null=True)
+
+
+class SavedRepliesItem(Entity, discriminator='saved_replies'):
+    replies = JSONAttribute(default=dict)           # {reply_id: {title, shortcut, text, created_at, updated_at}}
+    version = NumberAttribute(default=0)
 
 
 def key(prefix, value):
