@@ -4,8 +4,10 @@ A note is a message with role 'note' in the conversation's own sequence (the sam
 other message, written by the unit of work like a reply). Operators see it; a visitor never does.
 
 The visitor's client checks continuity by seq. Numbers taken by notes would look like lost messages, so
-every message a visitor may see carries `prev_seq`: the seq of the previous visitor-visible message (0 for
-the first). The conversation keeps `visible_seq`, the last visitor-visible seq, so stamping costs no read.
+a message a visitor may see that follows hidden numbers carries `prev_seq`: the seq of the previous
+visitor-visible message (0 for none). Without `prev_seq` the predecessor is `seq - 1`, as before notes
+existed, so conversations without notes look exactly as they did. The conversation keeps `visible_seq`,
+the last visitor-visible seq, so stamping costs no read.
 A client that has seen everything up to `prev_seq` knows nothing visible lies between: it moves past the
 hidden numbers without asking for them, and a real loss (prev_seq above what it has seen) still shows.
 """
@@ -25,12 +27,13 @@ def for_visitor(messages):
 
 
 def chain(messages, visible_seq):
-    """Stamp `prev_seq` on each visitor-visible message of one write (in place: the fan-out after the
-    commit sends the same records) and return the conversation's new `visible_seq`."""
+    """Stamp `prev_seq` on each visitor-visible message of one write that follows hidden numbers (in place:
+    the fan-out after the commit sends the same records) and return the conversation's new `visible_seq`."""
     last = visible_seq
     for m in messages:
         if visible_to_visitor(m):
-            m['prev_seq'] = last
+            if last != m['seq'] - 1:
+                m['prev_seq'] = last
             last = m['seq']
     return last
 

@@ -18,6 +18,7 @@ import { $, api, errorText, state, toast } from './state.js';
 import { STATUS_LABEL, botExplanation, reasonText, trustText, visitorName } from './format.js';
 import { markCurrent, setHandoff, summaryOf, upsertSummary } from './inbox.js';
 import { entryQuestion, onKnowledgeChange } from './knowledge.js';
+import { apply as applyNoteMode } from './notes.js';
 
 const convs = new Map();   // conversation id -> {transcript, handoff, pending: [], opened}
 let typingOn = false;
@@ -159,6 +160,7 @@ function roleLabel(m) {
   if (m.role === 'visitor') { return visitorName(summaryOf(state.currentId)); }
   if (m.role === 'bot') { return 'Bot'; }
   if (m.role === 'human') { return (m.author || 'Operator') + (m.author && state.me && m.author === state.me.name ? ' (you)' : ''); }
+  if (m.role === 'note') { return 'Internal note · ' + (m.author || 'Operator'); }
   return '';
 }
 
@@ -276,6 +278,7 @@ function renderHeader() {
     : (status === 'acknowledged' ? 'Only ' + ((h.owner && h.owner.name) || 'the owner') + ' can reply' : 'Acknowledge the handoff to reply');
   $('conv').setAttribute('data-status', status);
   $('conv').setAttribute('data-mine', mine ? 'true' : 'false');
+  applyNoteMode();      // notes.js: in note mode the box stays open to every operator
 }
 
 // ---------------------------------------------------------------- commands (REST)

@@ -23,6 +23,10 @@ import { initSettings, loadSettings } from './settings.js';
 import { initPrivacy, showPrivacyTools } from './privacy.js';
 import { loadSecrets } from './secrets.js';
 import { initTeam, loadTeam, teamHooks } from './team.js';
+import { initNotes } from './notes.js';
+import { initReads, messageForReads, onRead } from './reads.js';
+import { initSavedReplies, loadSavedReplies } from './saved_replies.js';
+import { initSavedRepliesSettings, loadSavedRepliesSettings } from './settings_saved_replies.js';
 
 const TOKEN_KEY = 'handoff.operatorToken';
 const AGENT_KEY = 'handoff.agentId';
@@ -86,8 +90,9 @@ function selectAgent(id) {
   resetInbox();
   closeConversation();
   loadInbox();
+  loadSavedReplies();
   applyRole();
-  if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); }
+  if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); loadSavedRepliesSettings(); }
   if (!$('panel-team').hidden) { loadTeam(); loadSecrets(); }
 }
 
@@ -115,7 +120,7 @@ function selectTab(name) {
     $('tab-' + t).tabIndex = on ? 0 : -1;
     $('panel-' + t).hidden = !on;
   }
-  if (name === 'settings') { loadSettings(); loadKnowledge(); }
+  if (name === 'settings') { loadSettings(); loadKnowledge(); loadSavedRepliesSettings(); }
   if (name === 'team') { loadTeam(); loadSecrets(); }
 }
 
@@ -182,6 +187,7 @@ function onEvent(ev) {
       if (ev.conversation_id && ev.message) {
         receiveMessage(ev.conversation_id, ev.message);
         messageArrived(ev.conversation_id, ev.message);
+        messageForReads(ev.conversation_id, ev.message);
       }
       break;
     case 'history':
@@ -202,6 +208,9 @@ function onEvent(ev) {
       break;
     case 'typing':
       if (ev.role === 'visitor') { showVisitorTyping(ev.conversation_id, ev.is_typing); }
+      break;
+    case 'read':
+      onRead(ev);
       break;
     case 'error':
       if (ev.code === 'unauthorized') { signOut('Your session ended. Please sign in again.'); }
@@ -241,6 +250,10 @@ function bind() {
   initTeam();
   initPrivacy();
   initAlerts({ onOpen: openFromElsewhere });
+  initNotes();
+  initReads();
+  initSavedReplies();
+  initSavedRepliesSettings();
 }
 
 async function boot() {
