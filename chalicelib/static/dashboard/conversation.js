@@ -19,6 +19,7 @@ import { STATUS_LABEL, botExplanation, reasonText, trustText, visitorName } from
 import { markCurrent, setHandoff, summaryOf, upsertSummary } from './inbox.js';
 import { entryQuestion, onKnowledgeChange } from './knowledge.js';
 import { apply as applyNoteMode } from './notes.js';
+import { renderSeen } from './reads.js';
 
 const convs = new Map();   // conversation id -> {transcript, handoff, pending: [], opened}
 let typingOn = false;
@@ -279,6 +280,7 @@ function renderHeader() {
   $('conv').setAttribute('data-status', status);
   $('conv').setAttribute('data-mine', mine ? 'true' : 'false');
   applyNoteMode();      // notes.js: in note mode the box stays open to every operator
+  renderSeen();         // reads.js: "Seen" from the summary's visitor_read
 }
 
 // ---------------------------------------------------------------- commands (REST)

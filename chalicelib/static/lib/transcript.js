@@ -87,13 +87,19 @@ export class Transcript {
     for (;;) {
       if (this.messages.has(this.watermark + 1)) {
         this.watermark += 1;
-      } else if (this.chained && this.next.has(this.watermark)) {
-        const to = this.next.get(this.watermark);
-        this.next.delete(this.watermark);
-        this.watermark = to;
-      } else {
+      } else if (!this.chained || !this._skipHidden()) {
         return;
       }
     }
+  }
+
+  /* Chained: a kept message whose predecessor is seen moves the watermark to itself. */
+  _skipHidden() {
+    for (const [prev, seq] of this.next) {
+      if (prev > this.watermark) { continue; }
+      this.next.delete(prev);
+      if (seq > this.watermark) { this.watermark = seq; return true; }
+    }
+    return false;
   }
 }
