@@ -6,6 +6,7 @@ late or replayed report writes nothing and pushes nothing, so the work per messa
 from chalicelib import protocol
 from chalicelib.auth import OperatorIdentity
 from chalicelib.protocol.team_inbox import parse_read, read_event
+from chalicelib.usecases import limits
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -17,7 +18,10 @@ def unread(seq, read_seq):
 def on_visitor_read(ctx, sock, cmd):
     """Socket action `read` {seq} from the widget. Stored only if it grows and names a stored message; then
     pushed to the operators who get this conversation's messages (the owner and viewers while acknowledged).
-    No ack: the widget has nothing to do with one."""
+    No ack: the widget has nothing to do with one. A flood is dropped before any write, counted in memory like
+    typing frames (usecases.limits): even a refused conditional write costs a write unit."""
+    if not limits.allow_typing(ctx, 'read:' + sock.connection_id):
+        return
     conv = ctx.stores.reads.visitor_read(sock.conversation_id, cmd.seq)
     if conv is not None and conv.handoff is not None:
         ctx.fanout.to_operators(conv.agent_id, [read_event(conv.id, 'visitor', cmd.seq)], conv=conv)

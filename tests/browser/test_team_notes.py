@@ -6,7 +6,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import banner, conversation_id, dash_message, open_conversation, rest, widget_message, widget_send
+from .helpers import banner, screenshot, conversation_id, dash_message, open_conversation, rest, widget_message, widget_send
 
 # Every frame the visitor's page receives, kept across the test (set before the widget's modules load).
 RECORD_FRAMES = """
@@ -65,6 +65,7 @@ def test_notes_saved_replies_seen_and_unread(pages, stack):
     box.press_sequentially('/tha')
     expect(alice.locator('#saved-picker [role=option]')).to_have_count(1)
     expect(alice.locator('#saved-picker [aria-selected=true]')).to_contain_text('/thanks')
+    screenshot(alice, 'saved-reply-picker')
     box.press('Enter')
     expect(alice.locator('#saved-picker')).to_be_hidden()
     expect(box).to_have_value('Thanks Ada Lovelace, Alice here.')
@@ -75,6 +76,7 @@ def test_notes_saved_replies_seen_and_unread(pages, stack):
     # The visitor has it on screen: "Seen" under Alice's message.
     seen = dash_message(alice, 'Thanks Ada Lovelace', 'human').locator('.msg-seen')
     expect(seen).to_have_text('Seen')
+    screenshot(alice, 'team-notes')
 
     # The note is nowhere on the visitor's side, and the widget does not wait for its number.
     widget_is_caught_up(visitor)

@@ -21,7 +21,7 @@ export function initNotes() {
     type: 'button', id: 'note-toggle', className: 'ghost small note-toggle', 'aria-pressed': 'false',
     title: 'Write an internal note: colleagues see it, the visitor never does', text: 'Internal note',
   });
-  form.insertBefore(toggle, $('reply-btn'));
+  form.appendChild(toggle);           // beside the hint, under the Send button
   toggle.addEventListener('click', () => setNoteMode(!noteMode));
   form.addEventListener('submit', (e) => {
     if (!noteMode) { return; }
