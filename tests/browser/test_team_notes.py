@@ -91,6 +91,18 @@ def test_notes_saved_replies_seen_and_unread(pages, stack):
     expect(visitor.locator('#handoff-widget')).not_to_contain_text('NOTE-7731')
     assert not [f for f in visitor.evaluate('() => window.__frames') if 'NOTE-7731' in f]
 
+    # The rule itself: hidden numbers are skipped, a real gap is not.
+    assert visitor.evaluate('''async () => {
+        const { Transcript } = await import('/static/lib/transcript.js');
+        const t = new Transcript(null, { chained: true });
+        t.add({ seq: 1 }); t.add({ seq: 3, prev_seq: 1 });
+        const hidden = t.watermark;
+        t.add({ seq: 6, prev_seq: 5 });
+        const gap = t.watermark;
+        t.add({ seq: 4 }); t.add({ seq: 5 });
+        return [hidden, gap, t.watermark];
+    }''') == [3, 3, 6]
+
     # Alice looks at Settings (the saved reply is listed there); the visitor writes: the title counts it.
     alice.get_by_role('tab', name='Settings').click()
     expect(alice.locator('#sr-list')).to_contain_text('/thanks')
