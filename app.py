@@ -241,6 +241,43 @@ def erase_visitor(agent_id, visitor_id):
     return Response('', status_code=204)
 
 
+# ---- the team inbox: internal notes, read positions, saved replies ---------------------------------
+
+@route('/conversations/{conversation_id}/notes', methods=['POST'])
+def note(conversation_id):
+    operator = _operator()
+    return services().note(operator, conversation_id, _body())
+
+
+@route('/conversations/{conversation_id}/read', methods=['POST'])
+def read(conversation_id):
+    operator = _operator()
+    return services().read(operator, conversation_id, _body())
+
+
+@route('/agents/{agent_id}/saved-replies', methods=['GET'])
+def saved_replies(agent_id):
+    return services().saved_replies(_operator(), agent_id)
+
+
+@route('/agents/{agent_id}/saved-replies', methods=['POST'])
+def create_saved_reply(agent_id):
+    operator = _operator()
+    return Response(services().create_saved_reply(operator, agent_id, _body()), status_code=201)
+
+
+@route('/agents/{agent_id}/saved-replies/{reply_id}', methods=['PUT'])
+def update_saved_reply(agent_id, reply_id):
+    operator = _operator()
+    return services().update_saved_reply(operator, agent_id, reply_id, _body())
+
+
+@route('/agents/{agent_id}/saved-replies/{reply_id}', methods=['DELETE'])
+def delete_saved_reply(agent_id, reply_id):
+    services().delete_saved_reply(_operator(), agent_id, reply_id)
+    return Response('', status_code=204)
+
+
 # ---- static dashboard and widget -----------------------------------------------------------------
 
 def _static(name):

@@ -106,6 +106,30 @@ class Services:
     def transfer(self, operator, conversation_id, body):
         from chalicelib.usecases import assignment
         return assignment.rest_transfer(self.ctx, operator, conversation_id, body)
+    # the team inbox: internal notes, read positions, saved replies
+    def note(self, operator, conversation_id, body):
+        from chalicelib.usecases import notes
+        return notes.rest_note(self.ctx, operator, conversation_id, body)
+
+    def read(self, operator, conversation_id, body):
+        from chalicelib.usecases import reads
+        return reads.rest_read(self.ctx, operator, conversation_id, body)
+
+    def saved_replies(self, operator, agent_id):
+        from chalicelib.usecases import saved_replies
+        return saved_replies.list_replies(self.ctx, operator, agent_id)
+
+    def create_saved_reply(self, operator, agent_id, body):
+        from chalicelib.usecases import saved_replies
+        return saved_replies.create(self.ctx, operator, agent_id, body)
+
+    def update_saved_reply(self, operator, agent_id, reply_id, body):
+        from chalicelib.usecases import saved_replies
+        return saved_replies.update(self.ctx, operator, agent_id, reply_id, body)
+
+    def delete_saved_reply(self, operator, agent_id, reply_id):
+        from chalicelib.usecases import saved_replies
+        saved_replies.delete(self.ctx, operator, agent_id, reply_id)
 
     # the queue consumer
     def notification_consumer(self, webhook_secret):

@@ -69,6 +69,8 @@ class Conversation:
     bucket: Optional[list] = None            # the visitor's message token bucket (domain.rate_limit), None: full
     retention_days: Optional[int] = None     # the agent's retention: what is written expires this long after
     visitor_at: Optional[str] = None         # the visitor's last message (inactivity timers read it)
+    visible_seq: Optional[int] = None        # the last seq a visitor may see (domain.notes); None: seq (no notes yet)
+    visitor_read: Optional[int] = None       # how far the visitor has read (the widget's `read`)
 
     @property
     def status(self):

@@ -11,9 +11,12 @@ def event(type_, **fields):
 
 def public_message(m):
     """A stored message as clients see it (no internal ids such as the operator's)."""
-    return {'seq': m['seq'], 'role': m['role'], 'text': m['text'], 'author': m.get('author'),
-            'created_at': m['created_at'], 'client_message_id': m.get('client_message_id'),
-            'meta': m.get('meta') or {}}
+    shown = {'seq': m['seq'], 'role': m['role'], 'text': m['text'], 'author': m.get('author'),
+             'created_at': m['created_at'], 'client_message_id': m.get('client_message_id'),
+             'meta': m.get('meta') or {}}
+    if m.get('prev_seq') is not None:       # the previous visitor-visible seq (domain.notes)
+        shown['prev_seq'] = m['prev_seq']
+    return shown
 
 
 def error_event(code, message, action=None, request_id=None, **details):
@@ -44,7 +47,8 @@ def summary(conv):
     return {'id': conv.id, 'agent_id': conv.agent_id, 'visitor': visitor, 'status': conv.status,
             'handoff': current.to_dict() if current else None, 'last_message': conv.last_message,
             'updated_at': conv.updated_at, 'status_since': conv.status_since, 'seq': conv.seq,
-            'waiting_since': current.requested_at if current and current.status.value == 'pending' else None}
+            'waiting_since': current.requested_at if current and current.status.value == 'pending' else None,
+            'visitor_read': getattr(conv, 'visitor_read', None)}
 
 
 def chunk_messages(messages, limit=MAX_SEND):

@@ -148,11 +148,34 @@ class CancelTransition(Transition):
     optional: ClassVar[frozenset] = frozenset({'reason'})
 
 
+@dataclass(frozen=True)
+class VisitorRead(Command):
+    """How far the visitor has read (the widget sends it while the panel is open and the message is on screen)."""
+    seq: int = 0
+    required: ClassVar[frozenset] = frozenset({'seq'})
+
+    @classmethod
+    def parse(cls, action, request_id, data):
+        return cls(action, request_id, seq_field(data, 'seq', action))
+
+
+@dataclass(frozen=True)
+class OperatorRead(ConversationCommand):
+    seq: int = 0
+    required: ClassVar[frozenset] = frozenset({'conversation_id', 'seq'})
+
+    @classmethod
+    def parse(cls, action, request_id, data):
+        return cls(action, request_id, conversation_field(data, action), seq_field(data, 'seq', action))
+
+
 VISITOR_ACTIONS = {'send': Send, 'request_human': RequestHuman, 'cancel_handoff': CancelHandoff, 'typing': Typing,
                    'resume': Resume, 'ping': Ping}
 OPERATOR_ACTIONS = {'open': Open, 'acknowledge': Transition, 'reply': Reply, 'resolve': Transition,
                     'cancel': CancelTransition, 'typing': OperatorTyping, 'resume': OperatorResume, 'ping': Ping}
 VISITOR_ACTIONS['queue'] = Ping          # the visitor's place in the queue and expected wait (no fields)
+VISITOR_ACTIONS['read'] = VisitorRead                    # team inbox (README: notes, saved replies, read receipts)
+OPERATOR_ACTIONS.update({'note': Reply, 'read': OperatorRead})
 ACTIONS = {'visitor': VISITOR_ACTIONS, 'operator': OPERATOR_ACTIONS}
 
 

@@ -6,6 +6,7 @@ from chalicelib.domain.handoff import Actor
 from chalicelib.errors import AppError, unauthorized
 from chalicelib.usecases import queue_position
 from chalicelib.usecases import assignment, operator_actions, presence, replay, visitor_turns
+from chalicelib.usecases import notes, reads
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -42,7 +43,7 @@ def _operator_replay(ctx, sock, cmd):
     conv = conversation_for(ctx, _operator(sock), cmd.conversation_id)
     if cmd.action == 'open':        # this dashboard now shows it: its live traffic comes here too
         ctx.connections.set_viewing(conv.agent_id, sock.connection_id, conv.id)
-    replay.replay(ctx, sock.connection_id, conv.id, cmd.after, conv=conv)
+    replay.replay(ctx, sock.connection_id, conv.id, cmd.after, conv=conv, include_notes=True)
 
 
 HANDLERS = {
@@ -66,6 +67,9 @@ HANDLERS = {
     ('operator', 'transfer'): lambda ctx, sock, cmd: assignment.transfer(
         ctx, _operator(sock), cmd.conversation_id, cmd.to, cmd.note, origin=sock.connection_id,
         request_id=cmd.request_id),
+    ('operator', 'note'): notes.on_note,
+    ('operator', 'read'): reads.on_operator_read,
+    ('visitor', 'read'): reads.on_visitor_read,
 }
 
 

@@ -1,7 +1,14 @@
 """Posting events to the sockets of a conversation: the visitor's tabs and the agent's operators."""
 import logging
 
+from chalicelib.domain import notes
+
 logger = logging.getLogger(__name__)
+
+
+def _internal(event):
+    m = event.get('message') if event.get('type') == 'message' else None
+    return isinstance(m, dict) and not notes.visible_to_visitor(m)
 
 
 class Fanout:
@@ -13,7 +20,9 @@ class Fanout:
         return self.sender.post(connection_id, event)
 
     def to_visitor(self, conv, events, origin=None, acked=()):
-        """To every socket of the visitor; `origin` already holds the events in `acked` and gets the rest."""
+        """To every socket of the visitor; `origin` already holds the events in `acked` and gets the rest.
+        An internal note never goes to a visitor, whoever passes one here (domain.notes)."""
+        events = [e for e in events if not _internal(e)]
         others = sorted(set(conv.connections) - {origin})
         gone = self.sender.fan_out(others, events)
         if origin in conv.connections:

@@ -1,5 +1,6 @@
 """The operators' inbox: waiting conversations first, then the ones being handled, then recent others."""
 from chalicelib import protocol
+from chalicelib.usecases import reads
 
 OPEN_LIST_LIMIT = 200           # conversations listed per open status (counts are exact regardless)
 OPEN = ('pending', 'acknowledged')
@@ -23,7 +24,8 @@ def inbox(ctx, operator, agent_id, statuses=None, limit=50):
     # is exact. (Ordering by last message would move the index on every message: a write each.)
     recent = sorted(store.many(rest), key=lambda c: c.status_since, reverse=True)[:limit]
     conversations = store.many(pending + acked) + recent
-    return {'conversations': [protocol.summary(c) for c in conversations], 'counts': counts(ctx, agent_id)}
+    summaries = reads.add_unread(ctx, operator, [protocol.summary(c) for c in conversations])   # the caller's
+    return {'conversations': summaries, 'counts': counts(ctx, agent_id)}
 
 
 def counts(ctx, agent_id):

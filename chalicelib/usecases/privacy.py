@@ -5,6 +5,7 @@ Today a visitor has one conversation per agent (`{agent}.{visitor}`); both funct
 that visitor's conversations so that more (e.g. one per verified user across devices) only add ids here.
 """
 from chalicelib import protocol
+from chalicelib.domain import notes
 from chalicelib.errors import not_found
 
 MAX_TRANSITIONS = 10000
@@ -26,7 +27,8 @@ def export(ctx, operator, agent_id, visitor_id):
         if conv is None or conv.agent_id != agent_id:
             continue
         summary = protocol.summary(conv)
-        messages = [protocol.public_message(m) for page in ctx.conversations.pages(cid, 0, 1000) for m in page]
+        messages = [protocol.public_message(m) for page in ctx.conversations.pages(cid, 0, 1000)
+                    for m in notes.for_visitor(page)]     # the visitor's export: internal notes are not theirs
         conversations.append(dict(summary, created_at=conv.created_at, messages=messages,
                                   handoffs=ctx.conversations.transitions(cid, limit=MAX_TRANSITIONS)))
     if not conversations:

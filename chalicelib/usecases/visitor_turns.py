@@ -69,6 +69,8 @@ def turn(ctx, sock, cmd, explicit):
         extra['messages'] = [e['message'] for e in events[len(acked):]]
         acked = list(events)
     # Acked with the first stored message's seq (the visitor's own, or the handoff notice for a bare request).
+    if change.messages[0].get('prev_seq') is not None:      # continuity past hidden notes (domain.notes)
+        extra['prev_seq'] = change.messages[0]['prev_seq']
     ctx.fanout.post(sock.connection_id, protocol.ack_event(
         cmd.action, change.messages[0]['seq'], cmd.request_id, cmd.client_message_id, **extra))
     if route == Route.HANDOFF:

@@ -18,6 +18,9 @@ ROUTES = [('GET', '/operator/me'), ('GET', '/agents/shop/inbox'), ('GET', '/conv
           ('PUT', '/agents/shop/operators/{bob}'), ('DELETE', '/agents/shop/operators/{bob}'),
           ('GET', '/agents/shop/visitors/{vid}/export'), ('DELETE', '/agents/shop/visitors/{vid}'),
           ('GET', '/agents/shop/presence'), ('PUT', '/agents/shop/presence'), ('POST', '/conversations/{cid}/transfer')]
+ROUTES += [('POST', '/conversations/{cid}/notes'), ('POST', '/conversations/{cid}/read'),     # team inbox
+           ('GET', '/agents/shop/saved-replies'), ('POST', '/agents/shop/saved-replies'),
+           ('PUT', '/agents/shop/saved-replies/sr_x'), ('DELETE', '/agents/shop/saved-replies/sr_x')]
 
 
 def fill(h, path, cid):
@@ -132,6 +135,15 @@ MATRIX = {
     ('PUT', '/agents/shop/presence'): ({'status': 'away'}, 200, 200),
     ('POST', '/conversations/{cid}/transfer'): ({'to': None}, 409, 409),           # pending: nothing to transfer
 }
+SAVED = {'title': 'Hi', 'shortcut': 'hi', 'text': 'Hi {visitor.name}'}
+MATRIX.update({                                             # team inbox: notes and reads for all, replies admin-managed
+    ('POST', '/conversations/{cid}/notes'): ({'client_message_id': 'n1', 'text': 'fyi'}, 200, 200),
+    ('POST', '/conversations/{cid}/read'): ({'seq': 1}, 200, 200),
+    ('GET', '/agents/shop/saved-replies'): (None, 200, 200),
+    ('POST', '/agents/shop/saved-replies'): (SAVED, 201, 403),
+    ('PUT', '/agents/shop/saved-replies/sr_x'): (SAVED, 404, 403),       # no such reply; the role is checked first
+    ('DELETE', '/agents/shop/saved-replies/sr_x'): (None, 404, 403),
+})
 
 
 def test_the_matrix_covers_every_operator_route():
@@ -141,7 +153,8 @@ def test_the_matrix_covers_every_operator_route():
     operator_routes = {(m, p) for m, p in routes if p.startswith(('/agents', '/conversations', '/operator'))}
     named = {(m, p.replace('{cid}', '{conversation_id}').replace('{kb}', '{entry_id}')
               .replace('{bob}', '{operator_id}').replace('{vid}', '{visitor_id}')
-              .replace('/secrets/identity', '/secrets/{kind}')) for m, p in MATRIX}
+              .replace('/secrets/identity', '/secrets/{kind}')
+              .replace('/saved-replies/sr_x', '/saved-replies/{reply_id}')) for m, p in MATRIX}
     named = {(m, p.replace('/agents/shop', '/agents/{agent_id}')) for m, p in named}
     assert operator_routes - public <= named, sorted(operator_routes - named)
 

@@ -8,6 +8,8 @@ from chalicelib.adapters.store.models import shared_connection
 from chalicelib.adapters.store.operators import Operators
 from chalicelib.adapters.store.privacy import Privacy
 from chalicelib.adapters.store.routing import Routing
+from chalicelib.adapters.store.reads import Reads
+from chalicelib.adapters.store.saved_replies import SavedReplies, StaleReplies
 from chalicelib.adapters.store.secrets import SecretChanged, Secrets, Tickets
 from chalicelib.adapters.store.waiting import Waiting
 
@@ -27,6 +29,8 @@ class Stores:
         self.tickets = Tickets()
         self.waiting = Waiting()
         self.routing = Routing()
+        self.reads = Reads()
+        self.saved_replies = SavedReplies()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',

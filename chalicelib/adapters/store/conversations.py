@@ -11,6 +11,7 @@ from chalicelib.adapters.store import agents, routing
 from chalicelib.adapters.store.models import (MAX_SEQ, AgentItem, ConnectionItem, ConversationItem, DedupeItem,
                                               Entity, HandoffEventItem, KnowledgeItem, MessageItem, condition_failed,
                                               get, inbox_pk, key, msg_sk)
+from chalicelib.domain import notes
 from chalicelib.domain.conversation import Conversation
 from chalicelib.domain.handoff import Handoff
 from chalicelib.domain.rate_limit import RateLimited
@@ -53,7 +54,9 @@ def _domain(item):
         created_at=item.created_at, updated_at=item.updated_at, status_since=item.gsi1sk or item.created_at,
         recent=tuple(item.recent or ()), bucket=item.bucket,
         retention_days=int(item.retention_days) if item.retention_days else None,
-        visitor_at=item.visitor_at)
+        visitor_at=item.visitor_at,
+        visible_seq=int(item.visible_seq) if item.visible_seq is not None else None,
+        visitor_read=int(item.visitor_read) if item.visitor_read is not None else None)
 
 
 def _actions(conv, updates):
@@ -127,6 +130,9 @@ class Conversations:
         # Retention (the agent's, copied on the conversation): everything written here expires N days from now.
         days = change.updates.get('retention_days') or conv.retention_days
         keep = {'expires_at': timedelta(days=days)} if days else {}
+        # Each visitor-visible message names the previous one (prev_seq): the visitor's client moves past
+        # the numbers notes took (domain.notes). Stamped here so that every writer gets it.
+        visible = notes.chain(change.messages, conv.seq if conv.visible_seq is None else conv.visible_seq)
         try:
             with TransactWrite(connection=self.connection) as tx:
                 for first, *rest in _packs(change.messages):
@@ -143,6 +149,7 @@ class Conversations:
                     tx.save(HandoffEventItem(pk, sk, event=change.transition, **keep),
                             condition=HandoffEventItem.pk.does_not_exist())
                 expiry = [ConversationItem.expires_at.set(keep['expires_at'])] if keep else []
+                expiry.append(ConversationItem.visible_seq.set(visible))
                 tx.update(ConversationItem(pk, 'META'),
                           actions=[ConversationItem.seq.set(new_seq)] + _actions(conv, change.updates) + expiry,
                           condition=routing.commit_condition(conv, change))
@@ -154,6 +161,7 @@ class Conversations:
             if codes and codes <= _RACE:
                 raise ConflictError(str(exc))
             raise
+        conv.visible_seq = visible
 
     def dedupe_seq(self, conversation_id, dedupe_key):
         item = get(DedupeItem, key('CONV', conversation_id), 'CMID#' + dedupe_key)

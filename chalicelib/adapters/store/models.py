@@ -25,6 +25,9 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
                                               acknowledge; the newest few give a waiting visitor's ETA; TTL 30 d)
   ROUTE#{agent}           OP#{operator}       team routing: open handoffs held (counter, capacity-conditional),
                                               last offer time (round robin), away flag (one Query per agent)
+  CONV#{conv}             READ#{operator}     an operator's read position in the conversation: seq, at (only grows;
+                                              expires with the conversation's retention)
+  AGENT#{agent}           REPLIES             saved replies: map {reply_id: {title, shortcut, text, ...}}, version
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -102,6 +105,8 @@ class ConversationItem(Entity, discriminator='conv'):
     retention_days = NumberAttribute(null=True)   # the agent's retention, copied when the session starts
     visitor_at = UnicodeAttribute(null=True)      # the visitor's last message (inactivity timers)
     holder = UnicodeAttribute(null=True)          # who holds the open handoff (owner / offered to): a condition
+    visible_seq = NumberAttribute(null=True)      # the last seq a visitor may see (notes excluded); absent: seq
+    visitor_read = NumberAttribute(null=True)     # how far the visitor has read (seq; only grows, no seq bump)
 
 
 class MessageItem(Entity, discriminator='msg'):
@@ -116,12 +121,15 @@ class MessageItem(Entity, discriminator='msg'):
     # The messages stored right after this one in the same write (seq + 1, + 2 …), when all of them are small:
     # a visitor's question and the bot's answer are one item, one write unit, instead of two.
     more = JSONAttribute(null=True)
+    prev_seq = NumberAttribute(null=True)         # the previous visitor-visible seq (domain.notes); none on notes
 
     def to_dicts(self):
         """The stored records, this one and the ones packed with it (protocol.public_message shapes them)."""
         first = {'seq': self.seq, 'role': self.role, 'text': self.text, 'author': self.author,
                  'author_id': self.author_id, 'created_at': self.created_at,
                  'client_message_id': self.client_message_id, 'meta': self.meta}
+        if self.prev_seq is not None:
+            first['prev_seq'] = int(self.prev_seq)
         return [first] + list(self.more or ())
 
 
@@ -197,6 +205,14 @@ class RoutingItem(Entity, discriminator='route'):
     open = NumberAttribute(null=True)               # handoffs held: offered to (pending) or owned (acknowledged)
     last_offered_at = UnicodeAttribute(null=True)   # round robin: longest without an offer goes next
     away = BooleanAttribute(null=True)              # set by the operator's own toggle
+class ReadItem(Entity, discriminator='read'):
+    seq = NumberAttribute()
+    at = UnicodeAttribute(null=True)
+
+
+class SavedRepliesItem(Entity, discriminator='saved_replies'):
+    replies = JSONAttribute(default=dict)           # {reply_id: {title, shortcut, text, created_at, updated_at}}
+    version = NumberAttribute(default=0)
 
 
 def key(prefix, value):

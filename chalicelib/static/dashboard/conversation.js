@@ -19,6 +19,8 @@ import { STATUS_LABEL, botExplanation, reasonText, trustText, visitorName } from
 import { markCurrent, setHandoff, summaryOf, upsertSummary } from './inbox.js';
 import { entryQuestion, onKnowledgeChange } from './knowledge.js';
 import { showHandoffHistory } from './waiting.js';
+import { apply as applyNoteMode } from './notes.js';
+import { renderSeen } from './reads.js';
 
 const convs = new Map();   // conversation id -> {transcript, handoff, pending: [], opened}
 let typingOn = false;
@@ -161,6 +163,7 @@ function roleLabel(m) {
   if (m.role === 'visitor') { return visitorName(summaryOf(state.currentId)); }
   if (m.role === 'bot') { return 'Bot'; }
   if (m.role === 'human') { return (m.author || 'Operator') + (m.author && state.me && m.author === state.me.name ? ' (you)' : ''); }
+  if (m.role === 'note') { return 'Internal note · ' + (m.author || 'Operator'); }
   return '';
 }
 
@@ -278,6 +281,8 @@ function renderHeader() {
     : (status === 'acknowledged' ? 'Only ' + ((h.owner && h.owner.name) || 'the owner') + ' can reply' : 'Acknowledge the handoff to reply');
   $('conv').setAttribute('data-status', status);
   $('conv').setAttribute('data-mine', mine ? 'true' : 'false');
+  applyNoteMode();      // notes.js: in note mode the box stays open to every operator
+  renderSeen();         // reads.js: "Seen" from the summary's visitor_read
 }
 
 // ---------------------------------------------------------------- commands (REST)

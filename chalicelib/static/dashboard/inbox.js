@@ -9,6 +9,7 @@ import { el, duration, parseTime, timeLabel } from '../lib/dom.js';
 import { enc } from '../lib/rest.js';
 import { $, api, state, toast } from './state.js';
 import { STATUS_LABEL, reasonText, trustText, visitorName } from './format.js';
+import { countsForTitle } from './reads.js';
 
 const summaries = new Map();   // conversation id -> summary (REST inbox shape)
 const rows = new Map();        // conversation id -> {li, btn, sig}
@@ -27,6 +28,11 @@ export function initInbox(options) {
 
 export function summaryOf(id) {
   return summaries.get(id);
+}
+
+/* Every summary known (reads.js counts the unread ones for the title). */
+export function allSummaries() {
+  return Array.from(summaries.values());
 }
 
 /* A conversation that no longer exists (erased): its row goes. */
@@ -119,6 +125,7 @@ export function setCounts(counts) {
   pill.textContent = String(pending);
   pill.setAttribute('aria-label', pending + ' pending');
   document.title = (pending ? '(' + pending + ') ' : '') + 'Inbox · Handoff';
+  countsForTitle(pending);      // waiting + unread in my conversations (reads.js)
 }
 
 /* A summary from an `inbox` event or REST: never let an older snapshot overwrite a newer one. */
@@ -134,7 +141,7 @@ export function upsertSummary(summary) {
 function touchSummary(id, m) {
   const s = summaries.get(id);
   if (!s) { return false; }
-  if (m.role === 'system') { return true; }   // status notices are not previewed (as in the REST inbox)
+  if (m.role === 'system' || m.role === 'note') { return true; }   // not previewed (as in the REST inbox)
   if (s.last_message && s.last_message.seq >= m.seq) { return true; }
   s.last_message = { seq: m.seq, role: m.role, text: m.text, author: m.author, created_at: m.created_at };
   if (m.created_at && (!s.updated_at || m.created_at > s.updated_at)) { s.updated_at = m.created_at; }
@@ -245,6 +252,7 @@ function updateRow(row, s) {
     since: status === 'pending' ? waitingSince(s) : null,
     mine: !!(status === 'pending' && h && h.assignee && state.me && h.assignee.id === state.me.id),
     offered: status === 'pending' && h && h.assignee ? h.assignee.name : '',
+    unread: (status === 'pending' || status === 'acknowledged') && state.currentId !== s.id ? (s.unread || 0) : 0,
   };
   const sig = JSON.stringify(view);
   if (sig === row.sig) { return; }
@@ -261,6 +269,7 @@ function updateRow(row, s) {
       el('span', { className: 'badge badge-' + status, text: STATUS_LABEL[status] || status }),
       view.mine ? el('span', { className: 'pill pill-assigned', text: 'Assigned to you' })
         : (view.offered ? el('span', { className: 'pill pill-offered', text: 'Offered to ' + view.offered }) : null),
+      view.unread ? el('span', { className: 'pill pill-unread', text: String(view.unread), title: view.unread + ' unread' }) : null,
     ]),
     status === 'pending' ? el('span', { className: 'row-wait' }, [
       el('span', { className: 'wait-time', 'data-since': view.since || '' }),

@@ -28,6 +28,10 @@ import { loadWaitingSettings } from './settings_waiting.js';
 import { announcePresence, initPresence, loadPresence, presenceEvent, render as renderPresence } from './presence.js';
 import { initTransfer, renderTransfer, transferredEvent } from './transfer.js';
 import { loadAssignment } from './settings_assignment.js';
+import { initNotes } from './notes.js';
+import { initReads, messageForReads, onRead } from './reads.js';
+import { initSavedReplies, loadSavedReplies } from './saved_replies.js';
+import { initSavedRepliesSettings, loadSavedRepliesSettings } from './settings_saved_replies.js';
 
 const TOKEN_KEY = 'handoff.operatorToken';
 const AGENT_KEY = 'handoff.agentId';
@@ -92,8 +96,9 @@ function selectAgent(id) {
   closeConversation();
   loadInbox();
   loadPresence();
+  loadSavedReplies();
   applyRole();
-  if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); }
+  if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); loadSavedRepliesSettings(); }
   if (!$('panel-team').hidden) { loadTeam(); loadSecrets(); }
   if (!$('panel-settings').hidden) { loadWaitingSettings(); }
 }
@@ -123,6 +128,7 @@ function selectTab(name) {
     $('panel-' + t).hidden = !on;
   }
   if (name === 'settings') { loadSettings(); loadKnowledge(); loadAssignment(); }
+  if (name === 'settings') { loadSettings(); loadKnowledge(); loadSavedRepliesSettings(); }
   if (name === 'team') { loadTeam(); loadSecrets(); }
   if (name === 'settings') { loadWaitingSettings(); }
 }
@@ -191,6 +197,7 @@ function onEvent(ev) {
       if (ev.conversation_id && ev.message) {
         receiveMessage(ev.conversation_id, ev.message);
         messageArrived(ev.conversation_id, ev.message);
+        messageForReads(ev.conversation_id, ev.message);
       }
       break;
     case 'history':
@@ -219,6 +226,9 @@ function onEvent(ev) {
       break;
     case 'typing':
       if (ev.role === 'visitor') { showVisitorTyping(ev.conversation_id, ev.is_typing); }
+      break;
+    case 'read':
+      onRead(ev);
       break;
     case 'error':
       if (ev.code === 'unauthorized') { signOut('Your session ended. Please sign in again.'); }
@@ -263,6 +273,10 @@ function bind() {
   initPresence();
   initTransfer();
   initAlerts({ onOpen: openFromElsewhere });
+  initNotes();
+  initReads();
+  initSavedReplies();
+  initSavedRepliesSettings();
 }
 
 async function boot() {

@@ -34,7 +34,7 @@ function fileSafe(text) {
   return String(text).replace(/[^A-Za-z0-9_.-]+/g, '_').slice(0, 80);
 }
 
-const ROLE = { visitor: 'Visitor', bot: 'Bot', system: 'Notice' };
+const ROLE = { visitor: 'Visitor', bot: 'Bot', system: 'Notice', note: 'Internal note' };   // operators' download: notes marked
 
 async function transcript(id) {
   if (!id) { return; }

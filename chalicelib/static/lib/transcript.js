@@ -9,10 +9,16 @@
  *  - a replay (socket `history` events, or REST pages) that is complete has delivered every seq up to
  *    the highest one it carried: a seq it skipped is not visible to this client, so the watermark
  *    moves past it.
+ *  - chained (the visitor's widget): a message after hidden numbers carries `prev_seq`, the previous seq this client may see
+ *    (numbers in between went to operators' internal notes). Once everything up to `prev_seq` is seen,
+ *    the watermark moves to the message itself: hidden numbers are never taken for lost messages, and a
+ *    message whose predecessor never came still holds the watermark back (a real gap, replayed on resume).
  */
 
 export class Transcript {
-  constructor(saved) {
+  constructor(saved, options) {
+    this.chained = !!(options && options.chained);
+    this.next = new Map();       // chained: prev_seq -> seq of the message that follows it
     this.messages = new Map();   // seq -> message
     this.watermark = 0;          // every seq <= watermark has been seen
     this.replayMax = 0;          // highest seq of the replay under way (a long one comes in several events)
@@ -35,6 +41,7 @@ export class Transcript {
     if (!Transcript.isStored(m) || this.messages.has(m.seq)) { return false; }
     const known = m.seq <= this.watermark;   // seen before (say, trimmed from a saved transcript)
     this.messages.set(m.seq, m);
+    if (this.chained && typeof m.prev_seq === 'number' && m.prev_seq < m.seq) { this.next.set(m.prev_seq, m.seq); }
     this._advance();
     return !known;
   }
@@ -77,6 +84,22 @@ export class Transcript {
   }
 
   _advance() {
-    while (this.messages.has(this.watermark + 1)) { this.watermark += 1; }
+    for (;;) {
+      if (this.messages.has(this.watermark + 1)) {
+        this.watermark += 1;
+      } else if (!this.chained || !this._skipHidden()) {
+        return;
+      }
+    }
+  }
+
+  /* Chained: a kept message whose predecessor is seen moves the watermark to itself. */
+  _skipHidden() {
+    for (const [prev, seq] of this.next) {
+      if (prev > this.watermark) { continue; }
+      this.next.delete(prev);
+      if (seq > this.watermark) { this.watermark = seq; return true; }
+    }
+    return false;
   }
 }

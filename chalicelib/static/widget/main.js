@@ -11,8 +11,11 @@ import { ReconnectingSocket } from '../lib/socket.js';
 import { Transcript } from '../lib/transcript.js';
 import { Panel } from './panel.js';
 import { QueueStatus } from './queue.js';
+import { startReadReceipts } from './reads.js';
 
 const MAX_CACHED = 200;
+// Internal notes take seq numbers a visitor never sees: messages name their predecessor (lib/transcript.js).
+const CHAINED = { chained: true };
 const ACK_RETRY_MS = 15000;
 const NOTICES = {
   back: 'The assistant is back. Ask me anything, or ask for a person again.',
@@ -60,7 +63,7 @@ export function start(api, options, queued) {
     session: store.load('session', null),
     conversationId: null,
     agent: null,
-    transcript: new Transcript(),
+    transcript: new Transcript(null, CHAINED),
     outbox: [],         // {client_message_id, text, created_at, sent_at}: waiting for an ack
     handoff: null,      // last known handoff object
     notice: null,       // {kind: "back"|"declined"|"error", text}
@@ -84,6 +87,7 @@ export function start(api, options, queued) {
     opened: (open) => { store.save('open', open); if (open) { ensureStarted(); } },
   });
   const queue = new QueueStatus(panel, (f) => socket && socket.send(f), options.queueEveryMs);
+  startReadReceipts(panel, (seq) => !!socket && socket.send({ action: 'read', seq }));
 
   // ---------------------------------------------------------------- persistence
   function persist() {
@@ -106,7 +110,7 @@ export function start(api, options, queued) {
     }
     // A cache trimmed to MAX_CACHED messages still resumes after the watermark: older ones are
     // gone from view but were shown before.
-    state.transcript = new Transcript(saved);
+    state.transcript = new Transcript(saved, CHAINED);
     state.outbox = saved.outbox || [];
     state.handoff = saved.handoff || null;
     state.notice = saved.notice && saved.notice.kind !== 'limited' ? saved.notice : null;
@@ -115,7 +119,7 @@ export function start(api, options, queued) {
   }
 
   function resetConversation() {
-    state.transcript = new Transcript();
+    state.transcript = new Transcript(null, CHAINED);
     state.handoff = null;
     state.notice = null;
     panel.clearLog();
@@ -128,6 +132,7 @@ export function start(api, options, queued) {
     return {
       seq: m.seq, role: m.role, text: m.text, author: m.author || null, created_at: m.created_at || null,
       client_message_id: m.client_message_id || null, meta: m.meta || null,
+      prev_seq: typeof m.prev_seq === 'number' ? m.prev_seq : undefined,
     };
   }
 
@@ -301,7 +306,7 @@ export function start(api, options, queued) {
     if (shown && Number.isFinite(ev.seq)) {
       // The ack is our own message's record: remember it like any other stored message.
       state.transcript.add(stored({ seq: ev.seq, role: 'visitor', text: shown.text, created_at: shown.created_at,
-        client_message_id: ev.client_message_id }));
+        client_message_id: ev.client_message_id, prev_seq: ev.prev_seq }));
     }
     persist();
   }
