@@ -94,6 +94,11 @@ class Services:
     def erase_visitor(self, operator, agent_id, visitor_id):
         return privacy.erase(self.ctx, operator, agent_id, visitor_id)
 
+    # the outbox sweeper (scheduled): delivers what SQS never got
+    def sweep_outbox(self, webhook_secret):
+        from chalicelib.usecases import outbox
+        return outbox.sweep(self.ctx, self.notification_consumer(webhook_secret))
+
     # the queue consumer
     def notification_consumer(self, webhook_secret):
         from chalicelib.usecases.notifications import NotificationConsumer
@@ -117,6 +122,7 @@ def build(config, sender=None, notifier=None, clock=now_iso, limits=None):
                   responder=KnowledgeBaseResponder(config.bot_confidence_threshold), config=config,
                   session_secret=lambda: session_secret(config), now=clock)
     ctx.limits = limits or _limits_from_env()        # domain.rate_limit.Limits (OFF to switch them off)
+    ctx.mailer = _mailer(config)                      # adapters.mail.Mailer, or None without MAIL_FROM
     return Services(ctx)
 
 
@@ -124,3 +130,10 @@ def _limits_from_env():
     import os
     from chalicelib.domain.rate_limit import Limits
     return Limits.from_env(os.environ)
+
+
+def _mailer(config):
+    if not config.mail_from:
+        return None
+    from chalicelib.adapters.mail import Mailer
+    return Mailer(config.mail_from, config.region)

@@ -24,6 +24,10 @@ class Config:
     # Webhooks go to public https hosts only; the local runtime sets WEBHOOK_ALLOW_LOOPBACK_HTTP=1 so a
     # developer's http://127.0.0.1 receiver works. Never set in AWS.
     webhook_allow_loopback_http: bool = False
+    # Email (SES): the verified sender address; empty: no email is sent (offline replies, team channel).
+    mail_from: str = ''
+    # Where operators open a conversation (links in team emails and Slack messages).
+    dashboard_url: str = ''
 
     @classmethod
     def from_env(cls, env=None):
@@ -43,6 +47,8 @@ class Config:
             bot_confidence_threshold=float(env.get('BOT_CONFIDENCE_THRESHOLD', '0.35')),
             bedrock_model_ids=tuple(x.strip() for x in env.get('BEDROCK_MODEL_IDS', '').split(',') if x.strip()),
             webhook_allow_loopback_http=env.get('WEBHOOK_ALLOW_LOOPBACK_HTTP') == '1',
+            mail_from=env.get('MAIL_FROM', ''),
+            dashboard_url=(env.get('DASHBOARD_URL') or env.get('PUBLIC_HTTP_URL') or '').rstrip('/'),
         )
 
 

@@ -29,6 +29,7 @@ class Change:
     event: Optional[str] = None                       # 'handoff.requested' ... published after the commit
     route: Optional[Route] = None                     # for visitor turns: who answered
     previous: Optional[Handoff] = None                # the handoff before this change
+    notify: tuple = ()                                # more events to deliver through the outbox (e.g. a reply by email)
 
     @property
     def noop(self):

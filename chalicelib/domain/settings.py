@@ -6,7 +6,9 @@ from chalicelib.domain import triggers
 DEFAULT_SETTINGS = {'allow_human_handoff': False, 'triggers': dict(triggers.DEFAULT_TRIGGERS),
                     'welcome_message': None, 'webhook_url': None, 'confidence_threshold': 0.35,
                     'llm': {'enabled': False, 'model_id': None},   # answer and judge with a Bedrock model
-                    'retention_days': 365}      # messages and conversations expire this long after their last write
+                    'retention_days': 365,      # messages and conversations expire this long after their last write
+                    'hours': None,              # business hours (domain/hours.py); None: always open
+                    'channels': None}           # team email + Slack (protocol/offhours.py); None: none
 
 
 def effective(stored):

@@ -5,6 +5,7 @@ import re
 
 from chalicelib.protocol.fields import (MAX_TEXT, ProtocolError, check_strings, id_field, loads, text_field,
                                         valid_agent_id)
+from chalicelib.protocol import offhours
 from chalicelib.protocol.urls import UrlRefused, check_url
 
 STATUSES = ('pending', 'acknowledged', 'resolved', 'cancelled', 'bot')
@@ -104,7 +105,7 @@ def parse_knowledge_entry(data):
 
 SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_message': (str, type(None)),
                    'webhook_url': (str, type(None)), 'confidence_threshold': (int, float), 'llm': dict,
-                   'retention_days': int}
+                   'retention_days': int, 'hours': dict, 'channels': dict}
 RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversations expire N days after writing
 ROLES = ('admin', 'operator')
 
@@ -149,6 +150,7 @@ def parse_settings(data, trigger_names, allow_loopback_http=False):
                                          or not RETENTION_DAYS[0] <= settings['retention_days'] <= RETENTION_DAYS[1]):
         raise ProtocolError('invalid_field', 'retention_days must be an integer from %d to %d' % RETENTION_DAYS,
                             'settings')
+    offhours.check_settings(settings, allow_loopback_http)      # hours, channels
     check_strings(settings, 'settings')
     return settings, version
 

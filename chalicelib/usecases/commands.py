@@ -4,7 +4,7 @@ from chalicelib import protocol
 from chalicelib.auth import OperatorIdentity
 from chalicelib.domain.handoff import Actor
 from chalicelib.errors import AppError, unauthorized
-from chalicelib.usecases import operator_actions, replay, visitor_turns
+from chalicelib.usecases import offline, operator_actions, replay, visitor_turns
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -59,6 +59,7 @@ HANDLERS = {
     ('operator', 'reply'): _operator_reply,
     ('operator', 'typing'): _operator_typing,
     ('operator', 'ping'): _ping,
+    ('visitor', 'leave_contact'): offline.leave_contact,
 }
 
 

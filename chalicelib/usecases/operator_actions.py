@@ -3,6 +3,7 @@ Sockets and REST share these; over a socket each success is acknowledged like RE
 from chalicelib import protocol
 from chalicelib.domain.handoff import Actor
 from chalicelib.errors import not_found
+from chalicelib.usecases import offline
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -40,7 +41,8 @@ def reply(ctx, operator, conversation_id, client_message_id, text, conv=None, ac
         return seq, duplicate
 
     outcome = ctx.uow.run(lambda: (ctx.conversations.get(conversation_id),),
-                          lambda c: c.reply(operator.id, operator.name, text, client_message_id, ctx.now()),
+                          lambda c: offline.reply_by_email(ctx, c, c.reply(operator.id, operator.name, text,
+                                                                           client_message_id, ctx.now())),
                           dedupe_key='operator:%s:%s' % (operator.id, client_message_id), first=(conv,))
     if outcome.duplicate:
         return ack(outcome.duplicate_seq, True)

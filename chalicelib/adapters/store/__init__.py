@@ -6,6 +6,7 @@ from chalicelib.adapters.store.limits import Rates
 from chalicelib.adapters.store.markers import Markers
 from chalicelib.adapters.store.models import shared_connection
 from chalicelib.adapters.store.operators import Operators
+from chalicelib.adapters.store.outbox import Outbox
 from chalicelib.adapters.store.privacy import Privacy
 from chalicelib.adapters.store.secrets import SecretChanged, Secrets, Tickets
 
@@ -23,6 +24,7 @@ class Stores:
         self.privacy = Privacy()
         self.secrets = Secrets()
         self.tickets = Tickets()
+        self.outbox = Outbox()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',

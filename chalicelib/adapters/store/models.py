@@ -21,6 +21,11 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   AGENT#{agent}           SECRET#{kind}       identity or webhook secret: current, previous + grace end (never
                                               returned by the settings routes)
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
+  CONV#{conv}             OUTBOX#{event id}   an event to deliver that has no transition record to ride on
+                                              (a reply to email to an offline visitor); deleted once delivered
+  (outbox)                                    HANDOFF# and OUTBOX# items waiting for delivery carry
+                                              gsi1pk = OUTBOX, gsi1sk = when written (or retried) and `outbox`
+                                              (the event): the sweeper's Query finds what SQS never delivered
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -125,6 +130,8 @@ class DedupeItem(Entity, discriminator='cmid'):
 
 class HandoffEventItem(Entity, discriminator='handoff_event'):
     event = JSONAttribute()
+    outbox = JSONAttribute(null=True)            # the status event, until every channel has it (outbox.py)
+    outbox_tries = NumberAttribute(null=True)
 
 
 class ConnectionItem(Entity, discriminator='conn'):
@@ -168,7 +175,7 @@ class OperatorTokenItem(Entity, discriminator='operator_token'):
 
 
 class NotifiedItem(Entity, discriminator='notified'):
-    pass
+    lease_until = NumberAttribute(null=True)        # claimed by a delivery until then (epoch s); absent: delivered
 
 
 class SecretItem(Entity, discriminator='secret'):
@@ -217,3 +224,9 @@ def shared_connection():
     """One botocore client for every model and for transactions: PynamoDB caches a connection per
     model class, and subclasses inherit the base's only if the base made it first."""
     return Entity._get_connection().connection
+
+
+class OutboxItem(Entity, discriminator='outbox'):
+    """An event to deliver that has no transition record to ride on (a reply to be emailed): outbox.py."""
+    event = JSONAttribute()
+    outbox_tries = NumberAttribute(null=True)
