@@ -13,7 +13,7 @@ is open from 22:00 that day to 02:00 the next); "24:00" ends at midnight. Ranges
 in the zone: on a DST change day a range counts in local time (09:00-17:00 is open 09:00-17:00 local,
 seven or nine real hours when the clocks jump inside it), and a local time the clocks skip is read as
 the instant just after the jump. A holiday closes the ranges that START on that date (a range that
-began the evening before still ends as planned). No `weekly` at all means always open: today's
+began the evening before still ends as planned). No `weekly` at all (null) means always open (`{}`: never open, e.g. "only leave a message"): today's
 behaviour is the default.
 """
 from datetime import date, datetime, time, timedelta, timezone
@@ -89,11 +89,19 @@ def validate(hours):
 def _local(day, clock, zone):
     """The instant of wall-clock `clock` on `day` in `zone`; a skipped time (spring forward) maps past the gap."""
     naive = datetime.combine(day, clock)
-    aware = naive.replace(tzinfo=zone, fold=0)
-    back = aware.astimezone(timezone.utc).astimezone(zone)
-    if back.replace(tzinfo=None) != naive:           # inside the gap: the first instant after it
-        aware = naive.replace(tzinfo=zone, fold=1)
-    return aware.astimezone(timezone.utc)
+    first = naive.replace(tzinfo=zone, fold=0).astimezone(timezone.utc)
+    if first.astimezone(zone).replace(tzinfo=None) == naive:
+        return first
+    # Inside the gap: fold=1 reads it with the offset after the jump (an instant before the jump), fold=0 with
+    # the one before (after the jump). The jump itself is the first second whose wall time is past `naive`.
+    lo, hi = naive.replace(tzinfo=zone, fold=1).astimezone(timezone.utc), first
+    while (hi - lo).total_seconds() > 1:
+        mid = lo + timedelta(seconds=int((hi - lo).total_seconds() // 2))
+        if mid.astimezone(zone).replace(tzinfo=None) >= naive:
+            hi = mid
+        else:
+            lo = mid
+    return hi
 
 
 def _ranges_starting(hours, day, zone):
@@ -115,7 +123,7 @@ def _as_utc(at):
 def is_open(hours, at):
     """True when `at` (an aware datetime; naive is read as UTC) falls in a range. No weekly hours: always open."""
     hours = dict(DEFAULT_HOURS, **(hours or {}))
-    if not hours['weekly']:
+    if hours['weekly'] is None:
         return True
     zone, at = ZoneInfo(hours['time_zone']), _as_utc(at)
     today = at.astimezone(zone).date()

@@ -13,7 +13,7 @@ from chalicelib.domain.handoff import Actor, Reason, Route
 OFFLINE = 'offline'                 # the reason code of a handoff opened from the email form
 MAX_EMAIL = 254
 _EMAIL = re.compile(r"^[A-Za-z0-9.!#$%&'*+/=?^_`{|}~-]+@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?"
-                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+$")
+                    r"(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)+")
 
 CLOSED = ('Our team is away right now and back {back}. Leave your email address and your message: '
           'we will answer by email, and the answer will also be here when you come back.')
@@ -23,7 +23,7 @@ LEFT = 'Thank you. We will answer {email} by email; the answer will also be here
 
 
 def valid_email(text):
-    return isinstance(text, str) and len(text) <= MAX_EMAIL and bool(_EMAIL.match(text))
+    return isinstance(text, str) and len(text) <= MAX_EMAIL and bool(_EMAIL.fullmatch(text))
 
 
 def closed_turn(change: Change, now, back_text=None, back_at=None) -> Change:
