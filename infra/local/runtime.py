@@ -13,6 +13,7 @@ import sys
 import time
 
 from . import aws as local_aws
+from . import mail as local_mail
 from .gateway import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_AGE, WS_PATH, Gateway, Handlers
 from .logs import LOG, setup as setup_logging
 from .poller import QueuePoller
@@ -100,6 +101,9 @@ def configure_environment(env, resources, *, http_url, ws_url, management_url, c
         'WEBHOOK_SECRET': env.get('WEBHOOK_SECRET') or secrets.token_urlsafe(32),
         # A developer's webhook receiver on http://127.0.0.1 is allowed here, never in AWS.
         'WEBHOOK_ALLOW_LOOPBACK_HTTP': '1',
+        # Email through the embedded SES (read it at /_local/mail); the outbox sweeper looks sooner than in AWS.
+        'MAIL_FROM': local_mail.SENDER,
+        'OUTBOX_GRACE_SECONDS': env.get('OUTBOX_GRACE_SECONDS') or '10',
     }
     env.update(values)
     return values
@@ -213,9 +217,30 @@ class LocalRuntime:
                     max_receive_count=self.resources.max_receive_count,
                     redeliver_rate=args.chaos_sqs_redeliver, crash_rate=args.chaos_sqs_crash,
                     rng=random.Random(args.chaos_seed))
+            self._start_mail_and_outbox(args.app)
             asyncio.run(self._serve(t0))
         finally:
             self._cleanup()
+
+    def _start_mail_and_outbox(self, module_name):
+        """SES: the sender identity verified, sent mail at /_local/mail and in the log. The outbox sweeper
+        (an EventBridge schedule in AWS) runs every few seconds here."""
+        import boto3
+        session = boto3.session.Session(aws_access_key_id=self.credentials['AWS_ACCESS_KEY_ID'],
+                                        aws_secret_access_key=self.credentials['AWS_SECRET_ACCESS_KEY'],
+                                        region_name=REGION)
+        local_mail.verify_sender(session.client('ses', endpoint_url=self.aws.endpoint_url))
+        self.gateway.extra_routes = local_mail.routes(self.aws.endpoint_url) if self.gateway else []
+        self.timers = [local_mail.Every(1.0, local_mail.MailLog(self.aws.endpoint_url), 'mail-log')]
+        sweep = getattr(sys.modules.get(module_name), 'sweep_outbox', None)
+        if sweep is not None:
+            fn_name = '%s-local-sweep_outbox' % getattr(self.gateway.handlers, 'app_name', 'app')
+            self.timers.append(local_mail.Every(
+                float(os.environ.get('LOCAL_SWEEP_INTERVAL', '2')),
+                lambda: sweep({'source': 'aws.events', 'detail-type': 'Scheduled Event', 'detail': {}},
+                              lambda_context(fn_name, timeout_s=60)), 'outbox-sweeper'))
+        for timer in self.timers:
+            timer.start()
 
     async def _serve(self, t0):
         loop = asyncio.get_running_loop()
@@ -241,6 +266,8 @@ class LocalRuntime:
                 loop.remove_signal_handler(sig)
 
     def _cleanup(self):
+        for timer in getattr(self, 'timers', ()):
+            timer.stop()
         if self.poller:
             self.poller.stop()
         if self.sock is not None:

@@ -18,7 +18,7 @@ STACK = 'handoff-dev'
 
 FUNCTIONS = {  # logical id in the template -> Python handler in app.py
     'APIHandler': 'app', 'WebsocketConnect': 'ws_connect', 'WebsocketMessage': 'ws_message',
-    'WebsocketDisconnect': 'ws_disconnect', 'OnNotification': 'on_notification'}
+    'WebsocketDisconnect': 'ws_disconnect', 'OnNotification': 'on_notification', 'SweepOutbox': 'sweep_outbox'}
 WS_STAGE = CHALICE_CONFIG['api_gateway_stage']
 
 

@@ -21,7 +21,8 @@ CLAIMED, DONE, BUSY = 'claimed', 'done', 'busy'
 
 class Markers:
     def was_notified(self, event_id, channel):
-        return get(NotifiedItem, key('NOTIFY', event_id), channel) is not None
+        found = get(NotifiedItem, key('NOTIFY', event_id), channel)
+        return found is not None and found.lease_until is None
 
     def mark_notified(self, event_id, channel):
         NotifiedItem(key('NOTIFY', event_id), channel, expires_at=timedelta(seconds=NOTIFY_TTL)).save()
@@ -48,8 +49,10 @@ class Markers:
         NotifiedItem(key('NOTIFY', event_id), channel, expires_at=timedelta(seconds=NOTIFY_TTL)).save()
 
     def release(self, event_id, channel):
-        """Give a failed claim back at once (only while it is still a claim, never a delivered marker)."""
+        """Give a failed claim back at once: its lease ends now (only while it is still a claim, never a
+        delivered marker). A put, not a delete: the role writes markers and never deletes them."""
         try:
-            NotifiedItem(key('NOTIFY', event_id), channel).delete(condition=NotifiedItem.lease_until.exists())
-        except Exception:                       # the lease expires anyway
+            NotifiedItem(key('NOTIFY', event_id), channel, lease_until=0,
+                         expires_at=timedelta(seconds=NOTIFY_TTL)).save(condition=NotifiedItem.lease_until.exists())
+        except PutError:                        # the lease expires anyway
             pass

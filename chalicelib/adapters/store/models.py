@@ -22,7 +22,7 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
                                               returned by the settings routes)
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
   CONV#{conv}             OUTBOX#{event id}   an event to deliver that has no transition record to ride on
-                                              (a reply to email to an offline visitor); deleted once delivered
+                                              (a reply to email to an offline visitor); emptied once delivered
   (outbox)                                    HANDOFF# and OUTBOX# items waiting for delivery carry
                                               gsi1pk = OUTBOX, gsi1sk = when written (or retried) and `outbox`
                                               (the event): the sweeper's Query finds what SQS never delivered
@@ -228,5 +228,5 @@ def shared_connection():
 
 class OutboxItem(Entity, discriminator='outbox'):
     """An event to deliver that has no transition record to ride on (a reply to be emailed): outbox.py."""
-    event = JSONAttribute()
+    event = JSONAttribute(null=True)
     outbox_tries = NumberAttribute(null=True)

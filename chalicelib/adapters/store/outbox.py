@@ -3,11 +3,11 @@
 A status event rides on the transition record the transaction writes anyway (CONV#/HANDOFF#...): its
 `outbox` attribute holds the event and gsi1pk = OUTBOX, gsi1sk = when, put it in the (sparse) `inbox`
 index under one partition of its own. Other events (a reply to email) get an OUTBOX# item of their own.
-The consumer clears the pointer once every channel has the event (one UpdateItem or DeleteItem); the
+The consumer clears the pointer once every channel has the event (one UpdateItem); the
 sweeper queries what is still there after a grace period and delivers it itself: an event that SQS
 never received (publish failed after the commit) or that kept failing is not lost.
 """
-from pynamodb.exceptions import DeleteError, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from chalicelib.adapters.store.models import Entity, HandoffEventItem, OutboxItem, condition_failed, key
 
@@ -38,17 +38,15 @@ class Outbox:
         return sorted(out, key=lambda e: e[2].get('at') or '')
 
     def done(self, conversation_id, pointer):
-        """Delivered everywhere: out of the outbox. Gone already (erased, expired, done twice): fine."""
-        pk = key('CONV', conversation_id)
+        """Delivered everywhere: out of the outbox (the item stays, as history or until its retention ends).
+        Gone already (erased, expired): fine."""
+        model = OutboxItem if pointer.startswith('OUTBOX#') else HandoffEventItem
+        payload = model.event if model is OutboxItem else model.outbox
         try:
-            if pointer.startswith('OUTBOX#'):
-                OutboxItem(pk, pointer).delete()
-            else:
-                HandoffEventItem(pk, pointer).update(
-                    actions=[HandoffEventItem.outbox.remove(), HandoffEventItem.gsi1pk.remove(),
-                             HandoffEventItem.gsi1sk.remove(), HandoffEventItem.outbox_tries.remove()],
-                    condition=HandoffEventItem.pk.exists())
-        except (UpdateError, DeleteError) as exc:
+            model(key('CONV', conversation_id), pointer).update(
+                actions=[payload.remove(), model.gsi1pk.remove(), model.gsi1sk.remove(), model.outbox_tries.remove()],
+                condition=model.pk.exists())
+        except UpdateError as exc:
             if not condition_failed(exc):
                 raise
 
