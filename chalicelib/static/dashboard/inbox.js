@@ -243,6 +243,7 @@ function updateRow(row, s) {
     last: lastText(s.last_message),
     time: timeLabel(s.updated_at, true),
     since: status === 'pending' ? waitingSince(s) : null,
+    mail: h && h.contact && (status === 'pending' || status === 'acknowledged') ? h.contact.email : '',
   };
   const sig = JSON.stringify(view);
   if (sig === row.sig) { return; }
@@ -257,6 +258,7 @@ function updateRow(row, s) {
       view.vip ? el('span', { className: 'pill pill-vip', text: 'VIP' }) : null,
       view.trust ? el('span', { className: 'tag tag-' + (view.trust.startsWith('Verified') ? 'verified' : 'unverified'), text: view.trust }) : null,
       el('span', { className: 'badge badge-' + status, text: STATUS_LABEL[status] || status }),
+      view.mail ? el('span', { className: 'tag tag-offline', title: 'Reply by email to ' + view.mail, text: 'Offline · reply by email' }) : null,
     ]),
     status === 'pending' ? el('span', { className: 'row-wait' }, [
       el('span', { className: 'wait-time', 'data-since': view.since || '' }),

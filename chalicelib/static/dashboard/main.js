@@ -20,6 +20,7 @@ import {
 } from './inbox.js';
 import { initKnowledge, loadKnowledge } from './knowledge.js';
 import { initSettings, loadSettings } from './settings.js';
+import { loadOffhours } from './settings_offhours.js';
 import { initPrivacy, showPrivacyTools } from './privacy.js';
 import { loadSecrets } from './secrets.js';
 import { initTeam, loadTeam, teamHooks } from './team.js';
@@ -115,7 +116,7 @@ function selectTab(name) {
     $('tab-' + t).tabIndex = on ? 0 : -1;
     $('panel-' + t).hidden = !on;
   }
-  if (name === 'settings') { loadSettings(); loadKnowledge(); }
+  if (name === 'settings') { loadSettings(); loadKnowledge(); loadOffhours(); }
   if (name === 'team') { loadTeam(); loadSecrets(); }
 }
 

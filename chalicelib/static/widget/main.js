@@ -10,6 +10,7 @@ import { restClient, webSocketUrl, withQuery } from '../lib/rest.js';
 import { ReconnectingSocket } from '../lib/socket.js';
 import { Transcript } from '../lib/transcript.js';
 import { Panel } from './panel.js';
+import { ContactForm } from './contact.js';
 
 const MAX_CACHED = 200;
 const ACK_RETRY_MS = 15000;
@@ -82,6 +83,7 @@ export function start(api, options, queued) {
     dismissNotice: () => { state.notice = null; persist(); renderBanner(); },
     opened: (open) => { store.save('open', open); if (open) { ensureStarted(); } },
   });
+  const contact = new ContactForm(panel, (frame) => queueAction(frame));    // the email form (team away)
 
   // ---------------------------------------------------------------- persistence
   function persist() {
@@ -143,6 +145,7 @@ export function start(api, options, queued) {
     if (m.role === 'human' || m.role === 'bot') { panel.hideTyping(); }
     if (!panel.isOpen && m.role !== 'visitor') { panel.setUnread(panel.unread + 1); }
     if (m.meta && m.meta.event === 'handoff.declined') { setNotice('declined'); }
+    contact.seen(m);
     panel.scrollDown();
   }
 
@@ -184,6 +187,7 @@ export function start(api, options, queued) {
     }
     const wasOpen = handoffOpen();
     state.handoff = h;
+    contact.handoff(h);
     if (handoffOpen()) {
       state.notice = null;
     } else if (wasOpen) {
@@ -257,6 +261,7 @@ export function start(api, options, queued) {
   function onEvent(ev) {
     if (!ev || !ev.type) { return; }
     if (ev.conversation_id && state.conversationId && ev.conversation_id !== state.conversationId) { return; }
+    if (ev.action === 'leave_contact' && (ev.type === 'ack' || ev.type === 'error')) { contact.answered(ev); }
     switch (ev.type) {
       case 'ack':
         if (ev.client_message_id && ev.action === 'send') { onAck(ev); }
