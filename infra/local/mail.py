@@ -73,6 +73,15 @@ def routes(endpoint_url):
     return [('GET', '/_local/mail', mail_page), ('GET', '/_local/mail.json', mail_json)]
 
 
+def scheduled_event(region):
+    """What EventBridge sends a scheduled function (chalice's CloudWatchEvent reads every field)."""
+    import time
+    import uuid
+    return {'version': '0', 'id': str(uuid.uuid4()), 'detail-type': 'Scheduled Event', 'source': 'aws.events',
+            'account': '123456789012', 'time': time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime()),
+            'region': region, 'resources': [], 'detail': {}}
+
+
 class Every:
     """Call `fn` every `interval` seconds on a thread (the local stand-in for an EventBridge schedule)."""
 

@@ -237,8 +237,8 @@ class LocalRuntime:
             fn_name = '%s-local-sweep_outbox' % getattr(self.gateway.handlers, 'app_name', 'app')
             self.timers.append(local_mail.Every(
                 float(os.environ.get('LOCAL_SWEEP_INTERVAL', '2')),
-                lambda: sweep({'source': 'aws.events', 'detail-type': 'Scheduled Event', 'detail': {}},
-                              lambda_context(fn_name, timeout_s=60)), 'outbox-sweeper'))
+                lambda: sweep(local_mail.scheduled_event(REGION), lambda_context(fn_name, timeout_s=120)),
+                'outbox-sweeper'))
         for timer in self.timers:
             timer.start()
 

@@ -56,6 +56,7 @@ export async function loadOffhours() {
     if (agent !== state.agentId) { return; }
     version = data.version;
     fill(data.settings || {});
+    box.setAttribute('data-loaded', 'true');
     const readOnly = !isAdmin(agent);
     for (const input of box.elements) { input.disabled = readOnly; }
     status(readOnly ? 'Only an admin of this agent can change these settings.' : '');

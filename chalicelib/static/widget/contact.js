@@ -17,12 +17,13 @@ export class ContactForm {
       placeholder: 'Your message (optional)', 'aria-label': 'Your message' });
     this.status = el('p', { className: 'hw-contact-status', role: 'status', 'aria-live': 'polite' });
     this.button = el('button', { type: 'submit', className: 'hw-contact-send', text: 'Send' });
-    this.form = el('form', { className: 'hw-contact', hidden: true, 'aria-label': 'Leave your email' }, [
+    this.form = el('form', { className: 'hw-contact', hidden: true, novalidate: true, 'aria-label': 'Leave your email' }, [
       el('p', { className: 'hw-contact-title', text: 'Leave your email and we will answer there.' }),
       this.email, this.text, this.button, this.status,
     ]);
     panel.panel.insertBefore(this.form, panel.form);
     this.form.addEventListener('submit', (e) => { e.preventDefault(); this._submit(); });
+    this.email.addEventListener('input', () => { this.status.textContent = ''; });
   }
 
   /* A stored message: offers the form when it asks for it (live or replayed) and nothing was left yet. */
