@@ -49,6 +49,7 @@ class NotificationConsumer:
         else:
             work = self._channels(event)
         failed = self._deliver(event['event_id'], work)
+        # (C6) per-event hooks idempotent on their own (analytics.record, suggestions.on_event) go here.
         if failed:
             raise ChannelsFailed('%s: %s' % (event['event_id'], ', '.join(failed)))
         if pointer:
