@@ -139,6 +139,7 @@ def banner(info, resources, seeded):
         'Handoff is running on this machine (embedded AWS; no account involved).',
         '  Dashboard      %s/' % info['http_url'],
         '  Widget demo    %s/demo' % info['http_url'],
+        '  Sent mail      %s/_local/mail  (the embedded SES: offline replies, team emails)' % info['http_url'],
         '  WebSocket      %s' % info['ws_url'],
         '  REST API       %s/  (same origin as the pages)' % info['http_url'],
         '  Embedded AWS   %s  table %s, queue %s (+ dead-letter queue)' % (
