@@ -105,7 +105,7 @@ def parse_knowledge_entry(data):
 
 SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_message': (str, type(None)),
                    'webhook_url': (str, type(None)), 'confidence_threshold': (int, float), 'llm': dict,
-                   'retention_days': int, 'hours': dict, 'channels': dict}
+                   'retention_days': int, 'hours': (dict, type(None)), 'channels': (dict, type(None))}
 RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversations expire N days after writing
 ROLES = ('admin', 'operator')
 

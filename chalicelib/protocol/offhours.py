@@ -19,12 +19,12 @@ def _refuse(message):
 
 def check_settings(settings, allow_loopback_http=False):
     """`hours` and `channels` of a settings update, normalized in place (every key present)."""
-    if 'hours' in settings:
+    if settings.get('hours') is not None:             # null: back to the default (always open)
         try:
             settings['hours'] = hours_rules.validate(settings['hours'])
         except hours_rules.HoursError as bad:
             _refuse('hours: %s' % bad)
-    if 'channels' in settings:
+    if settings.get('channels') is not None:          # null: no team email, no Slack
         settings['channels'] = check_channels(settings['channels'], allow_loopback_http)
 
 

@@ -2,8 +2,8 @@
 
 Each record is processed at least once. Per-channel markers (`inbox`, `webhook`, `email`, `slack`,
 `mail`), claimed conditionally before sending, make a redelivered or concurrently delivered record
-notify nobody twice, and let a failing channel be retried without redoing the others. A webhook to a forbidden destination (adapters.webhooks: not public,
-not https) is not retried: it is logged and dropped.
+notify nobody twice, and let a failing channel be retried without redoing the others. A webhook to a
+forbidden destination (adapters.webhooks: not public, not https) is not retried: it is logged and dropped.
 
 The webhook is signed with the agent's own webhook secret (both the new and the previous one during a
 rotation's grace period); an agent that never created one gets the deployment-wide WEBHOOK_SECRET's

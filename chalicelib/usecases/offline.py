@@ -12,7 +12,7 @@ from datetime import datetime
 from chalicelib import protocol
 from chalicelib.domain import hours as hours_rules
 from chalicelib.domain import offline as rules
-from chalicelib.domain.handoff import Route
+from chalicelib.domain.handoff import HandoffError, Route
 from chalicelib.errors import not_found
 
 DEFAULT_SUBJECT = 'Your message to %s'
@@ -43,14 +43,18 @@ def leave_contact(ctx, sock, cmd):
     key = 'visitor:' + cmd.client_message_id if cmd.client_message_id else None
 
     def load():
-        conv = ctx.conversations.get(cid)
-        if conv is None:
+        conv, agent = ctx.conversations.load_turn(cid, sock.agent_ids[0])[:2]     # one BatchGetItem
+        if conv is None or agent is None:
             raise not_found('conversation')
-        return (conv,)
+        return conv, agent
 
-    outcome = ctx.uow.run(load, lambda conv: rules.leave_contact(
-        conv, cmd.email, cmd.text, ctx.now(), 'h_' + uuid.uuid4().hex[:16], cmd.client_message_id),
-        dedupe_key=key)
+    def decide(conv, agent):
+        if not agent.effective_settings.get('allow_human_handoff'):
+            raise HandoffError('handoff_disabled', 'this chat does not hand conversations to a person', status=403)
+        return rules.leave_contact(conv, cmd.email, cmd.text, ctx.now(), 'h_' + uuid.uuid4().hex[:16],
+                                   cmd.client_message_id)
+
+    outcome = ctx.uow.run(load, decide, dedupe_key=key)
     if outcome.duplicate:
         return ctx.fanout.post(sock.connection_id, protocol.ack_event(
             cmd.action, outcome.duplicate_seq, cmd.request_id, cmd.client_message_id, duplicate=True))

@@ -142,6 +142,11 @@ def test_bad_contact_and_bad_settings_are_refused(h, ctx):
     status, _ = h.rest('PUT', '/agents/shop/settings', token=h.bob,
                        body={'settings': {'hours': HOURS}, 'version': current['version']})
     assert status == 403
+    save_settings(h, allow_human_handoff=False)
+    [err] = h.send('v1', {'action': 'leave_contact', 'email': 'ada@example.org', 'request_id': 8})
+    assert err['code'] == 'handoff_disabled' and err['request_id'] == 8
+    _, inbox = h.rest('GET', '/agents/shop/inbox?status=pending', token=h.bob)
+    assert inbox['conversations'] == []
 
 
 @pytest.fixture
