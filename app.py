@@ -9,7 +9,7 @@ import threading
 
 from aws_lambda_powertools import Logger
 from aws_lambda_powertools.logging.utils import copy_config_to_registered_loggers
-from chalice import Chalice, Response
+from chalice import Chalice, Rate, Response
 
 from chalicelib import protocol, static_files
 from chalicelib.config import current as config, webhook_secret
@@ -350,3 +350,8 @@ def on_notification(event):
 def on_timer(event):
     """Due timers (usecases/timers.py); partial batch response like the notifications."""
     return services().timers(event.to_dict(), event.context)
+@app.schedule(Rate(1, unit=Rate.MINUTES))
+def sweep_outbox(event):
+    """Notifications that cannot be lost: events stored with their change but never delivered (SQS was
+    unreachable at publish time, or every retry failed) are delivered from the outbox."""
+    return services().sweep_outbox(lambda: webhook_secret(config()))

@@ -130,6 +130,10 @@ class Services:
     def delete_saved_reply(self, operator, agent_id, reply_id):
         from chalicelib.usecases import saved_replies
         saved_replies.delete(self.ctx, operator, agent_id, reply_id)
+    # the outbox sweeper (scheduled): delivers what SQS never got
+    def sweep_outbox(self, webhook_secret):
+        from chalicelib.usecases import outbox
+        return outbox.sweep(self.ctx, self.notification_consumer(webhook_secret))
 
     # the queue consumer
     def notification_consumer(self, webhook_secret):
@@ -160,6 +164,7 @@ def build(config, sender=None, notifier=None, clock=now_iso, limits=None):
                   session_secret=lambda: session_secret(config), now=clock)
     ctx.limits = limits or _limits_from_env()        # domain.rate_limit.Limits (OFF to switch them off)
     ctx.scheduler = _scheduler(config, ctx)
+    ctx.mailer = _mailer(config)                      # adapters.mail.Mailer, or None without MAIL_FROM
     return Services(ctx)
 
 
@@ -177,3 +182,10 @@ def _limits_from_env():
     import os
     from chalicelib.domain.rate_limit import Limits
     return Limits.from_env(os.environ)
+
+
+def _mailer(config):
+    if not config.mail_from:
+        return None
+    from chalicelib.adapters.mail import Mailer
+    return Mailer(config.mail_from, config.region)

@@ -25,6 +25,10 @@ class Config:
     # developer's http://127.0.0.1 receiver works. Never set in AWS.
     webhook_allow_loopback_http: bool = False
     timers_queue_url: str = ''    # timed work (adapters/scheduler.py); empty: nothing is scheduled
+    # Email (SES): the verified sender address; empty: no email is sent (offline replies, team channel).
+    mail_from: str = ''
+    # Where operators open a conversation (links in team emails and Slack messages).
+    dashboard_url: str = ''
 
     @classmethod
     def from_env(cls, env=None):
@@ -45,6 +49,8 @@ class Config:
             bedrock_model_ids=tuple(x.strip() for x in env.get('BEDROCK_MODEL_IDS', '').split(',') if x.strip()),
             webhook_allow_loopback_http=env.get('WEBHOOK_ALLOW_LOOPBACK_HTTP') == '1',
             timers_queue_url=env.get('TIMERS_QUEUE_URL', ''),
+            mail_from=env.get('MAIL_FROM', ''),
+            dashboard_url=(env.get('DASHBOARD_URL') or env.get('PUBLIC_HTTP_URL') or '').rstrip('/'),
         )
 
 

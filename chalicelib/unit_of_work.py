@@ -5,6 +5,7 @@ again and decide again. A retry the store already holds (same idempotency key) i
 first time, whatever changed since. A stored status change is published right after the commit,
 before anything is posted to a socket.
 """
+import copy
 import logging
 from dataclasses import dataclass
 from typing import Optional
@@ -50,8 +51,9 @@ class UnitOfWork:
                 return Outcome(conv, None, seq, tuple(state[1:]))
             try:
                 change = decide(*state)
+                events = outbox_events(conv, change)
                 if not change.noop:
-                    self.conversations.commit(conv, change, dedupe_key)
+                    self.conversations.commit(conv, change, dedupe_key, outbox=events)
                 break
             except (ConflictError, HandoffError) as err:
                 if dedupe_key:
@@ -64,8 +66,8 @@ class UnitOfWork:
         else:
             raise conflict('the conversation is busy; retry')
         conv.apply(change)
-        if change.event:
-            self.publish(conv.status_event(change.event))
+        for event in events:        # stored with the change (the outbox): a failed publish is swept up later
+            self.publish(event)
         return Outcome(conv, change, None, tuple(state[1:]))
 
     def publish(self, event):
@@ -73,3 +75,14 @@ class UnitOfWork:
             self.notifier.publish(event)
         except Exception:   # stored and pushed live already; a lost notification must not fail the action
             logger.exception('could not publish %s', event['event_id'])
+
+
+def outbox_events(conv, change):
+    """The events a change must notify, computed before the commit so the same transaction stores them:
+    the status event (as `conv.status_event` will give it once the change applies), then the change's own."""
+    events = [dict(e) for e in change.notify]
+    if change.event:
+        after = copy.copy(conv)
+        after.apply(change)
+        events.insert(0, after.status_event(change.event))
+    return events

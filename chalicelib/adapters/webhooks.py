@@ -127,6 +127,24 @@ def post_webhook(url, payload, secrets, allow_loopback_http=False, resolve=syste
     headers = {'Content-Type': 'application/json', 'User-Agent': USER_AGENT, 'Connection': 'close',
                'X-Handoff-Event': payload['event'], 'X-Handoff-Event-Id': payload['event_id'],
                'X-Handoff-Timestamp': str(ts), 'X-Handoff-Signature': signature_header(secrets, ts, body)}
+    return _exchange(target, addresses, body, headers, timeout, deadline)
+
+
+def post_json(url, payload, allow_loopback_http=False, resolve=system_resolver, timeout=TIMEOUT, deadline=DEADLINE):
+    """POST unsigned JSON (a Slack incoming webhook) under the same guard: WebhookRefused for a forbidden
+    destination, WebhookError for any other failure."""
+    try:
+        target = check_url(url, allow_loopback_http)
+    except UrlRefused as exc:
+        raise WebhookRefused(str(exc))
+    addresses = checked_addresses(target, resolve, allow_loopback_http)
+    body = json.dumps(payload, separators=(',', ':')).encode()
+    headers = {'Content-Type': 'application/json', 'User-Agent': USER_AGENT, 'Connection': 'close'}
+    return _exchange(target, addresses, body, headers, timeout, deadline)
+
+
+def _exchange(target, addresses, body, headers, timeout, deadline):
+    """One POST to the first checked address that accepts a connection."""
     last_error = None
     for address in addresses:
         conn = _connection(target, address, timeout)

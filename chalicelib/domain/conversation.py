@@ -31,6 +31,7 @@ class Change:
     route: Optional[Route] = None                     # for visitor turns: who answered
     previous: Optional[Handoff] = None                # the handoff before this change
     counters: tuple = ()                              # routing.Counter: operators' open counts, same transaction
+    notify: tuple = ()                                # more events to deliver through the outbox (e.g. a reply by email)
 
     @property
     def noop(self):

@@ -67,6 +67,7 @@ class Handoff:
     assignee_id: Optional[str] = None      # auto-assignment: the operator a pending handoff is offered to
     assignee_name: Optional[str] = None
     offered_at: Optional[str] = None
+    contact: Optional[dict] = None      # offline request: {'email': ...}, the reply goes there by email (H4)
 
     @property
     def is_open(self):
@@ -82,6 +83,8 @@ class Handoff:
             d['escalation_step'] = self.escalation_step
         if self.warned_at:
             d['warned_at'] = self.warned_at
+        if self.contact:
+            d['contact'] = dict(self.contact)
         return d
 
     @classmethod
@@ -96,7 +99,7 @@ class Handoff:
                    owner_id=owner.get('id'), owner_name=owner.get('name'),
                    escalation_step=int(d.get('escalation_step') or 0), warned_at=d.get('warned_at'),
                    assignee_id=(d.get('assignee') or {}).get('id'), assignee_name=(d.get('assignee') or {}).get('name'),
-                   offered_at=d.get('offered_at'))
+                   offered_at=d.get('offered_at'), contact=d.get('contact'))
 
 
 def open_handoff(current: Optional[Handoff], handoff_id, reason: Reason, now) -> Handoff:

@@ -9,6 +9,8 @@ DEFAULT_SETTINGS = {'allow_human_handoff': False, 'triggers': dict(triggers.DEFA
                     'retention_days': 365}      # messages and conversations expire this long after their last write
 DEFAULT_SETTINGS.update(escalation=dict(escalation.DEFAULTS), inactivity=dict(inactivity.DEFAULTS))   # waiting visitors
 DEFAULT_SETTINGS.update(assignment=dict(routing.DEFAULT_ASSIGNMENT))   # team inbox: manual / auto (domain.routing)
+DEFAULT_SETTINGS.update(hours=None,        # business hours (domain/hours.py); None: always open
+                        channels=None)     # team email + Slack (protocol/offhours.py); None: none
 
 
 def effective(stored):

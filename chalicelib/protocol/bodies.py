@@ -5,6 +5,7 @@ import re
 
 from chalicelib.protocol.fields import (MAX_TEXT, ProtocolError, check_strings, id_field, loads, text_field,
                                         valid_agent_id)
+from chalicelib.protocol import offhours
 from chalicelib.protocol.urls import UrlRefused, check_url
 from chalicelib.protocol.waiting import check_waiting
 
@@ -108,6 +109,7 @@ SETTINGS_FIELDS = {'allow_human_handoff': bool, 'triggers': dict, 'welcome_messa
                    'retention_days': int}
 SETTINGS_FIELDS.update(escalation=dict, inactivity=dict)     # waiting visitors (protocol/waiting.py checks them)
 SETTINGS_FIELDS.update(assignment=dict)                       # team inbox (protocol/team_routing.py checks it)
+SETTINGS_FIELDS.update(hours=(dict, type(None)), channels=(dict, type(None)))   # protocol/offhours.py checks them
 RETENTION_DAYS = (1, 3650)      # messages, handoff transitions and conversations expire N days after writing
 ROLES = ('admin', 'operator')
 
@@ -158,6 +160,7 @@ def parse_settings(data, trigger_names, allow_loopback_http=False):
         raise ProtocolError('invalid_field', 'retention_days must be an integer from %d to %d' % RETENTION_DAYS,
                             'settings')
     check_assignment(settings.get('assignment'))
+    offhours.check_settings(settings, allow_loopback_http)      # hours, channels
     check_strings(settings, 'settings')
     check_waiting(settings)
     return settings, version

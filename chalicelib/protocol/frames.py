@@ -178,6 +178,9 @@ VISITOR_ACTIONS['read'] = VisitorRead                    # team inbox (README: n
 OPERATOR_ACTIONS.update({'note': Reply, 'read': OperatorRead})
 ACTIONS = {'visitor': VISITOR_ACTIONS, 'operator': OPERATOR_ACTIONS}
 
+from chalicelib.protocol.contact import LeaveContact  # noqa: E402  (the email form; it builds on Command)
+VISITOR_ACTIONS['leave_contact'] = LeaveContact
+
 
 def request_id_of(body):
     """The frame's request_id if it is a JSON object carrying a usable one: errors echo it even when

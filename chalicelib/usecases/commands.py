@@ -7,6 +7,7 @@ from chalicelib.errors import AppError, unauthorized
 from chalicelib.usecases import queue_position
 from chalicelib.usecases import assignment, operator_actions, presence, replay, visitor_turns
 from chalicelib.usecases import notes, reads
+from chalicelib.usecases import offline
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -70,6 +71,7 @@ HANDLERS = {
     ('operator', 'note'): notes.on_note,
     ('operator', 'read'): reads.on_operator_read,
     ('visitor', 'read'): reads.on_visitor_read,
+    ('visitor', 'leave_contact'): offline.leave_contact,
 }
 
 

@@ -5,6 +5,7 @@ from chalicelib.domain.handoff import Actor
 from chalicelib.errors import not_found
 from chalicelib.usecases import waiting
 from chalicelib.usecases import assignment
+from chalicelib.usecases import offline
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -46,7 +47,8 @@ def reply(ctx, operator, conversation_id, client_message_id, text, conv=None, ac
         return seq, duplicate
 
     outcome = ctx.uow.run(lambda: (ctx.conversations.get(conversation_id),),
-                          lambda c: c.reply(operator.id, operator.name, text, client_message_id, ctx.now()),
+                          lambda c: offline.reply_by_email(ctx, c, c.reply(operator.id, operator.name, text,
+                                                                           client_message_id, ctx.now())),
                           dedupe_key='operator:%s:%s' % (operator.id, client_message_id), first=(conv,))
     if outcome.duplicate:
         return ack(outcome.duplicate_seq, True)

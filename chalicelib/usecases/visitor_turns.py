@@ -8,6 +8,7 @@ from chalicelib.domain.handoff import Actor, Route
 from chalicelib.errors import not_found
 from chalicelib.usecases import waiting
 from chalicelib.usecases import assignment, limits, operator_actions, presence
+from chalicelib.usecases import offline
 from chalicelib.usecases.judgement import Judges
 
 logger = logging.getLogger(__name__)
@@ -50,9 +51,10 @@ def turn(ctx, sock, cmd, explicit):
         if 'turn' not in judges:          # built once per turn: a re-decided turn reuses the model's answers
             judges['turn'] = Judges(ctx, settings, entries, conv.recent)
         judge = judges['turn']
-        return conv.visitor_turn(cmd.text, cmd.client_message_id, explicit, settings, judge.answer,
-                                 operators_online, ctx.now(), 'h_' + uuid.uuid4().hex[:16],
-                                 limits.of(ctx).messages, time.time(), detect=judge.detect)
+        change = conv.visitor_turn(cmd.text, cmd.client_message_id, explicit, settings, judge.answer,
+                                   operators_online, ctx.now(), 'h_' + uuid.uuid4().hex[:16],
+                                   limits.of(ctx).messages, time.time(), detect=judge.detect)
+        return offline.when_closed(ctx, settings, change, operators_online)     # out of hours: the email form
 
     outcome = ctx.uow.run(load, decide, dedupe_key=key, stored_seq=lambda: stored.get('seq'))
     if outcome.duplicate:

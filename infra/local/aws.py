@@ -206,7 +206,8 @@ class FastMotoServer:
         from moto import backends
         from moto.moto_server.werkzeug_app import DomainDispatcherApplication, create_backend_app
         _cache_moto_lookups(backends, DomainDispatcherApplication)
-        app = DomainDispatcherApplication(create_backend_app)
+        from .mail import serve_sent
+        app = serve_sent(DomainDispatcherApplication(create_backend_app))     # + the sent mail, for /_local/mail
         self._server = _wsgi_server(self.host, self.port, app)
         self._thread = threading.Thread(target=self._server.serve_forever, kwargs={'poll_interval': 0.2},
                                         name='embedded-aws', daemon=True)

@@ -113,6 +113,8 @@ class Gateway:
         app.router.add_route('*', '/@connections/{id}', self.handle_management)
         app.router.add_route('*', '/{stage}/@connections/{id}', self.handle_management)
         app.router.add_route('GET', self.ws_path, self.handle_socket)
+        for method, path, handler in getattr(self, 'extra_routes', ()):    # local-only pages (/_local/mail)
+            app.router.add_route(method, path, handler)
         app.router.add_route('*', '/{tail:.*}', self.handle_rest)
         return app
 

@@ -13,6 +13,7 @@ import sys
 import time
 
 from . import aws as local_aws
+from . import mail as local_mail
 from .gateway import DEFAULT_IDLE_TIMEOUT, DEFAULT_MAX_AGE, WS_PATH, Gateway, Handlers
 from .logs import LOG, setup as setup_logging
 from .poller import QueuePoller
@@ -102,6 +103,9 @@ def configure_environment(env, resources, *, http_url, ws_url, management_url, c
         'WEBHOOK_ALLOW_LOOPBACK_HTTP': '1',
         'TIMERS_QUEUE_URL': resources.timers_queue_url,
         'TIMERS_QUEUE_NAME': resources.timers_queue_name,
+        # Email through the embedded SES (read it at /_local/mail); the outbox sweeper looks sooner than in AWS.
+        'MAIL_FROM': local_mail.SENDER,
+        'OUTBOX_GRACE_SECONDS': env.get('OUTBOX_GRACE_SECONDS') or '10',
     }
     env.update(values)
     return values
@@ -137,6 +141,7 @@ def banner(info, resources, seeded):
         'Handoff is running on this machine (embedded AWS; no account involved).',
         '  Dashboard      %s/' % info['http_url'],
         '  Widget demo    %s/demo' % info['http_url'],
+        '  Sent mail      %s/_local/mail  (the embedded SES: offline replies, team emails)' % info['http_url'],
         '  WebSocket      %s' % info['ws_url'],
         '  REST API       %s/  (same origin as the pages)' % info['http_url'],
         '  Embedded AWS   %s  table %s, queue %s (+ dead-letter queue)' % (
@@ -225,9 +230,30 @@ class LocalRuntime:
                     handler=on_timer, region=REGION, name='on_timer',
                     context_factory=lambda: lambda_context(timer_fn, timeout_s=30),
                     max_receive_count=self.resources.max_receive_count)
+            self._start_mail_and_outbox(args.app)
             asyncio.run(self._serve(t0))
         finally:
             self._cleanup()
+
+    def _start_mail_and_outbox(self, module_name):
+        """SES: the sender identity verified, sent mail at /_local/mail and in the log. The outbox sweeper
+        (an EventBridge schedule in AWS) runs every few seconds here."""
+        import boto3
+        session = boto3.session.Session(aws_access_key_id=self.credentials['AWS_ACCESS_KEY_ID'],
+                                        aws_secret_access_key=self.credentials['AWS_SECRET_ACCESS_KEY'],
+                                        region_name=REGION)
+        local_mail.verify_sender(session.client('ses', endpoint_url=self.aws.endpoint_url))
+        self.gateway.extra_routes = local_mail.routes(self.aws.endpoint_url) if self.gateway else []
+        self.timers = [local_mail.Every(1.0, local_mail.MailLog(self.aws.endpoint_url), 'mail-log')]
+        sweep = getattr(sys.modules.get(module_name), 'sweep_outbox', None)
+        if sweep is not None:
+            fn_name = '%s-local-sweep_outbox' % getattr(self.gateway.handlers, 'app_name', 'app')
+            self.timers.append(local_mail.Every(
+                float(os.environ.get('LOCAL_SWEEP_INTERVAL', '2')),
+                lambda: sweep(local_mail.scheduled_event(REGION), lambda_context(fn_name, timeout_s=120)),
+                'outbox-sweeper'))
+        for timer in self.timers:
+            timer.start()
 
     async def _serve(self, t0):
         loop = asyncio.get_running_loop()
@@ -258,6 +284,8 @@ class LocalRuntime:
                 loop.remove_signal_handler(sig)
 
     def _cleanup(self):
+        for timer in getattr(self, 'timers', ()):
+            timer.stop()
         if self.poller:
             self.poller.stop()
         if self.timer_poller:

@@ -18,7 +18,8 @@ STACK = 'handoff-dev'
 
 FUNCTIONS = {  # logical id in the template -> Python handler in app.py
     'APIHandler': 'app', 'WebsocketConnect': 'ws_connect', 'WebsocketMessage': 'ws_message',
-    'WebsocketDisconnect': 'ws_disconnect', 'OnNotification': 'on_notification', 'OnTimer': 'on_timer'}
+    'WebsocketDisconnect': 'ws_disconnect', 'OnNotification': 'on_notification', 'OnTimer': 'on_timer',
+    'SweepOutbox': 'sweep_outbox'}
 WS_STAGE = CHALICE_CONFIG['api_gateway_stage']
 
 

@@ -17,7 +17,8 @@ PHYSICAL = {
 }
 for _logical, _name in (('APIHandler', 'api_handler'), ('WebsocketConnect', 'ws_connect'),
                         ('WebsocketMessage', 'ws_message'), ('WebsocketDisconnect', 'ws_disconnect'),
-                        ('OnNotification', 'on_notification'), ('OnTimer', 'on_timer')):
+                        ('OnNotification', 'on_notification'), ('OnTimer', 'on_timer'),
+                        ('SweepOutbox', 'sweep_outbox')):
     PHYSICAL[_logical] = '%s-%s' % (STACK, _name)
 
 # The optional Bedrock grant, per stack parameters: the exact ARNs bedrock:InvokeModel is allowed on.
@@ -47,7 +48,13 @@ ALLOWED_RESOURCES = {
     'kms': lambda arn, fn: arn == 'arn:aws:kms:%s:%s:key/*' % (REGION, ACCOUNT),
     # Only the socket-message function talks to the bot's model; which model: test_bedrock_grant_* below.
     'bedrock': lambda arn, fn: fn == PHYSICAL['WebsocketMessage'] and any(arn in arns for _, arns in BEDROCK.values()),
+    # Only the configured SES identity (MAIL), and only the two functions that send notifications.
+    'ses': lambda arn, fn: fn in (PHYSICAL['OnNotification'], PHYSICAL['SweepOutbox']) and arn in (
+        'arn:aws:ses:%s:%s:identity/help@acme.test' % (REGION, ACCOUNT),
+        'arn:aws:ses:%s:%s:identity/acme.test' % (REGION, ACCOUNT)),
 }
+MAIL = {'off': {}, 'address': {'MailFrom': 'help@acme.test'},
+        'domain': {'MailFrom': 'help@acme.test', 'MailIdentity': 'acme.test'}}
 WRITE_ACTIONS = {'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem',
                  'dynamodb:ConditionCheckItem'}
 
@@ -157,6 +164,7 @@ def test_what_each_function_may_do(dev):
         'WebsocketDisconnect': {'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem',
                                 'dynamodb:Query', 'execute-api:ManageConnections'},   # presence: offline, live
         'OnNotification': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem',
+                           'dynamodb:UpdateItem',       # the outbox pointer cleared once delivered (CONV# only)
                            'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
                            'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
         # the timers consumer: reads a conversation, stores a ladder step / warning / system close, tells both
@@ -164,6 +172,9 @@ def test_what_each_function_may_do(dev):
         'OnTimer': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:UpdateItem',
                     'dynamodb:BatchWriteItem', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
                     'sqs:SendMessage', 'execute-api:ManageConnections'},
+        'SweepOutbox': {'dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem',
+                        'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem',
+                        'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
     }
     for logical, actions in expected.items():
         assert _actions(dev, logical) - {'logs:CreateLogStream', 'logs:PutLogEvents'} == actions, logical
@@ -224,5 +235,24 @@ def test_only_the_consumer_reads_the_queue_and_the_webhook_secret(dev):
         assert bool(_actions(dev, logical) & {'sqs:ReceiveMessage', 'sqs:DeleteMessage'}) == reads_a_queue
         params = json.dumps([st['Resource'] for st in dev.statements(dev.role_of(logical))
                              if 'ssm:GetParameter' in as_list(st['Action'])])
-        assert ('webhook-secret' in params) == consumer
+        # the outbox sweeper hands missed events to the same consumer: it signs webhooks too
+        assert ('webhook-secret' in params) == (consumer or logical == 'SweepOutbox')
         assert ('session-secret' in params) == (logical in ('APIHandler', 'WebsocketConnect'))
+
+
+@pytest.mark.parametrize('mail', sorted(MAIL))
+def test_ses_grant_is_exactly_the_configured_sender(dev, mail):
+    """No MailFrom: no SES permission at all. Otherwise ses:SendEmail on that one identity, From that address."""
+    parameters = MAIL[mail]
+    resolve = Resolver(dev.template, dict(PHYSICAL, **parameters))
+    grants = [(logical, resolve(st)) for logical, role, st in all_statements(dev, parameters)
+              if any(a.startswith('ses:') for a in as_list(st['Action']))]
+    if not parameters:
+        assert grants == []
+        return
+    assert sorted(logical for logical, _ in grants) == ['OnNotification', 'SweepOutbox']
+    identity = parameters.get('MailIdentity') or parameters['MailFrom']
+    for _, st in grants:
+        assert st['Action'] == ['ses:SendEmail']
+        assert st['Resource'] == 'arn:aws:ses:%s:%s:identity/%s' % (REGION, ACCOUNT, identity)
+        assert st['Condition'] == {'StringEquals': {'ses:FromAddress': 'help@acme.test'}}

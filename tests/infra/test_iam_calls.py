@@ -24,6 +24,7 @@ from tests.infra.helpers import ACCOUNT, FUNCTIONS, REGION, ROOT, STACK, Resolve
 API_ID, WS_STAGE = 'wsapi123', 'api'
 SESSION_PARAM, WEBHOOK_PARAM = '/%s/session-secret' % STACK, '/%s/webhook-secret' % STACK
 GONE = set()   # connection ids the fake @connections API answers with GoneException
+MAIL = {'MailFrom': 'help@acme.test'}       # the stack parameter: email on (offline replies, team channel)
 
 # Grants a session does not exercise, and why they stay.
 NOT_EXERCISED = {
@@ -125,6 +126,10 @@ def iam_requests(service, operation, params, endpoint, hash_key, queue_arns):
             return [('bedrock:InvokeModel', 'arn:aws:bedrock:%s:%s:inference-profile/%s' % (REGION, ACCOUNT, model), {}),
                     ('bedrock:InvokeModel', 'arn:aws:bedrock:us-west-2::foundation-model/' + base, {})]
         return [('bedrock:InvokeModel', 'arn:aws:bedrock:%s::foundation-model/%s' % (REGION, model), {})]
+    if service == 'ses' and operation == 'SendEmail':
+        # The address is the verified identity here (MailIdentity empty); a domain identity is test_iam's case.
+        return [('ses:SendEmail', 'arn:aws:ses:%s:%s:identity/%s' % (REGION, ACCOUNT, params['Source']),
+                 {'ses:FromAddress': params['Source']})]
     raise AssertionError('no IAM mapping for %s.%s: extend tests/infra/test_iam_calls.py' % (service, operation))
 
 
@@ -217,11 +222,16 @@ def session(dev):
             mp.setenv('WEBHOOK_SECRET_PARAM', WEBHOOK_PARAM)
             mp.setenv('WEBHOOK_ALLOW_LOOPBACK_HTTP', '1')       # the scenario's receiver is on loopback
             mp.setenv('WS_PUBLIC_URL', 'wss://%s.execute-api.%s.amazonaws.com/%s' % (API_ID, REGION, WS_STAGE))
+            mp.setenv('MAIL_FROM', MAIL['MailFrom'])
+            mp.setenv('OUTBOX_GRACE_SECONDS', '0')            # the sweeper takes what is there at once
+            boto3.client('ses', region_name=REGION).verify_email_identity(EmailAddress=MAIL['MailFrom'])
 
             # What an administrator does once (infra/admin.py); not a Lambda function.
             stores = Stores()
             stores.agents.create('shop', 'Acme', {'allow_human_handoff': True, 'webhook_url':
-                                                  'http://127.0.0.1:%d/hook' % server.server_port})
+                                                  'http://127.0.0.1:%d/hook' % server.server_port,
+                                                  'channels': {'email': {'to': ['team@acme.test'],
+                                                                         'events': ['handoff.requested']}}})
             stores.agents.put_entry('shop', 'kb_1', {'question': 'How long does shipping take?', 'answer': '3-5 days.'},
                                     must_exist=False)
             _operator_id, token = stores.operators.create('Alice', ['shop'], role='admin')
@@ -331,6 +341,21 @@ def session(dev):
             GONE.add('op-gone-2')
             notifications()
             assert Webhook.received, 'the consumer did not call the webhook'
+            # -- SQS unreachable at publish time: the outbox sweeper delivers the stored event (a gone socket too)
+            import chalicelib.adapters.queue as queue_module
+            publish = queue_module.Notifier.publish
+            mp.setattr(queue_module.Notifier, 'publish', lambda self, event: (_ for _ in ()).throw(
+                ConnectionError('SQS is unreachable')))
+            frame('vis-1', action='request_human')
+            mp.setattr(queue_module.Notifier, 'publish', publish)
+            connect('op-gone-4', token=token)
+            GONE.add('op-gone-4')
+            as_function('SweepOutbox')
+            swept = app_module.sweep_outbox({'version': '0', 'account': ACCOUNT, 'region': REGION, 'detail': {},
+                                             'detail-type': 'Scheduled Event', 'source': 'aws.events',
+                                             'time': '2026-12-03T10:00:00Z', 'id': 'e1', 'resources': []}, None)
+            assert swept['delivered'] >= 1 and swept['failed'] == 0, swept
+            frame('vis-1', action='cancel_handoff')
             # -- per-agent secrets (admins), a verified visitor; the agent's own webhook secret signs now
             # (before, the deployment-wide one from SSM did)
             rest('GET', '/agents/shop/secrets')
@@ -384,8 +409,8 @@ def session(dev):
 
 
 def _roles(dev, physical):
-    resolve = Resolver(dev.template, physical)
-    return {logical: [resolve(st) for st in dev.statements(dev.role_of(logical))] for logical in FUNCTIONS}
+    resolve = Resolver(dev.template, dict(physical, **MAIL))
+    return {logical: [resolve(st) for st in dev.statements(dev.role_of(logical), MAIL)] for logical in FUNCTIONS}
 
 
 def _hash_key(dev):

@@ -21,10 +21,11 @@ LOCAL_ONLY = {
     'SESSION_SECRET',       # the secrets themselves: local and tests only; AWS reads them from SSM
     'WEBHOOK_SECRET',
     'WEBHOOK_ALLOW_LOOPBACK_HTTP',  # the local runtime's webhooks to 127.0.0.1; in AWS only public https
+    'PUBLIC_HTTP_URL',      # the local runtime's address: links in team emails; in AWS DASHBOARD_URL
 }
 # Have a default in code (chalicelib/config.py, chalicelib/domain/rate_limit.py); set them on the functions to tune.
 OPTIONAL = {'BOT_CONFIDENCE_THRESHOLD', 'RATE_LIMITS', 'VISITOR_MESSAGE_BURST', 'VISITOR_MESSAGES_PER_MINUTE',
-            'NEW_SESSIONS_PER_MINUTE_PER_ADDRESS'}
+            'NEW_SESSIONS_PER_MINUTE_PER_ADDRESS', 'OUTBOX_GRACE_SECONDS'}
 
 
 def lint(path):

@@ -6,6 +6,7 @@ from chalicelib.adapters.store.limits import Rates
 from chalicelib.adapters.store.markers import Markers
 from chalicelib.adapters.store.models import shared_connection
 from chalicelib.adapters.store.operators import Operators
+from chalicelib.adapters.store.outbox import Outbox
 from chalicelib.adapters.store.privacy import Privacy
 from chalicelib.adapters.store.routing import Routing
 from chalicelib.adapters.store.reads import Reads
@@ -31,6 +32,7 @@ class Stores:
         self.routing = Routing()
         self.reads = Reads()
         self.saved_replies = SavedReplies()
+        self.outbox = Outbox()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',

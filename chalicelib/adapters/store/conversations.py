@@ -8,6 +8,7 @@ from pynamodb.expressions.condition import size
 from pynamodb.transactions import TransactWrite
 
 from chalicelib.adapters.store import agents, routing
+from chalicelib.adapters.store import outbox as outboxes
 from chalicelib.adapters.store.models import (MAX_SEQ, AgentItem, ConnectionItem, ConversationItem, DedupeItem,
                                               Entity, HandoffEventItem, KnowledgeItem, MessageItem, condition_failed,
                                               get, inbox_pk, key, msg_sk)
@@ -37,6 +38,29 @@ def _packs(messages):
             packs.append([m])
             size = n
     return packs
+
+
+def _outbox_pointers(events, change, new_seq):
+    """Each event to store gets its pointer: the first rides on the transition record when there is one."""
+    out = []
+    for i, event in enumerate(events or ()):
+        if i == 0 and change.transition:
+            event['_outbox'] = _transition_sk(change, new_seq)
+        else:
+            event['_outbox'] = 'OUTBOX#' + event['event_id']
+        out.append(event)
+    return out
+
+
+def _transition_sk(change, new_seq):
+    sk = 'HANDOFF#%012d#%s' % (new_seq, change.transition['handoff_id'])
+    if change.transition.get('status') == 'escalated':    # may store no message: a key of its own
+        sk += '#step%s' % change.transition['reason']['step']
+    return sk
+
+
+def _when(event, change):
+    return event.get('at') or change.updates.get('updated_at') or ''
 
 
 class ConflictError(Exception):
@@ -121,10 +145,12 @@ class Conversations:
         item.update(actions=actions)
         return _domain(item)
 
-    def commit(self, conv, change, dedupe_key=None):
+    def commit(self, conv, change, dedupe_key=None, outbox=()):
         """Store a Change in ONE transaction, held only if the conversation's `seq` is still what we read:
         every state change bumps it, so two writers never interleave (no gaps, no double acknowledge).
-        A lost race raises ConflictError; any other refusal surfaces as what it is."""
+        A lost race raises ConflictError; any other refusal surfaces as what it is.
+        `outbox`: the events this change must notify, stored in the same transaction (store/outbox.py); each
+        gets `_outbox`, its item's sort key, for the consumer to clear once delivered."""
         pk = key('CONV', conv.id)
         new_seq = conv.seq + len(change.messages)
         # Retention (the agent's, copied on the conversation): everything written here expires N days from now.
@@ -142,12 +168,16 @@ class Conversations:
                     tx.save(DedupeItem(pk, 'CMID#' + dedupe_key, seq=conv.seq + 1,
                                        expires_at=timedelta(seconds=DEDUPE_TTL)),
                             condition=DedupeItem.pk.does_not_exist())
+                carried = _outbox_pointers(outbox, change, new_seq)
                 if change.transition:
-                    sk = 'HANDOFF#%012d#%s' % (new_seq, change.transition['handoff_id'])
-                    if change.transition.get('status') == 'escalated':    # may store no message: a key of its own
-                        sk += '#step%s' % change.transition['reason']['step']
-                    tx.save(HandoffEventItem(pk, sk, event=change.transition, **keep),
+                    sk = _transition_sk(change, new_seq)
+                    extra = outboxes.transition_attrs(carried[0], _when(carried[0], change)) \
+                        if carried and carried[0]['_outbox'] == sk else {}
+                    tx.save(HandoffEventItem(pk, sk, event=change.transition, **extra, **keep),
                             condition=HandoffEventItem.pk.does_not_exist())
+                for event in carried:
+                    if event['_outbox'].startswith('OUTBOX#'):
+                        tx.save(outboxes.extra_item(pk, event, _when(event, change), keep))
                 expiry = [ConversationItem.expires_at.set(keep['expires_at'])] if keep else []
                 expiry.append(ConversationItem.visible_seq.set(visible))
                 tx.update(ConversationItem(pk, 'META'),

@@ -28,6 +28,11 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   CONV#{conv}             READ#{operator}     an operator's read position in the conversation: seq, at (only grows;
                                               expires with the conversation's retention)
   AGENT#{agent}           REPLIES             saved replies: map {reply_id: {title, shortcut, text, ...}}, version
+  CONV#{conv}             OUTBOX#{event id}   an event to deliver that has no transition record to ride on
+                                              (a reply to email to an offline visitor); emptied once delivered
+  (outbox)                                    HANDOFF# and OUTBOX# items waiting for delivery carry
+                                              gsi1pk = OUTBOX, gsi1sk = when written (or retried) and `outbox`
+                                              (the event): the sweeper's Query finds what SQS never delivered
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -139,6 +144,8 @@ class DedupeItem(Entity, discriminator='cmid'):
 
 class HandoffEventItem(Entity, discriminator='handoff_event'):
     event = JSONAttribute()
+    outbox = JSONAttribute(null=True)            # the status event, until every channel has it (outbox.py)
+    outbox_tries = NumberAttribute(null=True)
 
 
 class ConnectionItem(Entity, discriminator='conn'):
@@ -182,7 +189,7 @@ class OperatorTokenItem(Entity, discriminator='operator_token'):
 
 
 class NotifiedItem(Entity, discriminator='notified'):
-    pass
+    lease_until = NumberAttribute(null=True)        # claimed by a delivery until then (epoch s); absent: delivered
 
 
 class SecretItem(Entity, discriminator='secret'):
@@ -248,3 +255,9 @@ def shared_connection():
     """One botocore client for every model and for transactions: PynamoDB caches a connection per
     model class, and subclasses inherit the base's only if the base made it first."""
     return Entity._get_connection().connection
+
+
+class OutboxItem(Entity, discriminator='outbox'):
+    """An event to deliver that has no transition record to ride on (a reply to be emailed): outbox.py."""
+    event = JSONAttribute(null=True)
+    outbox_tries = NumberAttribute(null=True)

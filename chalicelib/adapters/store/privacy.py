@@ -8,13 +8,15 @@ What a visitor leaves in the table (models.py):
                                                           (HANDOFF#{seq}#{handoff}: the seq the event carries);
                                                           an offer's marker (no transition) holds no visitor data
                                                           and expires with its TTL
+  NOTIFY#{handoff}:{status}  inbox / webhook / email / slack   delivery markers, named by the handoff ids in HANDOFF#
+  NOTIFY#mail:{conv}:{seq}   mail                         the emailed replies, named by the OUTBOX# items
 Rate counters (RATE#) are keyed by a hash of the source address, hold no visitor id, and expire in minutes.
 """
 from chalicelib.adapters.store.models import (ConnectionItem, ConversationItem, Entity, HandoffEventItem, NotifiedItem,
                                               key)
 
 STATUSES = ('requested', 'pending', 'acknowledged', 'resolved', 'cancelled')
-CHANNELS = ('inbox', 'webhook')
+CHANNELS = ('inbox', 'webhook', 'email', 'slack')
 
 
 class Privacy:
@@ -29,6 +31,9 @@ class Privacy:
         keys = [(key('NOTIFY', '%s:%s' % (h, status)), channel)
                 for h in handoff_ids for status in STATUSES for channel in CHANNELS]
         keys += [(key('NOTIFY', event_id), channel) for event_id in _event_ids(partition) for channel in CHANNELS]
+        # a reply emailed to the visitor: its marker is named by the OUTBOX# item's event id (mail:{conv}:{seq})
+        keys += [(key('NOTIFY', i.sk.split('#', 1)[1]), 'mail') for i in partition if i.sk.startswith('OUTBOX#')]
+        keys = list(dict.fromkeys(keys))              # one key once (BatchWriteItem refuses duplicates)
         items = [NotifiedItem(pk, sk) for pk, sk in keys] + [ConnectionItem(key('CONN', c), 'META') for c in sockets]
         items += [i for i in partition if not isinstance(i, ConversationItem)]
         with Entity.batch_write() as batch:           # 25 keys a request

@@ -250,6 +250,7 @@ function renderHeader() {
   if (v.vip) { sub.push('VIP'); }
   const open = status === 'pending' || status === 'acknowledged';
   if (h && h.reason && open) { sub.push(reasonText(h.reason)); }
+  if (h && h.contact && open) { sub.push('offline: your reply is also emailed to ' + h.contact.email); }
   if (status === 'pending') { sub.push('waiting ' + duration(s.waiting_since || h.requested_at)); }
   $('conv-sub').textContent = sub.join(' · ');
   const badge = $('conv-status');

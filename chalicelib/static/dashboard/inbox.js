@@ -253,6 +253,7 @@ function updateRow(row, s) {
     mine: !!(status === 'pending' && h && h.assignee && state.me && h.assignee.id === state.me.id),
     offered: status === 'pending' && h && h.assignee ? h.assignee.name : '',
     unread: (status === 'pending' || status === 'acknowledged') && state.currentId !== s.id ? (s.unread || 0) : 0,
+    mail: h && h.contact && (status === 'pending' || status === 'acknowledged') ? h.contact.email : '',
   };
   const sig = JSON.stringify(view);
   if (sig === row.sig) { return; }
@@ -270,6 +271,7 @@ function updateRow(row, s) {
       view.mine ? el('span', { className: 'pill pill-assigned', text: 'Assigned to you' })
         : (view.offered ? el('span', { className: 'pill pill-offered', text: 'Offered to ' + view.offered }) : null),
       view.unread ? el('span', { className: 'pill pill-unread', text: String(view.unread), title: view.unread + ' unread' }) : null,
+      view.mail ? el('span', { className: 'tag tag-offline', title: 'Reply by email to ' + view.mail, text: 'Offline · reply by email' }) : null,
     ]),
     status === 'pending' ? el('span', { className: 'row-wait' }, [
       el('span', { className: 'wait-time', 'data-since': view.since || '' }),

@@ -20,6 +20,7 @@ import {
 } from './inbox.js';
 import { initKnowledge, loadKnowledge } from './knowledge.js';
 import { initSettings, loadSettings } from './settings.js';
+import { loadOffhours } from './settings_offhours.js';
 import { initPrivacy, showPrivacyTools } from './privacy.js';
 import { loadSecrets } from './secrets.js';
 import { initTeam, loadTeam, teamHooks } from './team.js';
@@ -129,6 +130,7 @@ function selectTab(name) {
   }
   if (name === 'settings') { loadSettings(); loadKnowledge(); loadAssignment(); }
   if (name === 'settings') { loadSettings(); loadKnowledge(); loadSavedRepliesSettings(); }
+  if (name === 'settings') { loadSettings(); loadKnowledge(); loadOffhours(); }
   if (name === 'team') { loadTeam(); loadSecrets(); }
   if (name === 'settings') { loadWaitingSettings(); }
 }

@@ -12,6 +12,7 @@ import { Transcript } from '../lib/transcript.js';
 import { Panel } from './panel.js';
 import { QueueStatus } from './queue.js';
 import { startReadReceipts } from './reads.js';
+import { ContactForm } from './contact.js';
 
 const MAX_CACHED = 200;
 // Internal notes take seq numbers a visitor never sees: messages name their predecessor (lib/transcript.js).
@@ -88,6 +89,7 @@ export function start(api, options, queued) {
   });
   const queue = new QueueStatus(panel, (f) => socket && socket.send(f), options.queueEveryMs);
   startReadReceipts(panel, (seq) => !!socket && socket.send({ action: 'read', seq }));
+  const contact = new ContactForm(panel, (frame) => queueAction(frame));    // the email form (team away)
 
   // ---------------------------------------------------------------- persistence
   function persist() {
@@ -150,6 +152,7 @@ export function start(api, options, queued) {
     if (m.role === 'human' || m.role === 'bot') { panel.hideTyping(); }
     if (!panel.isOpen && m.role !== 'visitor') { panel.setUnread(panel.unread + 1); }
     if (m.meta && m.meta.event === 'handoff.declined') { setNotice('declined'); }
+    contact.seen(m);
     panel.scrollDown();
   }
 
@@ -191,6 +194,7 @@ export function start(api, options, queued) {
     }
     const wasOpen = handoffOpen();
     state.handoff = h;
+    contact.handoff(h);
     if (handoffOpen()) {
       state.notice = null;
     } else if (wasOpen) {
@@ -265,6 +269,7 @@ export function start(api, options, queued) {
   function onEvent(ev) {
     if (!ev || !ev.type) { return; }
     if (ev.conversation_id && state.conversationId && ev.conversation_id !== state.conversationId) { return; }
+    if (ev.action === 'leave_contact' && (ev.type === 'ack' || ev.type === 'error')) { contact.answered(ev); }
     switch (ev.type) {
       case 'ack':
         if (ev.client_message_id && ev.action === 'send') { onAck(ev); }
