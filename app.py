@@ -222,6 +222,17 @@ def erase_visitor(agent_id, visitor_id):
     return Response('', status_code=204)
 
 
+# ---- analytics (every operator of the agent): JSON, or the same figures as CSV with format=csv ----------
+
+@route('/agents/{agent_id}/analytics')
+def analytics(agent_id):
+    kind, body, filename = services().analytics(_operator(), agent_id, _query())
+    if kind == 'csv':
+        return Response(body, headers={'Content-Type': 'text/csv; charset=utf-8',
+                                       'Content-Disposition': 'attachment; filename="%s"' % filename})
+    return body
+
+
 # ---- static dashboard and widget -----------------------------------------------------------------
 
 def _static(name):

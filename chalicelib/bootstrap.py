@@ -94,6 +94,11 @@ class Services:
     def erase_visitor(self, operator, agent_id, visitor_id):
         return privacy.erase(self.ctx, operator, agent_id, visitor_id)
 
+    # analytics (every operator of the agent)
+    def analytics(self, operator, agent_id, query):
+        from chalicelib.usecases import analytics
+        return analytics.report(self.ctx, operator, agent_id, query)
+
     # the queue consumer
     def notification_consumer(self, webhook_secret):
         from chalicelib.usecases.notifications import NotificationConsumer

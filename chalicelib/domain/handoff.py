@@ -62,6 +62,7 @@ class Handoff:
     updated_at: str
     owner_id: Optional[str] = None
     owner_name: Optional[str] = None
+    csat: Optional[dict] = None     # the visitor's rating once resolved: {score, comment, at} (domain.csat)
 
     @property
     def is_open(self):
@@ -69,8 +70,11 @@ class Handoff:
 
     def to_dict(self):
         owner = {'id': self.owner_id, 'name': self.owner_name} if self.owner_id else None
-        return {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
-                'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+        out = {'id': self.id, 'status': self.status.value, 'reason': self.reason.to_dict(),
+               'owner': owner, 'requested_at': self.requested_at, 'updated_at': self.updated_at}
+        if self.csat:
+            out['csat'] = dict(self.csat)
+        return out
 
     @classmethod
     def from_dict(cls, d):
@@ -81,7 +85,7 @@ class Handoff:
         return cls(id=d['id'], status=Status(d['status']),
                    reason=Reason(reason.get('code', ''), reason.get('detail', '')),
                    requested_at=d['requested_at'], updated_at=d['updated_at'],
-                   owner_id=owner.get('id'), owner_name=owner.get('name'))
+                   owner_id=owner.get('id'), owner_name=owner.get('name'), csat=d.get('csat') or None)
 
 
 def open_handoff(current: Optional[Handoff], handoff_id, reason: Reason, now) -> Handoff:

@@ -5,6 +5,7 @@ from chalicelib.auth import OperatorIdentity
 from chalicelib.domain.handoff import Actor
 from chalicelib.errors import AppError, unauthorized
 from chalicelib.usecases import operator_actions, replay, visitor_turns
+from chalicelib.usecases import csat
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -59,6 +60,7 @@ HANDLERS = {
     ('operator', 'reply'): _operator_reply,
     ('operator', 'typing'): _operator_typing,
     ('operator', 'ping'): _ping,
+    ('visitor', 'csat'): csat.submit,
 }
 
 

@@ -16,7 +16,7 @@ import time
 
 from chalicelib import protocol
 from chalicelib.adapters.webhooks import WebhookRefused, post_webhook
-from chalicelib.usecases import inbox
+from chalicelib.usecases import analytics, inbox
 
 logger = logging.getLogger(__name__)
 
@@ -43,6 +43,7 @@ class NotificationConsumer:
             self.ctx.fanout.to_operators(agent_id, [push], connections)
             self.markers.mark_notified(event_id, 'inbox')
             self._measure(event, operators_online=len(connections))
+        analytics.record(self.ctx, event)   # once per event_id on its own; after the inbox, before a slow webhook
         agent = self.ctx.stores.agents.get(agent_id)
         url = agent and agent.settings.get('webhook_url')
         if url and not self.markers.was_notified(event_id, 'webhook'):

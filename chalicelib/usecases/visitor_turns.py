@@ -6,7 +6,7 @@ import uuid
 from chalicelib import protocol
 from chalicelib.domain.handoff import Actor, Route
 from chalicelib.errors import not_found
-from chalicelib.usecases import limits, operator_actions
+from chalicelib.usecases import analytics, limits, operator_actions
 from chalicelib.usecases.judgement import Judges
 
 logger = logging.getLogger(__name__)
@@ -58,6 +58,7 @@ def turn(ctx, sock, cmd, explicit):
         return ctx.fanout.post(sock.connection_id, protocol.ack_event(
             cmd.action, outcome.duplicate_seq, cmd.request_id, cmd.client_message_id, duplicate=True))
     conv, change = outcome.conversation, outcome.change
+    analytics.count_turn(ctx, conv, change, outcome.extra[0])
     route = change.route
     events = [protocol.message_event(cid, m) for m in change.messages]
     # The sending socket learns its own message's seq from the ack: no echo (a third of the posts). A client

@@ -21,6 +21,9 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   AGENT#{agent}           SECRET#{kind}       identity or webhook secret: current, previous + grace end (never
                                               returned by the settings routes)
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
+  STATS#{agent}           DAY#{date}[#part]   analytics counters of one local day: '' handoffs, '#BOT' the bot's
+                                              side, '#OP#{operator}' one operator (stats.py; flat ADD counters)
+  NOTIFY#{event id}       analytics           the event was counted in analytics (TTL)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -182,6 +185,10 @@ class SecretItem(Entity, discriminator='secret'):
 class TicketItem(Entity, discriminator='ticket'):
     token_hash = UnicodeAttribute()
     used_at = NumberAttribute(null=True)            # set by the one connect that redeems it
+
+
+class StatsItem(Entity, discriminator='stats'):
+    """Analytics counters (adapters/store/stats.py writes them with the low-level client: names are data)."""
 
 
 def key(prefix, value):
