@@ -18,6 +18,7 @@ import { $, api, errorText, state, toast } from './state.js';
 import { STATUS_LABEL, botExplanation, reasonText, trustText, visitorName } from './format.js';
 import { markCurrent, setHandoff, summaryOf, upsertSummary } from './inbox.js';
 import { entryQuestion, onKnowledgeChange } from './knowledge.js';
+import { csatNode } from './csat.js';
 
 const convs = new Map();   // conversation id -> {transcript, handoff, pending: [], opened}
 let typingOn = false;
@@ -174,6 +175,7 @@ function messageNode(m) {
   if (m.role === 'system' && meta.reason && meta.reason.code) {
     li.appendChild(el('p', { className: 'msg-why', text: 'Why: ' + reasonText(meta.reason) }));
   }
+  if (m.role === 'system' && meta.event === 'handoff.csat') { li.appendChild(csatNode(meta)); }
   const t = el('time', { className: 'msg-time', text: timeLabel(m.created_at, true), datetime: m.created_at || null });
   if (m.created_at) { t.title = new Date(m.created_at).toLocaleString(); }
   li.appendChild(t);

@@ -23,6 +23,7 @@ import { initSettings, loadSettings } from './settings.js';
 import { initPrivacy, showPrivacyTools } from './privacy.js';
 import { loadSecrets } from './secrets.js';
 import { initTeam, loadTeam, teamHooks } from './team.js';
+import { initAnalytics, loadAnalytics } from './analytics.js';
 
 const TOKEN_KEY = 'handoff.operatorToken';
 const AGENT_KEY = 'handoff.agentId';
@@ -89,6 +90,7 @@ function selectAgent(id) {
   applyRole();
   if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); }
   if (!$('panel-team').hidden) { loadTeam(); loadSecrets(); }
+  if (!$('panel-analytics').hidden) { loadAnalytics(); }
 }
 
 /* What the role for this agent may see: the Team tab and the visitor-data buttons are for admins
@@ -102,7 +104,7 @@ function applyRole() {
 teamHooks.roleChanged = () => { applyRole(); if (!$('panel-settings').hidden) { loadSettings(); } };
 
 // ---------------------------------------------------------------- tabs
-const TABS = ['inbox', 'settings', 'team'];
+const TABS = ['inbox', 'settings', 'team', 'analytics'];
 
 function visibleTabs() {
   return TABS.filter((t) => !$('tab-' + t).hidden);
@@ -117,6 +119,7 @@ function selectTab(name) {
   }
   if (name === 'settings') { loadSettings(); loadKnowledge(); }
   if (name === 'team') { loadTeam(); loadSecrets(); }
+  if (name === 'analytics') { loadAnalytics(); }
 }
 
 function openFromElsewhere(id) {
@@ -240,6 +243,7 @@ function bind() {
   initKnowledge();
   initTeam();
   initPrivacy();
+  initAnalytics();
   initAlerts({ onOpen: openFromElsewhere });
 }
 

@@ -10,6 +10,7 @@ import { restClient, webSocketUrl, withQuery } from '../lib/rest.js';
 import { ReconnectingSocket } from '../lib/socket.js';
 import { Transcript } from '../lib/transcript.js';
 import { Panel } from './panel.js';
+import { CsatPrompt } from './csat.js';
 
 const MAX_CACHED = 200;
 const ACK_RETRY_MS = 15000;
@@ -82,6 +83,8 @@ export function start(api, options, queued) {
     dismissNotice: () => { state.notice = null; persist(); renderBanner(); },
     opened: (open) => { store.save('open', open); if (open) { ensureStarted(); } },
   });
+
+  const csat = new CsatPrompt(panel, (frame) => queueAction(frame), store);
 
   // ---------------------------------------------------------------- persistence
   function persist() {
@@ -190,6 +193,7 @@ export function start(api, options, queued) {
       // Resolved or cancelled (live, or seen in a replay after a reconnect): the bot answers again.
       state.notice = { kind: 'back', text: NOTICES.back };
       panel.hideTyping();
+      csat.offer(h);
     }
     persist();
     renderBanner();
@@ -312,6 +316,7 @@ export function start(api, options, queued) {
 
   function onError(ev) {
     const code = ev.code;
+    if (ev.action === 'csat') { csat.refused(); return; }
     if (code === 'handoff_already_open' || code === 'no_open_handoff') {
       if (socket) { socket.send({ action: 'resume', after: state.transcript.watermark }); }
       return;
