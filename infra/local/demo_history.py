@@ -72,8 +72,9 @@ def _event(hid, status, handoff, at):
 
 
 def seed(agent_id, operator_tokens, now=None):
-    """Record the history for `agent_id`; `operator_tokens` {name: token} (demo.seed's). Returns the report
-    inputs (turns, events) for whoever wants to check the figures."""
+    """Record the history for `agent_id`; `operator_tokens` {name: token} (demo.seed's). Returns the `now` it
+    used (ISO): `history(operators, now)` gives the same figures again, for tests to check."""
+    now = now or datetime.now(timezone.utc)
     from chalicelib.adapters.store import Stores
     stores = Stores()
     operators = []
@@ -93,4 +94,4 @@ def seed(agent_id, operator_tokens, now=None):
     for day in sorted({d for d, _ in merged}):
         stores.stats.record_once(agent_id, 'demo-history:%s:%s' % (agent_id, day),
                                  [inc for (d, _), inc in sorted(merged.items()) if d == day])
-    return turns, events
+    return _iso(now)

@@ -110,7 +110,7 @@ function render(r) {
   const buckets = BUCKET_LABELS(r.buckets);
   out.appendChild(barChart('latency', 'Time to acknowledge and to resolve (distribution)', buckets,
     [{ name: 'acknowledged', cls: 'an-s1', values: tta.histogram }, { name: 'resolved', cls: 'an-s3', values: ttr.histogram }],
-    { labelHeader: 'Within', maxTicks: 14 }));
+    { labelHeader: 'Within', maxTicks: 14, tick: (l) => l.replace('≤ ', '') }));
   out.appendChild(barChart('csat', 'CSAT: answers by score', ['1', '2', '3', '4', '5'],
     [{ name: 'answers', cls: 'an-s3', values: ['1', '2', '3', '4', '5'].map((s) => r.csat.distribution[s]) }],
     { labelHeader: 'Score' }));
