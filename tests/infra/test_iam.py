@@ -154,6 +154,7 @@ def test_what_each_function_may_do(dev):
                              'sqs:SendMessage', 'execute-api:ManageConnections'},
         'WebsocketDisconnect': {'dynamodb:GetItem', 'dynamodb:UpdateItem', 'dynamodb:BatchWriteItem'},
         'OnNotification': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem',
+                           'dynamodb:UpdateItem',      # analytics counters (STATS# only)
                            'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
                            'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
     }
