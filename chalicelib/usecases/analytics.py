@@ -53,8 +53,8 @@ def count_turn(ctx, conv, change, agent):
 
 def report(ctx, operator, agent_id, params):
     """GET /agents/{id}/analytics: every operator of the agent may read its figures. Returns (format, body)."""
+    operator.check_agent(agent_id)            # first: another tenant's agent is a 404 whatever the query
     wanted, fmt = parse_range(params)
-    operator.check_agent(agent_id)
     agent = ctx.stores.agents.get(agent_id)
     if agent is None:
         raise not_found('agent')

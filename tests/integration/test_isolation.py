@@ -16,7 +16,8 @@ ROUTES = [('GET', '/operator/me'), ('GET', '/agents/shop/inbox'), ('GET', '/conv
           ('PUT', '/agents/shop/knowledge/kb_x'), ('DELETE', '/agents/shop/knowledge/kb_x'),
           ('GET', '/agents/shop/operators'), ('POST', '/agents/shop/operators'),
           ('PUT', '/agents/shop/operators/{bob}'), ('DELETE', '/agents/shop/operators/{bob}'),
-          ('GET', '/agents/shop/visitors/{vid}/export'), ('DELETE', '/agents/shop/visitors/{vid}')]
+          ('GET', '/agents/shop/visitors/{vid}/export'), ('DELETE', '/agents/shop/visitors/{vid}'),
+          ('GET', '/agents/shop/analytics')]
 
 
 def fill(h, path, cid):
@@ -127,6 +128,7 @@ MATRIX = {
     ('GET', '/agents/shop/secrets'): (None, 200, 403),
     ('POST', '/agents/shop/secrets/identity'): ({}, 201, 403),
     ('POST', '/operator/socket-ticket'): ({}, 200, 200),
+    ('GET', '/agents/shop/analytics'): (None, 200, 200),           # every operator of the agent reads its figures
 }
 
 

@@ -4,14 +4,15 @@ partition, then the keys it names), never by a scan.
 What a visitor leaves in the table (models.py):
   CONV#{agent}.{visitor}  META / MSG# / CMID# / HANDOFF#   the conversation partition (one Query finds all)
   CONN#{socket}           META                            the visitor's sockets, named on the conversation item
-  NOTIFY#{handoff}:{status}  inbox / webhook              delivery markers, named by the handoff ids in HANDOFF#
+  NOTIFY#{handoff}:{status}  inbox / webhook / analytics  delivery and counting markers, named by the handoff ids
+                                                          in HANDOFF# (status `csat` too: the rating's event)
 Rate counters (RATE#) are keyed by a hash of the source address, hold no visitor id, and expire in minutes.
 """
 from chalicelib.adapters.store.models import (ConnectionItem, ConversationItem, Entity, HandoffEventItem, NotifiedItem,
                                               key)
 
-STATUSES = ('requested', 'pending', 'acknowledged', 'resolved', 'cancelled')
-CHANNELS = ('inbox', 'webhook')
+STATUSES = ('requested', 'pending', 'acknowledged', 'resolved', 'cancelled', 'csat')
+CHANNELS = ('inbox', 'webhook', 'analytics')
 
 
 class Privacy:
