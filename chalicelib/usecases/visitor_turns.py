@@ -58,7 +58,6 @@ def turn(ctx, sock, cmd, explicit):
         return ctx.fanout.post(sock.connection_id, protocol.ack_event(
             cmd.action, outcome.duplicate_seq, cmd.request_id, cmd.client_message_id, duplicate=True))
     conv, change = outcome.conversation, outcome.change
-    analytics.count_turn(ctx, conv, change, outcome.extra[0])
     route = change.route
     events = [protocol.message_event(cid, m) for m in change.messages]
     # The sending socket learns its own message's seq from the ack: no echo (a third of the posts). A client
@@ -76,6 +75,7 @@ def turn(ctx, sock, cmd, explicit):
     ctx.fanout.to_visitor(conv, events, origin=sock.connection_id, acked=acked)
     if route in (Route.HUMAN, Route.HANDOFF):
         ctx.fanout.to_operators(agent_id, events, online.get('sockets'), conv=conv)
+    analytics.count_turn(ctx, conv, change, outcome.extra[0])     # last: the visitor's answer does not wait on it
 
 
 def cancel_handoff(ctx, sock, cmd):
