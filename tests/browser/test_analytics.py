@@ -48,6 +48,8 @@ def test_analytics_tab_and_csat(pages, stack):
     assert {r[0]: r[1] for r in table_rows(alice, 'operators')} == \
         {o['name']: str(o['handled']) for o in want['operators']}
     assert alice.locator('[data-figure="by-day"] svg rect').count() == 14          # 7 days × 2 series
+    assert table_rows(alice, 'by-hour')[9] == ['09', str(want['by_hour'][9]['conversations']),
+                                               str(want['by_hour'][9]['handoffs'])]
     assert alice.locator('[data-figure="by-reason"] svg[role="img"] title').first.text_content() == \
         'Handoffs by reason'
     alice.set_viewport_size({'width': 1360, 'height': 1420})

@@ -104,9 +104,10 @@ function render(r) {
   const reasons = Object.keys(r.by_reason);
   out.appendChild(barChart('by-reason', 'Handoffs by reason', reasons.map((c) => reasonLabel({ code: c })),
     [{ name: 'handoffs', cls: 'an-s2', values: reasons.map((c) => r.by_reason[c]) }], { labelHeader: 'Reason' }));
-  out.appendChild(barChart('by-hour', 'Handoffs by hour of day (' + r.range.time_zone + ')',
+  out.appendChild(barChart('by-hour', 'Conversations and handoffs by hour of day (' + r.range.time_zone + ')',
     r.by_hour.map((h) => String(h.hour).padStart(2, '0')),
-    [{ name: 'handoffs', cls: 'an-s2', values: r.by_hour.map((h) => h.handoffs) }], { labelHeader: 'Hour', maxTicks: 24 }));
+    [{ name: 'conversations', cls: 'an-s1', values: r.by_hour.map((h) => h.conversations) },
+      { name: 'handoffs', cls: 'an-s2', values: r.by_hour.map((h) => h.handoffs) }], { labelHeader: 'Hour', maxTicks: 24 }));
   const buckets = BUCKET_LABELS(r.buckets);
   out.appendChild(barChart('latency', 'Time to acknowledge and to resolve (distribution)', buckets,
     [{ name: 'acknowledged', cls: 'an-s1', values: tta.histogram }, { name: 'resolved', cls: 'an-s3', values: ttr.histogram }],
