@@ -276,6 +276,15 @@ def update_saved_reply(agent_id, reply_id):
 def delete_saved_reply(agent_id, reply_id):
     services().delete_saved_reply(_operator(), agent_id, reply_id)
     return Response('', status_code=204)
+# ---- analytics (every operator of the agent): JSON, or the same figures as CSV with format=csv ----------
+
+@route('/agents/{agent_id}/analytics')
+def analytics(agent_id):
+    kind, body, filename = services().analytics(_operator(), agent_id, _query())
+    if kind == 'csv':
+        return Response(body, headers={'Content-Type': 'text/csv; charset=utf-8',
+                                       'Content-Disposition': 'attachment; filename="%s"' % filename})
+    return body
 
 
 # ---- static dashboard and widget -----------------------------------------------------------------

@@ -33,6 +33,7 @@ FIGURES = [
     ('9', 'benchmarks.load', 'Local runtime: flat, bounded, 200 visitors + 10 dashboards'),
     ('10', 'benchmarks.fault', 'Fault run: acknowledged vs stored'),
     ('11', 'benchmarks.flood', 'A flood of 1,000 messages from one visitor'),
+    ('12', 'benchmarks.analytics_reads', 'Analytics reads bounded: 7 vs 30 days, 100 vs 100,000 conversations'),
 ]
 TIMEOUT = 900
 

@@ -134,6 +134,10 @@ class Services:
     def sweep_outbox(self, webhook_secret):
         from chalicelib.usecases import outbox
         return outbox.sweep(self.ctx, self.notification_consumer(webhook_secret))
+    # analytics (every operator of the agent)
+    def analytics(self, operator, agent_id, query):
+        from chalicelib.usecases import analytics
+        return analytics.report(self.ctx, operator, agent_id, query)
 
     # the queue consumer
     def notification_consumer(self, webhook_secret):

@@ -68,6 +68,7 @@ class Handoff:
     assignee_name: Optional[str] = None
     offered_at: Optional[str] = None
     contact: Optional[dict] = None      # offline request: {'email': ...}, the reply goes there by email (H4)
+    csat: Optional[dict] = None     # the visitor's rating once resolved: {score, comment, at} (domain.csat)
 
     @property
     def is_open(self):
@@ -85,6 +86,8 @@ class Handoff:
             d['warned_at'] = self.warned_at
         if self.contact:
             d['contact'] = dict(self.contact)
+        if self.csat:
+            d['csat'] = dict(self.csat)
         return d
 
     @classmethod
@@ -99,7 +102,7 @@ class Handoff:
                    owner_id=owner.get('id'), owner_name=owner.get('name'),
                    escalation_step=int(d.get('escalation_step') or 0), warned_at=d.get('warned_at'),
                    assignee_id=(d.get('assignee') or {}).get('id'), assignee_name=(d.get('assignee') or {}).get('name'),
-                   offered_at=d.get('offered_at'), contact=d.get('contact'))
+                   offered_at=d.get('offered_at'), contact=d.get('contact'), csat=d.get('csat') or None)
 
 
 def open_handoff(current: Optional[Handoff], handoff_id, reason: Reason, now) -> Handoff:

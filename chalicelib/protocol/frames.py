@@ -169,8 +169,24 @@ class OperatorRead(ConversationCommand):
         return cls(action, request_id, conversation_field(data, action), seq_field(data, 'seq', action))
 
 
+@dataclass(frozen=True)
+class Csat(Command):
+    """The visitor's answer to "How did we do?" (protocol/analytics.py checks the fields)."""
+    handoff_id: Optional[str] = None
+    score: int = 0
+    comment: Optional[str] = None
+    required: ClassVar[frozenset] = frozenset({'handoff_id', 'score'})
+    optional: ClassVar[frozenset] = frozenset({'comment'})
+
+    @classmethod
+    def parse(cls, action, request_id, data):
+        from chalicelib.protocol.analytics import parse_csat
+        f = parse_csat(data, action)
+        return cls(action, request_id, f.handoff_id, f.score, f.comment)
+
+
 VISITOR_ACTIONS = {'send': Send, 'request_human': RequestHuman, 'cancel_handoff': CancelHandoff, 'typing': Typing,
-                   'resume': Resume, 'ping': Ping}
+                   'resume': Resume, 'ping': Ping, 'csat': Csat}
 OPERATOR_ACTIONS = {'open': Open, 'acknowledge': Transition, 'reply': Reply, 'resolve': Transition,
                     'cancel': CancelTransition, 'typing': OperatorTyping, 'resume': OperatorResume, 'ping': Ping}
 VISITOR_ACTIONS['queue'] = Ping          # the visitor's place in the queue and expected wait (no fields)

@@ -8,6 +8,8 @@ from chalicelib.usecases import queue_position
 from chalicelib.usecases import assignment, operator_actions, presence, replay, visitor_turns
 from chalicelib.usecases import notes, reads
 from chalicelib.usecases import offline
+from chalicelib.usecases import operator_actions, replay, visitor_turns
+from chalicelib.usecases import csat
 from chalicelib.usecases.sessions import conversation_for
 
 
@@ -72,6 +74,7 @@ HANDLERS = {
     ('operator', 'read'): reads.on_operator_read,
     ('visitor', 'read'): reads.on_visitor_read,
     ('visitor', 'leave_contact'): offline.leave_contact,
+    ('visitor', 'csat'): csat.submit,
 }
 
 

@@ -9,6 +9,7 @@ from chalicelib.errors import not_found
 from chalicelib.usecases import waiting
 from chalicelib.usecases import assignment, limits, operator_actions, presence
 from chalicelib.usecases import offline
+from chalicelib.usecases import analytics
 from chalicelib.usecases.judgement import Judges
 
 logger = logging.getLogger(__name__)
@@ -83,6 +84,7 @@ def turn(ctx, sock, cmd, explicit):
     if route == Route.HANDOFF:
         waiting.on_requested(ctx, conv, outcome.extra[0].effective_settings)
         assignment.after_handoff(ctx, conv, outcome.extra[0])      # auto mode: offered to a free operator
+    analytics.count_turn(ctx, conv, change, outcome.extra[0])     # last: the visitor's answer does not wait on it
 
 
 def cancel_handoff(ctx, sock, cmd):

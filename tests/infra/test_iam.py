@@ -165,6 +165,7 @@ def test_what_each_function_may_do(dev):
                                 'dynamodb:Query', 'execute-api:ManageConnections'},   # presence: offline, live
         'OnNotification': {'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:PutItem', 'dynamodb:BatchWriteItem',
                            'dynamodb:UpdateItem',       # the outbox pointer cleared once delivered (CONV# only)
+                           'dynamodb:UpdateItem',      # analytics counters (STATS# only)
                            'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes',
                            'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
         # the timers consumer: reads a conversation, stores a ladder step / warning / system close, tells both

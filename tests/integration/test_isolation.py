@@ -21,6 +21,7 @@ ROUTES = [('GET', '/operator/me'), ('GET', '/agents/shop/inbox'), ('GET', '/conv
 ROUTES += [('POST', '/conversations/{cid}/notes'), ('POST', '/conversations/{cid}/read'),     # team inbox
            ('GET', '/agents/shop/saved-replies'), ('POST', '/agents/shop/saved-replies'),
            ('PUT', '/agents/shop/saved-replies/sr_x'), ('DELETE', '/agents/shop/saved-replies/sr_x')]
+ROUTES += [('GET', '/agents/shop/analytics')]
 
 
 def fill(h, path, cid):
@@ -134,6 +135,7 @@ MATRIX = {
     ('GET', '/agents/shop/presence'): (None, 200, 200),
     ('PUT', '/agents/shop/presence'): ({'status': 'away'}, 200, 200),
     ('POST', '/conversations/{cid}/transfer'): ({'to': None}, 409, 409),           # pending: nothing to transfer
+    ('GET', '/agents/shop/analytics'): (None, 200, 200),           # every operator of the agent reads its figures
 }
 SAVED = {'title': 'Hi', 'shortcut': 'hi', 'text': 'Hi {visitor.name}'}
 MATRIX.update({                                             # team inbox: notes and reads for all, replies admin-managed

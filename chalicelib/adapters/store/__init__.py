@@ -13,6 +13,7 @@ from chalicelib.adapters.store.reads import Reads
 from chalicelib.adapters.store.saved_replies import SavedReplies, StaleReplies
 from chalicelib.adapters.store.secrets import SecretChanged, Secrets, Tickets
 from chalicelib.adapters.store.waiting import Waiting
+from chalicelib.adapters.store.stats import Stats
 
 
 class Stores:
@@ -33,6 +34,7 @@ class Stores:
         self.reads = Reads()
         self.saved_replies = SavedReplies()
         self.outbox = Outbox()
+        self.stats = Stats(shared_connection())
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',

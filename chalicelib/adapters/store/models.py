@@ -33,6 +33,9 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   (outbox)                                    HANDOFF# and OUTBOX# items waiting for delivery carry
                                               gsi1pk = OUTBOX, gsi1sk = when written (or retried) and `outbox`
                                               (the event): the sweeper's Query finds what SQS never delivered
+  STATS#{agent}           DAY#{date}[#part]   analytics counters of one local day: '' handoffs, '#BOT' the bot's
+                                              side, '#OP#{operator}' one operator (stats.py; flat ADD counters)
+  NOTIFY#{event id}       analytics           the event was counted in analytics (TTL)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
@@ -220,6 +223,8 @@ class ReadItem(Entity, discriminator='read'):
 class SavedRepliesItem(Entity, discriminator='saved_replies'):
     replies = JSONAttribute(default=dict)           # {reply_id: {title, shortcut, text, created_at, updated_at}}
     version = NumberAttribute(default=0)
+class StatsItem(Entity, discriminator='stats'):
+    """Analytics counters (adapters/store/stats.py writes them with the low-level client: names are data)."""
 
 
 def key(prefix, value):

@@ -10,13 +10,15 @@ What a visitor leaves in the table (models.py):
                                                           and expires with its TTL
   NOTIFY#{handoff}:{status}  inbox / webhook / email / slack   delivery markers, named by the handoff ids in HANDOFF#
   NOTIFY#mail:{conv}:{seq}   mail                         the emailed replies, named by the OUTBOX# items
+  NOTIFY#{handoff}:{status}  inbox / webhook / analytics  delivery and counting markers, named by the handoff ids
+                                                          in HANDOFF# (status `csat` too: the rating's event)
 Rate counters (RATE#) are keyed by a hash of the source address, hold no visitor id, and expire in minutes.
 """
 from chalicelib.adapters.store.models import (ConnectionItem, ConversationItem, Entity, HandoffEventItem, NotifiedItem,
                                               key)
 
-STATUSES = ('requested', 'pending', 'acknowledged', 'resolved', 'cancelled')
-CHANNELS = ('inbox', 'webhook', 'email', 'slack')
+STATUSES = ('requested', 'pending', 'acknowledged', 'resolved', 'cancelled', 'csat')
+CHANNELS = ('inbox', 'webhook', 'email', 'slack', 'analytics')
 
 
 class Privacy:

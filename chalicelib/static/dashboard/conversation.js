@@ -21,6 +21,7 @@ import { entryQuestion, onKnowledgeChange } from './knowledge.js';
 import { showHandoffHistory } from './waiting.js';
 import { apply as applyNoteMode } from './notes.js';
 import { renderSeen } from './reads.js';
+import { csatNode } from './csat.js';
 
 const convs = new Map();   // conversation id -> {transcript, handoff, pending: [], opened}
 let typingOn = false;
@@ -179,6 +180,7 @@ function messageNode(m) {
   if (m.role === 'system' && meta.reason && meta.reason.code) {
     li.appendChild(el('p', { className: 'msg-why', text: 'Why: ' + reasonText(meta.reason) }));
   }
+  if (m.role === 'system' && meta.event === 'handoff.csat') { li.appendChild(csatNode(meta)); }
   const t = el('time', { className: 'msg-time', text: timeLabel(m.created_at, true), datetime: m.created_at || null });
   if (m.created_at) { t.title = new Date(m.created_at).toLocaleString(); }
   li.appendChild(t);

@@ -33,6 +33,7 @@ import { initNotes } from './notes.js';
 import { initReads, messageForReads, onRead } from './reads.js';
 import { initSavedReplies, loadSavedReplies } from './saved_replies.js';
 import { initSavedRepliesSettings, loadSavedRepliesSettings } from './settings_saved_replies.js';
+import { initAnalytics, loadAnalytics } from './analytics.js';
 
 const TOKEN_KEY = 'handoff.operatorToken';
 const AGENT_KEY = 'handoff.agentId';
@@ -102,6 +103,7 @@ function selectAgent(id) {
   if (!$('panel-settings').hidden) { loadSettings(); loadKnowledge(); loadSavedRepliesSettings(); }
   if (!$('panel-team').hidden) { loadTeam(); loadSecrets(); }
   if (!$('panel-settings').hidden) { loadWaitingSettings(); }
+  if (!$('panel-analytics').hidden) { loadAnalytics(); }
 }
 
 /* What the role for this agent may see: the Team tab and the visitor-data buttons are for admins
@@ -115,7 +117,7 @@ function applyRole() {
 teamHooks.roleChanged = () => { applyRole(); if (!$('panel-settings').hidden) { loadSettings(); } };
 
 // ---------------------------------------------------------------- tabs
-const TABS = ['inbox', 'settings', 'team'];
+const TABS = ['inbox', 'settings', 'team', 'analytics'];
 
 function visibleTabs() {
   return TABS.filter((t) => !$('tab-' + t).hidden);
@@ -133,6 +135,7 @@ function selectTab(name) {
   if (name === 'settings') { loadSettings(); loadKnowledge(); loadOffhours(); }
   if (name === 'team') { loadTeam(); loadSecrets(); }
   if (name === 'settings') { loadWaitingSettings(); }
+  if (name === 'analytics') { loadAnalytics(); }
 }
 
 function openFromElsewhere(id) {
@@ -274,6 +277,7 @@ function bind() {
   initPrivacy();
   initPresence();
   initTransfer();
+  initAnalytics();
   initAlerts({ onOpen: openFromElsewhere });
   initNotes();
   initReads();

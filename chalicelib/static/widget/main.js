@@ -13,6 +13,7 @@ import { Panel } from './panel.js';
 import { QueueStatus } from './queue.js';
 import { startReadReceipts } from './reads.js';
 import { ContactForm } from './contact.js';
+import { CsatPrompt } from './csat.js';
 
 const MAX_CACHED = 200;
 // Internal notes take seq numbers a visitor never sees: messages name their predecessor (lib/transcript.js).
@@ -90,6 +91,8 @@ export function start(api, options, queued) {
   const queue = new QueueStatus(panel, (f) => socket && socket.send(f), options.queueEveryMs);
   startReadReceipts(panel, (seq) => !!socket && socket.send({ action: 'read', seq }));
   const contact = new ContactForm(panel, (frame) => queueAction(frame));    // the email form (team away)
+
+  const csat = new CsatPrompt(panel, (frame) => queueAction(frame), store);
 
   // ---------------------------------------------------------------- persistence
   function persist() {
@@ -201,6 +204,7 @@ export function start(api, options, queued) {
       // Resolved or cancelled (live, or seen in a replay after a reconnect): the bot answers again.
       state.notice = { kind: 'back', text: NOTICES.back };
       panel.hideTyping();
+      csat.offer(h);
     }
     persist();
     renderBanner();
@@ -328,6 +332,7 @@ export function start(api, options, queued) {
 
   function onError(ev) {
     const code = ev.code;
+    if (ev.action === 'csat') { csat.refused(); return; }
     if (code === 'handoff_already_open' || code === 'no_open_handoff') {
       if (socket) { socket.send({ action: 'resume', after: state.transcript.watermark }); }
       return;
