@@ -148,10 +148,23 @@ class CancelTransition(Transition):
     optional: ClassVar[frozenset] = frozenset({'reason'})
 
 
+@dataclass(frozen=True)
+class EmailTranscript(Command):
+    """The visitor asks for their transcript by email (not stored: used for this one mail)."""
+    email: Optional[str] = None
+    required: ClassVar[frozenset] = frozenset({'email'})
+
+    @classmethod
+    def parse(cls, action, request_id, data):
+        from chalicelib.protocol.insights import parse_email
+        return cls(action, request_id, parse_email(data, action))
+
+
 VISITOR_ACTIONS = {'send': Send, 'request_human': RequestHuman, 'cancel_handoff': CancelHandoff, 'typing': Typing,
                    'resume': Resume, 'ping': Ping}
 OPERATOR_ACTIONS = {'open': Open, 'acknowledge': Transition, 'reply': Reply, 'resolve': Transition,
                     'cancel': CancelTransition, 'typing': OperatorTyping, 'resume': OperatorResume, 'ping': Ping}
+VISITOR_ACTIONS['email_transcript'] = EmailTranscript
 ACTIONS = {'visitor': VISITOR_ACTIONS, 'operator': OPERATOR_ACTIONS}
 
 

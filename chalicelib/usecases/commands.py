@@ -6,6 +6,7 @@ from chalicelib.domain.handoff import Actor
 from chalicelib.errors import AppError, unauthorized
 from chalicelib.usecases import operator_actions, replay, visitor_turns
 from chalicelib.usecases.sessions import conversation_for
+from chalicelib.usecases import transcripts
 
 
 def _ping(ctx, sock, cmd):
@@ -60,6 +61,7 @@ HANDLERS = {
     ('operator', 'typing'): _operator_typing,
     ('operator', 'ping'): _ping,
 }
+HANDLERS[('visitor', 'email_transcript')] = transcripts.email_transcript
 
 
 def on_frame(ctx, connection_id, body):

@@ -17,6 +17,7 @@ import time
 from chalicelib import protocol
 from chalicelib.adapters.webhooks import WebhookRefused, post_webhook
 from chalicelib.usecases import inbox
+from chalicelib.usecases import suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -56,6 +57,7 @@ class NotificationConsumer:
             except WebhookRefused as refused:        # retrying cannot help; the admin must fix the URL
                 logger.warning('webhook of agent %s not sent: %s', agent_id, refused)
             self.markers.mark_notified(event_id, 'webhook')
+        suggestions.on_event(self.ctx, event)
 
     def _secrets(self, agent_id):
         """The agent's valid webhook secrets (current first), or the deployment-wide one."""

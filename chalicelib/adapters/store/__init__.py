@@ -8,6 +8,7 @@ from chalicelib.adapters.store.models import shared_connection
 from chalicelib.adapters.store.operators import Operators
 from chalicelib.adapters.store.privacy import Privacy
 from chalicelib.adapters.store.secrets import SecretChanged, Secrets, Tickets
+from chalicelib.adapters.store.suggestions import SuggestionChanged, Suggestions
 
 
 class Stores:
@@ -23,6 +24,7 @@ class Stores:
         self.privacy = Privacy()
         self.secrets = Secrets()
         self.tickets = Tickets()
+        self.suggestions = Suggestions()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',
