@@ -122,8 +122,8 @@ def add(group, occ, handoff_id, conversation_id, at):
     g['examples'] = _dedupe(list(g.get('examples') or []) + list(occ['questions']))[:MAX_EXAMPLES]
     g['times'] = (list(g.get('times') or []) + [at])[-MAX_TIMES:]
     g['handoffs'] = (list(g.get('handoffs') or []) + [handoff_id])[-MAX_HANDOFFS:]
-    g['conversations'] = ([conversation_id] + [c for c in g.get('conversations') or [] if c != conversation_id])[
-        :MAX_LINKS]
+    g['conversations'] = ([conversation_id] if conversation_id else [])[:1] + [
+        c for c in g.get('conversations') or [] if c != conversation_id][:MAX_LINKS - 1]
     g['count'] = int(g.get('count') or 0) + 1
     g['answer'] = occ['answer']          # the newest operator answer: the freshest wording of the facts
     g['last_at'] = max(at, g.get('last_at') or at)

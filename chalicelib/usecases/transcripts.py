@@ -34,7 +34,7 @@ def transcript(ctx, operator, conversation_id, fmt):
     if fmt == 'text':
         agent = ctx.stores.agents.get(conv.agent_id)
         title = 'Conversation %s with %s' % (agent.name if agent else conv.agent_id, _visitor_label(conv))
-        body = render.render_text(lines, title, _visitor_label(conv))
+        body = render.render_text(lines, title, 'Visitor')
         return body + ('\n[truncated after %d messages]\n' % MAX_MESSAGES if truncated else ''), \
             'text/plain; charset=utf-8', name + '.txt'
     visitor = protocol.summary(conv)['visitor']

@@ -71,4 +71,5 @@ def seed(admin=None, operators=None):
     # and the knowledge base.
     operators = {name: admin.create_operator(name, [AGENT_ID], role='admin' if name in OPERATORS else 'operator')
                  for name in operator_names(operators)}
+    importlib.import_module('infra.local.demo_suggestions').seed(AGENT_ID)
     return {'agent_id': AGENT_ID, 'agent_name': AGENT_NAME, 'operators': operators}

@@ -18,6 +18,7 @@ import { $, api, errorText, state, toast } from './state.js';
 import { STATUS_LABEL, botExplanation, reasonText, trustText, visitorName } from './format.js';
 import { markCurrent, setHandoff, summaryOf, upsertSummary } from './inbox.js';
 import { entryQuestion, onKnowledgeChange } from './knowledge.js';
+import { showSummary } from './summary.js';
 
 const convs = new Map();   // conversation id -> {transcript, handoff, pending: [], opened}
 let typingOn = false;
@@ -60,6 +61,7 @@ export function openConversation(id) {
   if (!(state.socket && state.socket.send({ action: 'open', conversation_id: id, after: c.transcript.watermark }))) {
     loadOverRest(id).catch(() => {});
   }
+  showSummary(id);
   // The summary (visitor details, handoff history) over REST: the socket only sends the handoff.
   api('GET', 'conversations/' + enc(id)).then((data) => {
     if (!data) { return; }
