@@ -1,6 +1,8 @@
 """Learning from handoffs in a real browser: the Suggestions list (seeded by the demo, infra/local/
 demo_suggestions.py), accepting one so that the bot answers it at once, and the handoff summary on top of a
 handed-off conversation. Saves docs/screenshots/suggestions.png (with UPDATE_DOC_SCREENSHOTS=1)."""
+import re
+
 from playwright.sync_api import expect
 
 from .helpers import banner, conversation_id, open_conversation, screenshot, widget_message, widget_send
@@ -51,3 +53,20 @@ def test_accept_a_suggestion_and_see_the_handoff_summary(pages):
     expect(summary).to_contain_text('Bot answered')
     expect(summary).to_contain_text('not verified')
     expect(summary.locator('dt')).to_contain_text(['Why', 'Visitor', 'Asked'])
+
+    # The person answers and resolves: the visitor is offered their transcript by email (the address is
+    # checked by the server; this runtime's mailer may be absent, then the widget says email is unavailable).
+    alice.get_by_role('button', name='Acknowledge', exact=True).click()
+    reply = alice.get_by_role('textbox', name='Reply to visitor')
+    expect(reply).to_be_enabled()
+    reply.fill('Dogs are welcome in the Harbor Street store!')
+    reply.press('Enter')
+    expect(widget_message(visitor, 'Dogs are welcome', 'human')).to_have_count(1)
+    alice.get_by_role('button', name='Resolve', exact=True).click()
+    offer = visitor.get_by_role('button', name='Email me this transcript')
+    expect(offer).to_be_visible()
+    offer.click()
+    visitor.get_by_role('textbox', name='Your email address').fill('ada@example.com')
+    visitor.locator('#handoff-widget .hw-mail-send').click()
+    expect(visitor.locator('#handoff-widget .hw-mail-status')).to_have_text(
+        re.compile(r'^(Sent to ada@example\.com\.|Email is not available here, sorry\.)$'))

@@ -10,6 +10,7 @@ import { restClient, webSocketUrl, withQuery } from '../lib/rest.js';
 import { ReconnectingSocket } from '../lib/socket.js';
 import { Transcript } from '../lib/transcript.js';
 import { Panel } from './panel.js';
+import { transcriptMail } from './transcript_mail.js';
 
 const MAX_CACHED = 200;
 const ACK_RETRY_MS = 15000;
@@ -82,6 +83,7 @@ export function start(api, options, queued) {
     dismissNotice: () => { state.notice = null; persist(); renderBanner(); },
     opened: (open) => { store.save('open', open); if (open) { ensureStarted(); } },
   });
+  const mail = transcriptMail(panel, (email) => queueAction({ action: 'email_transcript', email, request_id: 'email_transcript' }));
 
   // ---------------------------------------------------------------- persistence
   function persist() {
@@ -257,6 +259,7 @@ export function start(api, options, queued) {
   function onEvent(ev) {
     if (!ev || !ev.type) { return; }
     if (ev.conversation_id && state.conversationId && ev.conversation_id !== state.conversationId) { return; }
+    mail.onEvent(ev);
     switch (ev.type) {
       case 'ack':
         if (ev.client_message_id && ev.action === 'send') { onAck(ev); }
