@@ -17,6 +17,8 @@ ROUTES = [('GET', '/operator/me'), ('GET', '/agents/shop/inbox'), ('GET', '/conv
           ('GET', '/agents/shop/operators'), ('POST', '/agents/shop/operators'),
           ('PUT', '/agents/shop/operators/{bob}'), ('DELETE', '/agents/shop/operators/{bob}'),
           ('GET', '/agents/shop/visitors/{vid}/export'), ('DELETE', '/agents/shop/visitors/{vid}')]
+ROUTES += [('GET', '/agents/shop/suggestions'), ('POST', '/agents/shop/suggestions/g_0000000000000000/accept'),
+           ('GET', '/conversations/{cid}/summary'), ('GET', '/conversations/{cid}/transcript')]
 
 
 def fill(h, path, cid):
@@ -127,6 +129,10 @@ MATRIX = {
     ('GET', '/agents/shop/secrets'): (None, 200, 403),
     ('POST', '/agents/shop/secrets/identity'): ({}, 201, 403),
     ('POST', '/operator/socket-ticket'): ({}, 200, 200),
+    ('GET', '/agents/shop/suggestions'): (None, 200, 200),
+    ('POST', '/agents/shop/suggestions/g_0000000000000000/dismiss'): ({}, 404, 403),     # changes: admins only
+    ('GET', '/conversations/{cid}/summary'): (None, 200, 200),
+    ('GET', '/conversations/{cid}/transcript'): (None, 200, 200),
 }
 
 
@@ -137,7 +143,8 @@ def test_the_matrix_covers_every_operator_route():
     operator_routes = {(m, p) for m, p in routes if p.startswith(('/agents', '/conversations', '/operator'))}
     named = {(m, p.replace('{cid}', '{conversation_id}').replace('{kb}', '{entry_id}')
               .replace('{bob}', '{operator_id}').replace('{vid}', '{visitor_id}')
-              .replace('/secrets/identity', '/secrets/{kind}')) for m, p in MATRIX}
+              .replace('/secrets/identity', '/secrets/{kind}')
+              .replace('/g_0000000000000000/dismiss', '/{group_id}/{action}')) for m, p in MATRIX}
     named = {(m, p.replace('/agents/shop', '/agents/{agent_id}')) for m, p in named}
     assert operator_routes - public <= named, sorted(operator_routes - named)
 

@@ -11,7 +11,7 @@ from chalicelib.adapters.store.models import (ConnectionItem, ConversationItem, 
                                               key)
 
 STATUSES = ('requested', 'pending', 'acknowledged', 'resolved', 'cancelled')
-CHANNELS = ('inbox', 'webhook')
+CHANNELS = ('inbox', 'webhook', 'suggest')
 
 
 class Privacy:
