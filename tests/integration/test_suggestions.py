@@ -187,3 +187,48 @@ def test_visitor_gets_their_transcript_by_email_without_notes(h):
     assert to == 'ada@example.com' and 'Acme Outfitters' in subject
     assert ANSWER in text and GIFT in text and 'SECRET NOTE' not in text and 'confidence' not in text
     assert len(mailer.sent) == 3
+
+
+def test_requests_per_action_and_no_scan(h, monkeypatch):
+    """The DynamoDB requests each new action makes (README: Learning from handoffs)."""
+    from collections import Counter
+
+    import botocore.client
+    from app import services
+    seen = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(client, operation, params):
+        if client.meta.service_model.service_name == 'dynamodb':
+            seen.append(operation)
+        return original(client, operation, params)
+    monkeypatch.setattr(botocore.client.BaseClient, '_make_api_call', counting)
+
+    def cost(fn):
+        seen.clear()
+        fn()
+        return Counter(seen)
+
+    cid, _ = ask_and_get_answered(h, 'v1', GIFT)
+    conv = h.rest('GET', '/conversations/' + cid, token=h.alice)[1]
+    event = {'event_id': 'x:resolved:1', 'event': 'handoff.resolved', 'agent_id': 'shop', 'conversation_id': cid,
+             'handoff': conv['handoff'], 'at': conv['handoff']['updated_at']}
+    from chalicelib.usecases import suggestions
+    ctx = services().ctx
+    [g] = ctx.stores.suggestions.list('shop')
+    ctx.stores.suggestions.delete('shop', g['id'])         # recorded afresh below
+    # recording (after the consumer's inbox/webhook work): marker read, conversation+agent+KB, transitions,
+    # messages, the agent's groups, the group write, the marker write
+    assert cost(lambda: suggestions.on_event(ctx, dict(event, event_id='y:resolved:1'))) == Counter(
+        {'GetItem': 1, 'BatchGetItem': 1, 'Query': 3, 'PutItem': 2})
+    # the token's GetItem is in every operator route
+    assert cost(lambda: h.rest('GET', '/agents/shop/suggestions', token=h.alice)) == Counter(
+        {'GetItem': 1, 'Query': 1})
+    [g] = h.rest('GET', '/agents/shop/suggestions', token=h.alice)[1]['suggestions']
+    assert cost(lambda: h.rest('GET', '/conversations/%s/summary' % cid, token=h.alice)) == Counter(
+        {'GetItem': 3, 'Query': 2})
+    assert cost(lambda: h.rest('GET', '/conversations/%s/transcript?format=text' % cid, token=h.alice)) == Counter(
+        {'GetItem': 3, 'Query': 1})
+    assert cost(lambda: h.rest('POST', '/agents/shop/suggestions/%s/accept' % g['id'], token=h.alice,
+                               body={})) == Counter({'GetItem': 2, 'UpdateItem': 1, 'DeleteItem': 1})
+    assert not [op for op in seen if op == 'Scan']

@@ -21,6 +21,9 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   AGENT#{agent}           SECRET#{kind}       identity or webhook secret: current, previous + grace end (never
                                               returned by the settings routes)
   TICKET#{sha256(ticket)} META                a socket ticket: the operator's token hash, single use (TTL ~60 s)
+  SUGGEST#{agent}         GROUP#{group}       a knowledge-gap suggestion group (adapters/store/suggestions.py):
+                                              question, draft answer, examples, times, handoff ids; TTL 30 days
+                                              after its last occurrence
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,
