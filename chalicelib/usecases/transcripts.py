@@ -55,7 +55,7 @@ def email_transcript(ctx, sock, cmd):
     if mailer is None:
         raise AppError('mail_unavailable', 'email is not set up for this service', 503)
     now = time.time()
-    if not ctx.stores.rates.hit('TRANSCRIPT', sock.conversation_id, EMAILS, now):
+    if not ctx.stores.suggestions.count_transcript_mail(sock.conversation_id, EMAILS, now):
         raise RateLimited(EMAILS.retry_after(now), 'transcript emails')
     conv = ctx.conversations.get(sock.conversation_id)
     if conv is None:

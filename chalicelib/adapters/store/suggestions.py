@@ -2,6 +2,7 @@
 
   SUGGEST#{agent}  GROUP#{group}   a group: question, draft answer, examples, times, handoff ids, count
                                    (JSON), version (optimistic lock), TTL 30 days after its last occurrence
+  CONV#{conv}      MAILRATE#{win}  transcript emails sent in one fixed window (TTL)
 
 An agent's groups are one partition: listing them is one Query (at most MAX_GROUPS items), never a scan.
 """
@@ -10,7 +11,9 @@ from datetime import datetime, timedelta, timezone
 from pynamodb.attributes import JSONAttribute, NumberAttribute
 from pynamodb.exceptions import DeleteError, PutError
 
-from chalicelib.adapters.store.models import (Entity, HandoffEventItem, condition_failed, get, key)
+from pynamodb.exceptions import UpdateError
+
+from chalicelib.adapters.store.models import (Entity, HandoffEventItem, RateItem, condition_failed, get, key)
 
 MAX_GROUPS = 200            # groups read per listing / per recording: a bounded Query
 KEEP_DAYS = 30              # a group nobody asked about for this long expires (TTL)
@@ -77,9 +80,28 @@ class Suggestions:
     def handoff_records(self, conversation_id, limit=200):
         return handoff_records(conversation_id, limit)
 
+    def count_transcript_mail(self, conversation_id, window, now):
+        return count_transcript_mail(conversation_id, window, now)
+
 
 def handoff_records(conversation_id, limit=200):
     """[(seq, transition record)] of a conversation's handoffs, oldest first: `seq` is the conversation's
     seq right after that transition was stored (its notice's seq). One Query, at most `limit` records."""
     return [(int(i.sk.split('#')[1]), i.event) for i in HandoffEventItem.query(
         key('CONV', conversation_id), HandoffEventItem.sk.startswith('HANDOFF#'), limit=limit)]
+
+
+def count_transcript_mail(conversation_id, window, now):
+    """One more transcript email for this conversation in the current fixed window, or False when full.
+    The counter lives in the conversation's own partition (CONV#{conv} / MAILRATE#{window}, TTL): erased with
+    it, and writable by the socket function's existing CONV# grant."""
+    item = RateItem(key('CONV', conversation_id), 'MAILRATE#%d' % window.window(now))
+    expires = datetime.fromtimestamp(window.expires(now), tz=timezone.utc)
+    try:
+        item.update(actions=[RateItem.kind.set(RateItem), RateItem.count.add(1), RateItem.expires_at.set(expires)],
+                    condition=RateItem.count.does_not_exist() | (RateItem.count < window.limit))
+    except UpdateError as exc:
+        if condition_failed(exc):
+            return False
+        raise
+    return True
