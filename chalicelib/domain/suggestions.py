@@ -87,7 +87,9 @@ def _dedupe(texts):
 
 
 def as_entry(group):
-    """A group read as a knowledge entry: what the responder compares a new question with."""
+    """A group read as a knowledge entry: what the responder compares a new question with (the draft answer
+    too, weighted low as the responder weighs answers: "collect my order from your shop" and "click and
+    collect at the store" meet through the answer that names both)."""
     examples = [q for q in group.get('examples') or () if q != group['question']]
     return Entry(group['id'], group['question'], group.get('answer') or '', tuple(examples))
 

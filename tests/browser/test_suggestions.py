@@ -5,12 +5,14 @@ import re
 
 from playwright.sync_api import expect
 
-from .helpers import banner, conversation_id, open_conversation, screenshot, widget_message, widget_send
+from tests.support.clients import wait_for
+
+from .helpers import banner, conversation_id, open_conversation, rest, screenshot, widget_message, widget_send
 
 ANSWER = 'Students get 15% off with a valid student card: verify once on the Student page.'
 
 
-def test_accept_a_suggestion_and_see_the_handoff_summary(pages):
+def test_accept_a_suggestion_and_see_the_handoff_summary(pages, stack):
     alice = pages.operator('Alice')
     alice.get_by_role('tab', name='Settings').click()
     items = alice.locator('#sugg-list .sugg-item')
@@ -38,7 +40,7 @@ def test_accept_a_suggestion_and_see_the_handoff_summary(pages):
     expect(widget_message(visitor, 'Students get 15% off', 'bot')).to_have_count(1)
 
     # A question it cannot answer, then a person: the operator sees why, what was asked, the bot's miss.
-    widget_send(visitor, 'Can I bring my dog into the Harbor Street store?')
+    widget_send(visitor, 'Can I bring my dog along when I visit?')
     expect(widget_message(visitor, 'not sure', 'bot')).to_have_count(1)
     visitor.get_by_role('button', name='Talk to a person').click()
     expect(banner(visitor)).to_contain_text('Waiting for a team member')
@@ -48,7 +50,7 @@ def test_accept_a_suggestion_and_see_the_handoff_summary(pages):
     summary = alice.locator('#conv-summary')
     expect(summary).to_be_visible()
     expect(summary).to_contain_text('visitor_request')
-    expect(summary).to_contain_text('Can I bring my dog into the Harbor Street store?')
+    expect(summary).to_contain_text('Can I bring my dog along when I visit?')
     expect(summary).to_contain_text('Bot missed')
     expect(summary).to_contain_text('Bot answered')
     expect(summary).to_contain_text('not verified')
@@ -70,3 +72,16 @@ def test_accept_a_suggestion_and_see_the_handoff_summary(pages):
     visitor.locator('#handoff-widget .hw-mail-send').click()
     expect(visitor.locator('#handoff-widget .hw-mail-status')).to_have_text(
         re.compile(r'^(Sent to ada@example\.com\.|Email is not available here, sorry\.)$'))
+
+    # The local runtime's queue poller runs the consumer: the resolved handoff becomes a suggestion, and its
+    # link opens the conversation it came from.
+    path = '/agents/%s/suggestions' % stack['agent_id']
+    wait_for(lambda: any('dog' in g['question'] for g in rest(stack, 'GET', path)[1]['suggestions']),
+             message='the dog question among the suggestions')
+    alice.get_by_role('tab', name='Settings').click()
+    dog = items.filter(has_text='Can I bring my dog along when I visit?')
+    expect(dog.locator('.sugg-count')).to_contain_text('Asked once in the last 14 days')
+    expect(dog.locator('.sugg-a')).to_have_text('Answered: Dogs are welcome in the Harbor Street store!')
+    dog.get_by_role('link', name='Open conversation 1').click()
+    expect(alice.locator('#panel-inbox')).to_be_visible()
+    expect(alice.locator('#conv-summary')).to_contain_text('Can I bring my dog')

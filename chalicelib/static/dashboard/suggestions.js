@@ -9,6 +9,7 @@ import { clear, el, timeLabel } from '../lib/dom.js';
 import { enc } from '../lib/rest.js';
 import { $, api, errorText, isAdmin, state } from './state.js';
 import { loadKnowledge } from './knowledge.js';
+import { openConversation } from './conversation.js';
 
 let loadedFor = null;
 
@@ -59,7 +60,7 @@ function item(s) {
     others.length ? el('p', { className: 'kb-alt', text: 'Also asked as: ' + others.join(' \u00b7 ') }) : null,
     el('p', { className: 'sugg-a', text: 'Answered: ' + s.answer }),
     s.conversations.length ? el('p', { className: 'kb-alt' }, ['Conversations: '].concat(
-      s.conversations.map((c, i) => el('a', { href: '#c=' + encodeURIComponent(c), text: '#' + (i + 1), className: 'sugg-link' })))) : null,
+      s.conversations.map((c, i) => link(c, i)))) : null,
   ]);
   li.appendChild(view);
   if (isAdmin()) {
@@ -72,6 +73,18 @@ function item(s) {
     li.appendChild(el('div', { className: 'kb-actions' }, [accept, merge, dismiss]));
   }
   return li;
+}
+
+/* A link to a conversation the suggestion came from: opens it in the Inbox tab. */
+function link(id, i) {
+  const a = el('a', { href: '#c=' + encodeURIComponent(id), text: '#' + (i + 1), className: 'sugg-link',
+    'aria-label': 'Open conversation ' + (i + 1) });
+  a.addEventListener('click', (e) => {
+    e.preventDefault();
+    $('tab-inbox').click();
+    openConversation(id);
+  });
+  return a;
 }
 
 function act(li, s, action, body, done) {
