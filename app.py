@@ -232,9 +232,9 @@ def suggestions(agent_id):
 
 @route('/agents/{agent_id}/suggestions/{group_id}/{action}', methods=['POST'])
 def suggestion_action(agent_id, group_id, action):
+    operator = _operator()
     if action not in ('accept', 'merge', 'dismiss'):
         raise not_found('suggestion action')
-    operator = _operator()
     result = services().suggestion_action(operator, agent_id, group_id, action, _body())
     return Response('', status_code=204) if result is None else result
 
