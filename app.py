@@ -3,6 +3,7 @@
 Each handler parses, calls one use case through chalicelib.bootstrap.Services, and returns; the
 use cases live in chalicelib/usecases, the rules in chalicelib/domain.
 """
+import json
 import logging
 import os
 import threading
@@ -285,6 +286,34 @@ def analytics(agent_id):
         return Response(body, headers={'Content-Type': 'text/csv; charset=utf-8',
                                        'Content-Disposition': 'attachment; filename="%s"' % filename})
     return body
+# ---- learning from handoffs: suggestions (Settings → Knowledge), summary, transcripts ----------------
+
+@route('/agents/{agent_id}/suggestions', methods=['GET'])
+def suggestions(agent_id):
+    return services().suggestions(_operator(), agent_id)
+
+
+@route('/agents/{agent_id}/suggestions/{group_id}/{action}', methods=['POST'])
+def suggestion_action(agent_id, group_id, action):
+    operator = _operator()
+    if action not in ('accept', 'merge', 'dismiss'):
+        raise not_found('suggestion action')
+    result = services().suggestion_action(operator, agent_id, group_id, action, _body())
+    return Response('', status_code=204) if result is None else result
+
+
+@route('/conversations/{conversation_id}/summary')
+def handoff_summary(conversation_id):
+    return services().handoff_summary(_operator(), conversation_id)
+
+
+@route('/conversations/{conversation_id}/transcript')
+def transcript(conversation_id):
+    body, content_type, filename = services().transcript(_operator(), conversation_id, _query())
+    if not isinstance(body, str):
+        body = json.dumps(body, ensure_ascii=False, indent=1)
+    return Response(body, headers={'Content-Type': content_type, 'Cache-Control': 'no-store',
+                                   'Content-Disposition': 'attachment; filename="%s"' % filename})
 
 
 # ---- static dashboard and widget -----------------------------------------------------------------

@@ -138,6 +138,25 @@ class Services:
     def analytics(self, operator, agent_id, query):
         from chalicelib.usecases import analytics
         return analytics.report(self.ctx, operator, agent_id, query)
+    # learning from handoffs: suggestions, summary, transcripts
+    def suggestions(self, operator, agent_id):
+        from chalicelib.usecases import suggestions
+        return suggestions.list_suggestions(self.ctx, operator, agent_id)
+
+    def suggestion_action(self, operator, agent_id, group_id, action, body):
+        from chalicelib.usecases import suggestions
+        if action == 'dismiss':
+            protocol_only(body, 'dismiss')
+            return suggestions.dismiss(self.ctx, operator, agent_id, group_id)
+        return getattr(suggestions, action)(self.ctx, operator, agent_id, group_id, body)
+
+    def handoff_summary(self, operator, conversation_id):
+        from chalicelib.usecases import transcripts
+        return transcripts.summary(self.ctx, operator, conversation_id)
+
+    def transcript(self, operator, conversation_id, query):
+        from chalicelib.usecases import transcripts
+        return transcripts.transcript(self.ctx, operator, conversation_id, transcripts.parse_format(query))
 
     # the queue consumer
     def notification_consumer(self, webhook_secret):
@@ -148,6 +167,11 @@ class Services:
     def timers(self, event, context):
         from chalicelib.usecases import timers
         return timers.consume_batch(event, context, self.ctx)
+
+
+def protocol_only(body, action):
+    from chalicelib.protocol import only
+    only(body, set(), action)
 
 
 def build(config, sender=None, notifier=None, clock=now_iso, limits=None):

@@ -185,6 +185,18 @@ class Csat(Command):
         return cls(action, request_id, f.handoff_id, f.score, f.comment)
 
 
+@dataclass(frozen=True)
+class EmailTranscript(Command):
+    """The visitor asks for their transcript by email (not stored: used for this one mail)."""
+    email: Optional[str] = None
+    required: ClassVar[frozenset] = frozenset({'email'})
+
+    @classmethod
+    def parse(cls, action, request_id, data):
+        from chalicelib.protocol.insights import parse_email
+        return cls(action, request_id, parse_email(data, action))
+
+
 VISITOR_ACTIONS = {'send': Send, 'request_human': RequestHuman, 'cancel_handoff': CancelHandoff, 'typing': Typing,
                    'resume': Resume, 'ping': Ping, 'csat': Csat}
 OPERATOR_ACTIONS = {'open': Open, 'acknowledge': Transition, 'reply': Reply, 'resolve': Transition,
@@ -192,6 +204,7 @@ OPERATOR_ACTIONS = {'open': Open, 'acknowledge': Transition, 'reply': Reply, 're
 VISITOR_ACTIONS['queue'] = Ping          # the visitor's place in the queue and expected wait (no fields)
 VISITOR_ACTIONS['read'] = VisitorRead                    # team inbox (README: notes, saved replies, read receipts)
 OPERATOR_ACTIONS.update({'note': Reply, 'read': OperatorRead})
+VISITOR_ACTIONS['email_transcript'] = EmailTranscript
 ACTIONS = {'visitor': VISITOR_ACTIONS, 'operator': OPERATOR_ACTIONS}
 
 from chalicelib.protocol.contact import LeaveContact  # noqa: E402  (the email form; it builds on Command)

@@ -11,6 +11,7 @@ from chalicelib.usecases import offline
 from chalicelib.usecases import operator_actions, replay, visitor_turns
 from chalicelib.usecases import csat
 from chalicelib.usecases.sessions import conversation_for
+from chalicelib.usecases import transcripts
 
 
 def _ping(ctx, sock, cmd):
@@ -76,6 +77,7 @@ HANDLERS = {
     ('visitor', 'leave_contact'): offline.leave_contact,
     ('visitor', 'csat'): csat.submit,
 }
+HANDLERS[('visitor', 'email_transcript')] = transcripts.email_transcript
 
 
 def on_frame(ctx, connection_id, body):

@@ -17,7 +17,7 @@ import time
 from chalicelib import protocol
 from chalicelib.adapters.store.markers import BUSY, DONE
 from chalicelib.adapters.webhooks import WebhookRefused, post_webhook
-from chalicelib.usecases import analytics, channels, inbox
+from chalicelib.usecases import analytics, channels, inbox, suggestions
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +51,7 @@ class NotificationConsumer:
         failed = self._deliver(event['event_id'], work)
         # (C6) per-event hooks idempotent on their own (analytics.record, suggestions.on_event) go here.
         analytics.record(self.ctx, event)   # counted once per event_id on its own (a marker in its transaction)
+        suggestions.on_event(self.ctx, event)   # a resolved handoff's unanswered questions (once per event_id)
         if failed:
             raise ChannelsFailed('%s: %s' % (event['event_id'], ', '.join(failed)))
         if pointer:

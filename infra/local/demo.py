@@ -71,6 +71,7 @@ def seed(admin=None, operators=None):
     # and the knowledge base.
     operators = {name: admin.create_operator(name, [AGENT_ID], role='admin' if name in OPERATORS else 'operator')
                  for name in operator_names(operators)}
+    importlib.import_module('infra.local.demo_suggestions').seed(AGENT_ID)     # Suggestions
     importlib.import_module('infra.local.demo_saved_replies').seed(AGENT_ID)     # the "/" picker's demo replies
     seeded_at = __import__('infra.local.demo_history', fromlist=['seed']).seed(AGENT_ID, operators)  # Analytics
     return {'agent_id': AGENT_ID, 'agent_name': AGENT_NAME, 'operators': operators, 'history_seeded_at': seeded_at}

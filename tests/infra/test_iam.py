@@ -177,6 +177,7 @@ def test_what_each_function_may_do(dev):
                         'dynamodb:BatchWriteItem', 'dynamodb:UpdateItem',
                         'execute-api:ManageConnections', 'ssm:GetParameter', 'kms:Decrypt'},
     }
+    expected['OnNotification'].add('dynamodb:BatchGetItem')    # suggestions: conversation, agent, KB in one read
     for logical, actions in expected.items():
         assert _actions(dev, logical) - {'logs:CreateLogStream', 'logs:PutLogEvents'} == actions, logical
     # With a Bedrock model configured, the socket-message function (the bot) may call it; nothing else changes.

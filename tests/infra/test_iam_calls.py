@@ -387,6 +387,18 @@ def session(dev):
                 as_function('OnTimer')
                 app_module.services().ctx.now = lambda: '2099-01-01T00:00:00.000Z'
                 assert app_module.on_timer(event, None) == {'batchItemFailures': []}
+            # -- learning from handoffs: a question the bot cannot answer, answered by a person, becomes a
+            # suggestion (recorded by the consumer); the summary, the transcript, accepting it
+            frame('vis-1', action='send', client_message_id='c-gift', text='Do you sell gift cards for birthdays?')
+            frame('op-1', action='acknowledge', conversation_id=cid)
+            frame('op-1', action='reply', conversation_id=cid, client_message_id='o-gift', text='Yes, from $10.')
+            rest('GET', '/conversations/%s/summary' % cid)
+            frame('op-1', action='resolve', conversation_id=cid)
+            notifications()
+            [suggestion] = rest('GET', '/agents/shop/suggestions')['suggestions']
+            as_function('APIHandler')
+            assert client.http.get('/conversations/%s/transcript?format=text' % cid, headers=auth).status_code == 200
+            rest('POST', '/agents/shop/suggestions/%s/accept' % suggestion['id'], {})
             # -- sockets close
             disconnect('vis-1')
             connect('op-2', token=token)

@@ -22,6 +22,8 @@ ROUTES += [('POST', '/conversations/{cid}/notes'), ('POST', '/conversations/{cid
            ('GET', '/agents/shop/saved-replies'), ('POST', '/agents/shop/saved-replies'),
            ('PUT', '/agents/shop/saved-replies/sr_x'), ('DELETE', '/agents/shop/saved-replies/sr_x')]
 ROUTES += [('GET', '/agents/shop/analytics')]
+ROUTES += [('GET', '/agents/shop/suggestions'), ('POST', '/agents/shop/suggestions/g_0000000000000000/accept'),
+           ('GET', '/conversations/{cid}/summary'), ('GET', '/conversations/{cid}/transcript')]
 
 
 def fill(h, path, cid):
@@ -136,6 +138,10 @@ MATRIX = {
     ('PUT', '/agents/shop/presence'): ({'status': 'away'}, 200, 200),
     ('POST', '/conversations/{cid}/transfer'): ({'to': None}, 409, 409),           # pending: nothing to transfer
     ('GET', '/agents/shop/analytics'): (None, 200, 200),           # every operator of the agent reads its figures
+    ('GET', '/agents/shop/suggestions'): (None, 200, 200),
+    ('POST', '/agents/shop/suggestions/g_0000000000000000/dismiss'): ({}, 404, 403),     # changes: admins only
+    ('GET', '/conversations/{cid}/summary'): (None, 200, 200),
+    ('GET', '/conversations/{cid}/transcript'): (None, 200, 200),
 }
 SAVED = {'title': 'Hi', 'shortcut': 'hi', 'text': 'Hi {visitor.name}'}
 MATRIX.update({                                             # team inbox: notes and reads for all, replies admin-managed
@@ -156,7 +162,8 @@ def test_the_matrix_covers_every_operator_route():
     named = {(m, p.replace('{cid}', '{conversation_id}').replace('{kb}', '{entry_id}')
               .replace('{bob}', '{operator_id}').replace('{vid}', '{visitor_id}')
               .replace('/secrets/identity', '/secrets/{kind}')
-              .replace('/saved-replies/sr_x', '/saved-replies/{reply_id}')) for m, p in MATRIX}
+              .replace('/saved-replies/sr_x', '/saved-replies/{reply_id}')
+              .replace('/g_0000000000000000/dismiss', '/{group_id}/{action}')) for m, p in MATRIX}
     named = {(m, p.replace('/agents/shop', '/agents/{agent_id}')) for m, p in named}
     assert operator_routes - public <= named, sorted(operator_routes - named)
 

@@ -14,6 +14,7 @@ from chalicelib.adapters.store.saved_replies import SavedReplies, StaleReplies
 from chalicelib.adapters.store.secrets import SecretChanged, Secrets, Tickets
 from chalicelib.adapters.store.waiting import Waiting
 from chalicelib.adapters.store.stats import Stats
+from chalicelib.adapters.store.suggestions import SuggestionChanged, Suggestions
 
 
 class Stores:
@@ -35,6 +36,7 @@ class Stores:
         self.saved_replies = SavedReplies()
         self.outbox = Outbox()
         self.stats = Stats(shared_connection())
+        self.suggestions = Suggestions()
 
 
 __all__ = ['AgentExists', 'Agents', 'ConflictError', 'Connections', 'Conversations', 'Markers', 'Operators',

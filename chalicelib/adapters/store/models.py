@@ -36,6 +36,10 @@ One table (infra/template.json: HandoffTable), items told apart by a discriminat
   STATS#{agent}           DAY#{date}[#part]   analytics counters of one local day: '' handoffs, '#BOT' the bot's
                                               side, '#OP#{operator}' one operator (stats.py; flat ADD counters)
   NOTIFY#{event id}       analytics           the event was counted in analytics (TTL)
+  SUGGEST#{agent}         GROUP#{group}       a knowledge-gap suggestion group (adapters/store/suggestions.py):
+                                              question, draft answer, examples, times, handoff ids; TTL 30 days
+                                              after its last occurrence
+  CONV#{conv}             MAILRATE#{window}   transcript emails to the visitor in one fixed window (TTL)
 
 GSI `inbox`: gsi1pk = INBOX#{agent}#{status}, gsi1sk = when the conversation entered that status
 (pending: when it was requested); only conversations carry it. Every request path is a key read,

@@ -18,7 +18,7 @@ from chalicelib.adapters.store.models import (ConnectionItem, ConversationItem, 
                                               key)
 
 STATUSES = ('requested', 'pending', 'acknowledged', 'resolved', 'cancelled', 'csat')
-CHANNELS = ('inbox', 'webhook', 'email', 'slack', 'analytics')
+CHANNELS = ('inbox', 'webhook', 'email', 'slack', 'analytics', 'suggest')
 
 
 class Privacy:

@@ -22,6 +22,7 @@ import { showHandoffHistory } from './waiting.js';
 import { apply as applyNoteMode } from './notes.js';
 import { renderSeen } from './reads.js';
 import { csatNode } from './csat.js';
+import { showSummary } from './summary.js';
 
 const convs = new Map();   // conversation id -> {transcript, handoff, pending: [], opened}
 let typingOn = false;
@@ -64,6 +65,7 @@ export function openConversation(id) {
   if (!(state.socket && state.socket.send({ action: 'open', conversation_id: id, after: c.transcript.watermark }))) {
     loadOverRest(id).catch(() => {});
   }
+  showSummary(id);
   // The summary (visitor details, handoff history) over REST: the socket only sends the handoff.
   api('GET', 'conversations/' + enc(id)).then((data) => {
     if (!data) { return; }

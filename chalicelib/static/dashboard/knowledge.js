@@ -10,6 +10,7 @@ import { clear, el } from '../lib/dom.js';
 import { enc } from '../lib/rest.js';
 import { $, api, state } from './state.js';
 import { languageName } from './format.js';
+import { initSuggestions, loadSuggestions } from './suggestions.js';
 
 const LANGS = ['en', 'es', 'fr', 'de', 'pt', 'it', 'nl'];   // what the server accepts as an entry's `lang`
 
@@ -22,6 +23,7 @@ const listeners = new Set();  // called when the entries change
 export function initKnowledge() {
   fillLanguages($('kb-lang'), '');
   $('kb-add').addEventListener('submit', (e) => { e.preventDefault(); addEntry(); });
+  initSuggestions();
 }
 
 function fillLanguages(select, current) {
@@ -69,6 +71,7 @@ export function loadKnowledge() {
     if (agent !== state.agentId) { return; }
     setEntries(data.entries || [], agent);
     renderList();
+    loadSuggestions();
   }).catch((err) => {
     retryAfter = Date.now() + 30000;
     $('kb-status').textContent = 'Could not load the knowledge base: ' + err.message;

@@ -4,14 +4,15 @@
  * that says it cannot be undone; the conversation then leaves the inbox).
  */
 import { enc } from '../lib/rest.js';
-import { $, api, errorText, isAdmin, state, toast } from './state.js';
+import { $, BASE, api, errorText, isAdmin, state, toast } from './state.js';
 import { visitorName } from './format.js';
 import { forgetConversation } from './conversation.js';
 import { removeSummary, summaryOf } from './inbox.js';
 import { confirmDialog, download } from './ui.js';
 
 export function initPrivacy() {
-  $('transcript-btn').addEventListener('click', () => transcript(state.currentId));
+  $('transcript-btn').addEventListener('click', () => transcript(state.currentId, 'text'));
+  $('transcript-json-btn').addEventListener('click', () => transcript(state.currentId, 'json'));
   $('export-btn').addEventListener('click', () => exportVisitor(state.currentId));
   $('erase-btn').addEventListener('click', () => eraseVisitor(state.currentId));
 }
@@ -36,26 +37,21 @@ function fileSafe(text) {
 
 const ROLE = { visitor: 'Visitor', bot: 'Bot', system: 'Notice', note: 'Internal note' };   // operators' download: notes marked
 
-async function transcript(id) {
+/* The server's transcript (GET /conversations/{id}/transcript): what the visitor saw, without internal
+   notes or bot data; `format` 'text' or 'json'. Fetched with the bearer token, saved as a file. */
+async function transcript(id, format) {
   if (!id) { return; }
-  const lines = [];
-  let after = 0;
+  const fmt = format || 'text';
   try {
-    for (let page = 0; page < 1000; page++) {
-      const data = await api('GET', 'conversations/' + enc(id) + '/messages?after=' + after + '&limit=100');
-      for (const m of data.messages || []) {
-        const who = m.role === 'human' ? (m.author || 'Operator') : (ROLE[m.role] || m.role);
-        lines.push('[' + (m.created_at || '') + '] ' + who + ': ' + (m.text || ''));
-      }
-      if (typeof data.next_after !== 'number' || data.next_after <= after) { break; }
-      after = data.next_after;
-    }
+    const r = await fetch(BASE + 'conversations/' + enc(id) + '/transcript?format=' + fmt,
+      { headers: { Authorization: 'Bearer ' + state.token } });
+    if (!r.ok) { throw new Error('HTTP ' + r.status); }
+    const body = await r.text();
+    download('transcript-' + fileSafe(id) + '.' + (fmt === 'json' ? 'json' : 'txt'), body,
+      fmt === 'json' ? 'application/json' : 'text/plain;charset=utf-8');
   } catch (err) {
     toast('Could not download the transcript: ' + errorText(err));
-    return;
   }
-  const head = 'Conversation ' + id + ' with ' + visitorName(summaryOf(id) || { id }) + '\n\n';
-  download('transcript-' + fileSafe(id) + '.txt', head + lines.join('\n') + '\n', 'text/plain;charset=utf-8');
 }
 
 async function exportVisitor(id) {

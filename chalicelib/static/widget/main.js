@@ -14,6 +14,7 @@ import { QueueStatus } from './queue.js';
 import { startReadReceipts } from './reads.js';
 import { ContactForm } from './contact.js';
 import { CsatPrompt } from './csat.js';
+import { transcriptMail } from './transcript_mail.js';
 
 const MAX_CACHED = 200;
 // Internal notes take seq numbers a visitor never sees: messages name their predecessor (lib/transcript.js).
@@ -93,6 +94,7 @@ export function start(api, options, queued) {
   const contact = new ContactForm(panel, (frame) => queueAction(frame));    // the email form (team away)
 
   const csat = new CsatPrompt(panel, (frame) => queueAction(frame), store);
+  const mail = transcriptMail(panel, (email) => queueAction({ action: 'email_transcript', email, request_id: 'email_transcript' }));
 
   // ---------------------------------------------------------------- persistence
   function persist() {
@@ -274,6 +276,7 @@ export function start(api, options, queued) {
     if (!ev || !ev.type) { return; }
     if (ev.conversation_id && state.conversationId && ev.conversation_id !== state.conversationId) { return; }
     if (ev.action === 'leave_contact' && (ev.type === 'ack' || ev.type === 'error')) { contact.answered(ev); }
+    mail.onEvent(ev);
     switch (ev.type) {
       case 'ack':
         if (ev.client_message_id && ev.action === 'send') { onAck(ev); }
