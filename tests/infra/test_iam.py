@@ -48,10 +48,8 @@ ALLOWED_RESOURCES = {
     'kms': lambda arn, fn: arn == 'arn:aws:kms:%s:%s:key/*' % (REGION, ACCOUNT),
     # Only the socket-message function talks to the bot's model; which model: test_bedrock_grant_* below.
     'bedrock': lambda arn, fn: fn == PHYSICAL['WebsocketMessage'] and any(arn in arns for _, arns in BEDROCK.values()),
-    # Only the configured SES identity (MAIL), and only the functions that send mail (notifications; the
-    # socket function for a visitor's transcript by email).
-    'ses': lambda arn, fn: fn in (PHYSICAL['OnNotification'], PHYSICAL['SweepOutbox'],
-                                  PHYSICAL['WebsocketMessage']) and arn in (
+    # Only the configured SES identity (MAIL), and only the two functions that send notifications.
+    'ses': lambda arn, fn: fn in (PHYSICAL['OnNotification'], PHYSICAL['SweepOutbox']) and arn in (
         'arn:aws:ses:%s:%s:identity/help@acme.test' % (REGION, ACCOUNT),
         'arn:aws:ses:%s:%s:identity/acme.test' % (REGION, ACCOUNT)),
 }
@@ -254,7 +252,7 @@ def test_ses_grant_is_exactly_the_configured_sender(dev, mail):
     if not parameters:
         assert grants == []
         return
-    assert sorted(logical for logical, _ in grants) == ['OnNotification', 'SweepOutbox', 'WebsocketMessage']
+    assert sorted(logical for logical, _ in grants) == ['OnNotification', 'SweepOutbox']
     identity = parameters.get('MailIdentity') or parameters['MailFrom']
     for _, st in grants:
         assert st['Action'] == ['ses:SendEmail']
