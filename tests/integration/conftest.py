@@ -1,8 +1,9 @@
 """Handlers and store under moto (in-process mock_aws), sockets observed through a recording sender."""
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 
 import boto3
+import botocore.client
 import pytest
 from chalice.test import Client
 from moto import mock_aws
@@ -136,3 +137,20 @@ def types(events):
 
 def messages(events):
     return [(e['message']['role'], e['message']['text']) for e in events if e['type'] == 'message']
+
+
+# Every AWS call a test makes (the request budgets the README states): `calls`, then dynamodb(calls).
+@pytest.fixture
+def calls(monkeypatch):
+    seen = []
+    original = botocore.client.BaseClient._make_api_call
+
+    def counting(client, operation, params):
+        seen.append((client.meta.service_model.service_name, operation))
+        return original(client, operation, params)
+    monkeypatch.setattr(botocore.client.BaseClient, '_make_api_call', counting)
+    return seen
+
+
+def dynamodb(calls):
+    return Counter(op for service, op in calls if service == 'dynamodb')

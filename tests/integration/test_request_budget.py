@@ -2,24 +2,9 @@
 ADD, human ≤ 4)."""
 from collections import Counter
 
-import botocore.client
 import pytest
 
-
-@pytest.fixture
-def calls(monkeypatch):
-    seen = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(client, operation, params):
-        seen.append((client.meta.service_model.service_name, operation))
-        return original(client, operation, params)
-    monkeypatch.setattr(botocore.client.BaseClient, '_make_api_call', counting)
-    return seen
-
-
-def dynamodb(calls):
-    return Counter(op for service, op in calls if service == 'dynamodb')
+from tests.integration.conftest import dynamodb
 
 
 def test_bot_mode_message_costs_three_requests(h, calls):

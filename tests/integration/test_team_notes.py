@@ -1,28 +1,12 @@
 """Issue 11 items 4-6 under moto: internal notes never reach the visitor (live, replay, REST, export),
 the visitor's client can verify continuity past them, read positions, unread counts, saved replies."""
 import json
+
 from collections import Counter
 
-import botocore.client
 import pytest
 
-from tests.integration.conftest import messages
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    seen = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(client, operation, params):
-        seen.append((client.meta.service_model.service_name, operation))
-        return original(client, operation, params)
-    monkeypatch.setattr(botocore.client.BaseClient, '_make_api_call', counting)
-    return seen
-
-
-def dynamodb(calls):
-    return Counter(op for service, op in calls if service == 'dynamodb')
+from tests.integration.conftest import dynamodb, messages
 
 
 def taken_by_alice(h, visitor='v1'):

@@ -6,7 +6,7 @@ import pytest
 
 import app as app_module
 from chalicelib.usecases import timers
-from tests.integration.conftest import messages, types
+from tests.integration.conftest import dynamodb as ddb, messages, types
 from tests.support.timers import Clock, RecordingScheduler
 
 
@@ -179,24 +179,6 @@ def test_a_timer_that_comes_back_early_is_put_back_for_the_remainder(w):
     assert len(w.timers.pending) == 1 and len(w.timers.delivered) == 1      # re-sent, not run
     w.advance(1100)
     assert w.timers.pending == [] and len(w.timers.delivered) == 2          # ran (an unknown conversation: no-op)
-
-
-@pytest.fixture
-def calls(monkeypatch):
-    import botocore.client
-    seen = []
-    original = botocore.client.BaseClient._make_api_call
-
-    def counting(client, operation, params):
-        seen.append((client.meta.service_model.service_name, operation))
-        return original(client, operation, params)
-    monkeypatch.setattr(botocore.client.BaseClient, '_make_api_call', counting)
-    return seen
-
-
-def ddb(calls):
-    from collections import Counter
-    return Counter(op for service, op in calls if service == 'dynamodb')
 
 
 def test_request_budget_of_the_queue_ask_and_the_ladder(w, calls):
